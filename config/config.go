@@ -1,0 +1,170 @@
+// Package config loads cluebot.yaml: koanf layers the defaults, the file
+// (with ${VAR} expanded) and CLUEBOT_A__B environment overrides, decodes them
+// strictly into the sections each package owns, and validates the result.
+// Every problem is reported as file:line: key: message.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cluebot/cluebot/export"
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/store"
+)
+
+// Config is the whole of cluebot.yaml.
+type Config struct {
+	Timezone  string                           `koanf:"timezone"`
+	Store     store.Config                     `koanf:"store"`
+	Kuaishou  fetch.Config                     `koanf:"kuaishou"`
+	Receivers map[string]notify.ReceiverConfig `koanf:"receivers"`
+	Rules     string                           `koanf:"rules"`
+	Templates string                           `koanf:"templates"`
+	Report    export.ReportConfig              `koanf:"report"`
+	HTTP      HTTPConfig                       `koanf:"http"`
+	Log       LogConfig                        `koanf:"log"`
+
+	// File is the path the config was loaded from; relative paths in it
+	// (rules, templates, store.dsn, report.out_dir) are resolved against its
+	// directory.
+	File string `koanf:"-"`
+	// Location is Timezone, loaded.
+	Location *time.Location `koanf:"-"`
+}
+
+// HTTPConfig is the `http:` section: where /healthz, /readyz and /metrics listen.
+type HTTPConfig struct {
+	Listen string `koanf:"listen"` // empty: no HTTP server
+}
+
+// LogConfig is the `log:` section.
+type LogConfig struct {
+	Level  string `koanf:"level"`  // debug | info | warn | error
+	Format string `koanf:"format"` // auto (text on a terminal, else JSON) | text | json
+}
+
+// Validate checks every section and returns all problems found, each naming
+// its key.
+func (c *Config) Validate() []error {
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		add(fmt.Errorf("timezone: unknown time zone %q", c.Timezone))
+	} else {
+		c.Location = loc
+	}
+	add(c.Store.Validate())
+	add(c.Kuaishou.Validate())
+	for _, name := range sortedKeys(c.Receivers) {
+		r := c.Receivers[name]
+		add(r.Validate(name))
+	}
+	add(c.Report.Validate())
+	for i, name := range c.Report.Receivers {
+		if _, ok := c.Receivers[name]; !ok {
+			add(fmt.Errorf("report.receivers.%d: unknown receiver %q", i, name))
+		}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add(fmt.Errorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level))
+	}
+	switch c.Log.Format {
+	case "auto", "text", "json":
+	default:
+		add(fmt.Errorf("log.format: %q is not one of auto, text, json", c.Log.Format))
+	}
+	return errs
+}
+
+// ReceiverNames returns the set of configured receiver names.
+func (c *Config) ReceiverNames() map[string]bool {
+	m := make(map[string]bool, len(c.Receivers))
+	for name := range c.Receivers {
+		m[name] = true
+	}
+	return m
+}
+
+// resolvePaths makes relative paths relative to the config file's directory.
+func (c *Config) resolvePaths() {
+	dir := filepath.Dir(c.File)
+	abs := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, p)
+	}
+	c.Rules = abs(c.Rules)
+	c.Templates = abs(c.Templates)
+	c.Report.OutDir = abs(c.Report.OutDir)
+	if c.Store.Driver == "sqlite" {
+		c.Store.DSN = abs(c.Store.DSN)
+	}
+}
+
+// DefaultPath is the config file used when neither -c nor CLUEBOT_CONFIG is given.
+const DefaultPath = "cluebot.yaml"
+
+// Path picks the config file: the flag's value, else $CLUEBOT_CONFIG, else DefaultPath.
+func Path(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if p := os.Getenv("CLUEBOT_CONFIG"); p != "" {
+		return p
+	}
+	return DefaultPath
+}
+
+// Load reads, decodes and validates the config file at path. The error, if
+// any, is an Errors listing every problem as file:line: message.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data, os.LookupEnv, os.Environ())
+}
+
+// Parse decodes and validates config text; name is used in error positions,
+// lookup resolves ${VAR} and environ supplies CLUEBOT_ overrides.
+func Parse(name string, data []byte, lookup func(string) (string, bool), environ []string) (*Config, error) {
+	doc, errs := parseYAML(name, data, lookup)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	errs = doc.unknownKeys()
+	cfg, derrs := decode(doc, environ)
+	errs = append(errs, derrs...)
+	if cfg != nil {
+		cfg.File = name
+		for _, err := range cfg.Validate() {
+			errs = append(errs, doc.errorAt(err))
+		}
+	}
+	if len(errs) > 0 {
+		sortByLine(errs)
+		return nil, errs
+	}
+	cfg.resolvePaths()
+	return cfg, nil
+}
+
+// IsInvalid reports whether err is a config validation error (exit 2) rather
+// than, say, a missing file.
+func IsInvalid(err error) bool {
+	var errs Errors
+	return errors.As(err, &errs)
+}

@@ -1,0 +1,118 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func lookupFrom(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+var testEnv = map[string]string{"KS_APP_SECRET": "app-secret-value", "KS_TOKEN": "access-token-value"}
+
+func TestParseFull(t *testing.T) {
+	data, err := os.ReadFile("testdata/full.yaml")
+	require.NoError(t, err)
+	cfg, err := Parse("/etc/cluebot/cluebot.yaml", data, lookupFrom(testEnv), nil)
+	require.NoError(t, err)
+	require.Equal(t, "Asia/Shanghai", cfg.Location.String())
+	require.Equal(t, "/etc/cluebot/data/cluebot.db", cfg.Store.DSN)
+	require.Equal(t, "/etc/cluebot/rules.yaml", cfg.Rules)
+	require.Equal(t, "/etc/cluebot/reports", cfg.Report.OutDir)
+	require.Equal(t, 48*time.Hour, cfg.Kuaishou.Backfill)
+	require.Equal(t, 15*time.Second, cfg.Kuaishou.Timeout, "default")
+	require.Equal(t, "app-secret-value", cfg.Kuaishou.Secret.Reveal())
+	require.Len(t, cfg.Kuaishou.Accounts, 1)
+	require.Equal(t, int64(20006545), cfg.Kuaishou.Accounts[0].AdvertiserID)
+	require.Equal(t, "access-token-value", cfg.Kuaishou.Accounts[0].AccessToken.Reveal())
+	require.True(t, cfg.Kuaishou.Accounts[0].RefreshToken.IsZero())
+	require.Equal(t, "dingtalk", cfg.Receivers["henan-sales"].Type)
+	require.True(t, cfg.ReceiverNames()["managers"])
+	require.NotContains(t, fmt.Sprintf("%+v", cfg), "app-secret-value")
+	require.NotContains(t, fmt.Sprintf("%+v", cfg), "access-token-value")
+	require.NotContains(t, fmt.Sprintf("%+v", cfg), "SECXXX")
+}
+
+func TestEnvOverrides(t *testing.T) {
+	data, err := os.ReadFile("testdata/full.yaml")
+	require.NoError(t, err)
+	cfg, err := Parse("c.yaml", data, lookupFrom(testEnv), []string{
+		"CLUEBOT_KUAISHOU__QPS=12.5",
+		"CLUEBOT_KUAISHOU__PAGE_SIZE=500",
+		"CLUEBOT_TIMEZONE=UTC",
+		"CLUEBOT_CONFIG=/somewhere/else.yaml",
+		"CLUEBOT_TEST_POSTGRES=postgres://x",
+	})
+	require.NoError(t, err)
+	require.Equal(t, 12.5, cfg.Kuaishou.QPS)
+	require.Equal(t, 500, cfg.Kuaishou.PageSize)
+	require.Equal(t, "UTC", cfg.Location.String())
+}
+
+func TestErrorsNameFileLineKey(t *testing.T) {
+	base, err := os.ReadFile("testdata/full.yaml")
+	require.NoError(t, err)
+	cases := []struct {
+		name, from, to string
+		env            map[string]string
+		want           []string
+	}{
+		{"unknown key", "  qps: 5", "  qps: 5\n  qpz: 7", testEnv, []string{"c.yaml:14: kuaishou.qpz: unknown key"}},
+		{"unknown top-level key", "timezone: Asia/Shanghai", "timezone: Asia/Shanghai\nrulez: x", testEnv, []string{"c.yaml:2: rulez: unknown key"}},
+		{"unknown receiver key", "    mask_phone: true", "    mask_phone: true\n    maskphone: false", testEnv, []string{"c.yaml:25: receivers.henan-sales.maskphone: unknown key"}},
+		{"wrong type", "page_size: 200", "page_size: lots", testEnv, []string{"c.yaml:9: kuaishou.page_size:"}},
+		{"bad duration", "lookback: 1h", "lookback: an hour", testEnv, []string{"c.yaml:11: kuaishou.lookback:", "invalid duration"}},
+		{"out of range", "page_size: 200", "page_size: 900", testEnv, []string{"c.yaml:9: kuaishou.page_size: 900 is not within 1..500"}},
+		{"bad zone", "timezone: Asia/Shanghai", "timezone: Mars/Base", testEnv, []string{"c.yaml:1: timezone: unknown time zone"}},
+		{"bad receiver type", "type: wecom", "type: slack", testEnv, []string{"c.yaml:26: receivers.managers.type:"}},
+		{"unknown report receiver", "receivers: [managers]", "receivers: [bosses]", testEnv, []string{"c.yaml:33: report.receivers.0: unknown receiver \"bosses\""}},
+		{"missing env", "", "", map[string]string{"KS_TOKEN": "x"}, []string{"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set"}},
+		{"yaml syntax", "  qps: 5", "  qps: [5", testEnv, []string{"c.yaml:"}},
+		{"missing account id", "    - advertiser_id: 20006545\n", "    - \n", testEnv, []string{"c.yaml:"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			text := strings.Replace(string(base), tc.from, tc.to, 1)
+			_, err := Parse("c.yaml", []byte(text), lookupFrom(tc.env), nil)
+			require.Error(t, err)
+			require.True(t, IsInvalid(err))
+			for _, w := range tc.want {
+				require.Contains(t, err.Error(), w)
+			}
+			require.NotContains(t, err.Error(), "app-secret-value")
+		})
+	}
+}
+
+func TestAllProblemsReported(t *testing.T) {
+	text := "timezone: Nowhere\nkuaishou:\n  page_size: 0\n  bogus: 1\nextra: 2\n"
+	_, err := Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+	require.Error(t, err)
+	lines := strings.Split(err.Error(), "\n")
+	require.GreaterOrEqual(t, len(lines), 2, err.Error())
+	require.Contains(t, err.Error(), "c.yaml:4: kuaishou.bogus: unknown key")
+	require.Contains(t, err.Error(), "c.yaml:5: extra: unknown key")
+}
+
+func TestLoadAndPath(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cluebot.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("kuaishou:\n  accounts: []\n"), 0o600))
+	cfg, err := Load(p)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, "data/cluebot.db"), cfg.Store.DSN)
+	_, err = Load(filepath.Join(dir, "missing.yaml"))
+	require.Error(t, err)
+	require.False(t, IsInvalid(err))
+
+	require.Equal(t, "x.yaml", Path("x.yaml"))
+	t.Setenv("CLUEBOT_CONFIG", "env.yaml")
+	require.Equal(t, "env.yaml", Path(""))
+}

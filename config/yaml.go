@@ -1,0 +1,198 @@
+package config
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/v2"
+	"gopkg.in/yaml.v3"
+)
+
+// document is the parsed YAML with the line of every key, so errors found
+// after decoding can still point at the file.
+type document struct {
+	name  string
+	root  map[string]any
+	lines map[string]int
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
+
+// parseYAML parses data, expanding ${VAR} and ${VAR:-default} in scalar
+// values, and records key positions.
+func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*document, Errors) {
+	d := &document{name: name, lines: map[string]int{}}
+	var node yaml.Node
+	if err := yaml.Unmarshal(data, &node); err != nil {
+		return nil, Errors{yamlError(name, err)}
+	}
+	var errs Errors
+	d.walk(&node, "", lookup, &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if len(node.Content) > 0 {
+		if err := node.Decode(&d.root); err != nil {
+			return nil, Errors{yamlError(name, err)}
+		}
+	}
+	if d.root == nil {
+		d.root = map[string]any{}
+	}
+	return d, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
+
+func yamlError(name string, err error) *Error {
+	msg := strings.TrimSpace(err.Error())
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: name, Line: line, Msg: m[2]}
+	}
+	return &Error{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func (d *document) walk(n *yaml.Node, path string, lookup func(string) (string, bool), errs *Errors) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			d.walk(c, path, lookup, errs)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := join(path, n.Content[i].Value)
+			d.lines[k] = n.Content[i].Line
+			d.walk(n.Content[i+1], k, lookup, errs)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			k := join(path, strconv.Itoa(i))
+			d.lines[k] = c.Line
+			d.walk(c, k, lookup, errs)
+		}
+	case yaml.ScalarNode:
+		if !strings.Contains(n.Value, "${") {
+			return
+		}
+		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(ref string) string {
+			m := envRef.FindStringSubmatch(ref)
+			if v, ok := lookup(m[1]); ok && v != "" {
+				return v
+			}
+			if m[2] != "" {
+				return m[3]
+			}
+			*errs = append(*errs, &Error{File: d.name, Line: n.Line, Key: path,
+				Msg: fmt.Sprintf("environment variable %s is not set (write ${%s:-} to allow empty)", m[1], m[1])})
+			return ""
+		})
+		n.Tag = "!!str" // an expanded value is text, whatever it looks like
+		n.Style = yaml.DoubleQuotedStyle
+	}
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// line returns the line of key, or of its nearest ancestor in the file.
+func (d *document) line(key string) int {
+	for k := key; k != ""; {
+		if l, ok := d.lines[k]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
+		}
+		k = k[:i]
+	}
+	return 0
+}
+
+// envKey maps CLUEBOT_KUAISHOU__QPS to kuaishou.qps. Only variables with a
+// "__" separator or naming a top-level key are overrides, so CLUEBOT_CONFIG
+// and others are left alone.
+func envKey(k, v string) (string, any) {
+	k = strings.TrimPrefix(k, "CLUEBOT_")
+	switch {
+	case strings.Contains(k, "__"):
+	case k == "TIMEZONE" || k == "RULES" || k == "TEMPLATES":
+	default:
+		return "", nil
+	}
+	return strings.ToLower(strings.ReplaceAll(k, "__", ".")), v
+}
+
+// decode layers defaults, the file and environment overrides, and decodes
+// strictly: unknown keys and wrong types are errors.
+func decode(d *document, environ []string) (*Config, Errors) {
+	k := koanf.New(".")
+	_ = k.Load(confmap.Provider(defaults, "."), nil)
+	if err := k.Load(confmap.Provider(d.root, ""), nil); err != nil {
+		return nil, Errors{&Error{File: d.name, Msg: err.Error()}}
+	}
+	ep := env.Provider(".", env.Opt{Prefix: "CLUEBOT_", TransformFunc: envKey,
+		EnvironFunc: func() []string { return environ }})
+	if err := k.Load(ep, nil); err != nil {
+		return nil, Errors{&Error{File: d.name, Msg: err.Error()}}
+	}
+	var cfg Config
+	err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: &mapstructure.DecoderConfig{
+		DecodeHook:       mapstructure.ComposeDecodeHookFunc(durationHook, mapstructure.StringToSliceHookFunc(",")),
+		ErrorUnused:      false, // unknown keys are found with their lines by unknownKeys
+		WeaklyTypedInput: true,
+		Result:           &cfg,
+		TagName:          "koanf",
+	}})
+	if err != nil {
+		return nil, d.decodeErrors(err)
+	}
+	return &cfg, nil
+}
+
+// durationHook parses durations, accepting a day suffix ("30d") as well as
+// Go's units.
+func durationHook(_ reflect.Type, to reflect.Type, data any) (any, error) {
+	if to != reflect.TypeOf(time.Duration(0)) {
+		return data, nil
+	}
+	s, ok := data.(string)
+	if !ok {
+		return data, nil
+	}
+	s = strings.TrimSpace(s)
+	if days, found := strings.CutSuffix(s, "d"); found {
+		n, err := strconv.ParseFloat(days, 64)
+		if err != nil {
+			return nil, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	dur, err := time.ParseDuration(s)
+	if err != nil {
+		return nil, fmt.Errorf("invalid duration %q (use 30s, 5m, 1h or 7d)", s)
+	}
+	return dur, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

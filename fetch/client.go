@@ -1,0 +1,224 @@
+package fetch
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/cluebot/cluebot/secret"
+)
+
+const (
+	listPath    = "/rest/openapi/v2/gemini/crm/clue/list"
+	opList      = "clue list"
+	defaultSize = 20       // the vendor's default page_size
+	maxBody     = 64 << 20 // a page of 500 clues is a few MB
+)
+
+// Limiter paces calls to the API. *rate.Limiter satisfies it.
+type Limiter interface {
+	Wait(ctx context.Context) error
+}
+
+// Client calls the Kuaishou clue-list and token-refresh endpoints with
+// retries, rate limiting and error classification. It is safe for concurrent
+// use.
+type Client struct {
+	cfg     *Config
+	hc      *http.Client
+	log     *slog.Logger
+	limiter atomic.Pointer[limiterBox]
+	jitter  func(n int64) int64 // uniform in [0, n); replaced in tests
+}
+
+type limiterBox struct{ Limiter }
+
+// NewClient returns a client for cfg. A nil hc gets a client with cfg.Timeout.
+// The limiter allows cfg.QPS calls a second (0: unlimited) with a burst of
+// max(1, int(QPS)).
+func NewClient(cfg *Config, hc *http.Client, logger *slog.Logger) *Client {
+	if hc == nil {
+		hc = &http.Client{Timeout: cfg.Timeout}
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{cfg: cfg, hc: hc, log: logger.With("component", "kuaishou"), jitter: rand.Int64N}
+	var l Limiter = rate.NewLimiter(rate.Inf, 1)
+	if cfg.QPS > 0 {
+		l = rate.NewLimiter(rate.Limit(cfg.QPS), max(1, int(cfg.QPS)))
+	}
+	c.SetLimiter(l)
+	return c
+}
+
+// SetLimiter replaces the limiter every attempt waits on; nil means unlimited.
+func (c *Client) SetLimiter(l Limiter) {
+	if l == nil {
+		l = rate.NewLimiter(rate.Inf, 1)
+	}
+	c.limiter.Store(&limiterBox{l})
+}
+
+func (c *Client) limiterOrNone() Limiter { return c.limiter.Load().Limiter }
+
+// ListRequest asks for one page of an account's clues. Start and End are sent
+// in VendorZone with TimeLayout (a zero time is left out). Page 0 means 1;
+// PageSize 0 means cfg.PageSize, and it is capped at MaxPageSize.
+type ListRequest struct {
+	AdvertiserID int64
+	Start, End   time.Time
+	Page         int // from 1
+	PageSize     int
+}
+
+// ListPage is one page of clues. Each clue's AdvertiserID is the request's.
+// Skipped counts records that could not be decoded (not an object, no id).
+type ListPage struct {
+	TotalCount int
+	Clues      []Clue
+	Skipped    int
+	RequestID  string
+}
+
+type listBody struct {
+	AdvertiserID int64  `json:"advertiser_id"`
+	StartTime    string `json:"start_time,omitempty"`
+	EndTime      string `json:"end_time,omitempty"`
+	Page         int    `json:"page"`
+	PageSize     int    `json:"page_size"`
+}
+
+type listData struct {
+	TotalCount Int               `json:"total_count"`
+	Details    []json.RawMessage `json:"details"`
+}
+
+// ListClues fetches one page of clues with ts's access token, retrying
+// transient failures and refreshing the token once on an auth failure.
+func (c *Client) ListClues(ctx context.Context, ts TokenSource, req ListRequest) (*ListPage, error) {
+	body := c.listBody(req)
+	where := fmt.Sprintf("list clues (advertiser %d, page %d)", req.AdvertiserID, body.Page)
+	if req.AdvertiserID <= 0 {
+		return nil, fmt.Errorf("%s: advertiser id must be positive", where)
+	}
+	log := c.log.With("advertiser_id", req.AdvertiserID, "op", opList, "page", body.Page)
+	token, err := ts.Token(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: get access token: %w", where, err)
+	}
+	var page *ListPage
+	call := func(ctx context.Context) error {
+		p, err := c.listOnce(ctx, log, token, body)
+		page = p
+		return err
+	}
+	onAuth := func(ctx context.Context) error {
+		fresh, err := ts.Refresh(ctx, token)
+		if err != nil {
+			return err
+		}
+		token = fresh
+		return nil
+	}
+	if err := c.retry(ctx, log, call, onAuth); err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	return page, nil
+}
+
+func (c *Client) listBody(req ListRequest) listBody {
+	size := min(cmp.Or(max(req.PageSize, 0), max(c.cfg.PageSize, 0), defaultSize), MaxPageSize)
+	b := listBody{AdvertiserID: req.AdvertiserID, Page: max(1, req.Page), PageSize: size}
+	if !req.Start.IsZero() {
+		b.StartTime = req.Start.In(VendorZone).Format(TimeLayout)
+	}
+	if !req.End.IsZero() {
+		b.EndTime = req.End.In(VendorZone).Format(TimeLayout)
+	}
+	return b
+}
+
+const (
+	refreshPath = "/rest/openapi/oauth2/authorize/refresh_token"
+	opRefresh   = "token refresh"
+)
+
+// TokenGrant is the token pair a refresh returns. The refresh token rotates:
+// the caller must store the new pair before using the new access token.
+type TokenGrant struct {
+	AccessToken      secret.String
+	RefreshToken     secret.String
+	AccessExpiresIn  time.Duration
+	RefreshExpiresIn time.Duration
+	AdvertiserID     int64
+	AdvertiserIDs    []int64
+}
+
+type grantData struct {
+	AccessToken      string `json:"access_token"`
+	AccessExpiresIn  Int    `json:"access_token_expires_in"`
+	RefreshToken     string `json:"refresh_token"`
+	RefreshExpiresIn Int    `json:"refresh_token_expires_in"`
+	AdvertiserID     Int    `json:"advertiser_id"`
+	AdvertiserIDs    []Int  `json:"advertiser_ids"`
+}
+
+// RefreshToken trades a refresh token for a new token pair, retrying
+// transient failures. An auth failure (the refresh token was refused) is
+// returned as is.
+func (c *Client) RefreshToken(ctx context.Context, refreshToken secret.String) (*TokenGrant, error) {
+	return c.refreshToken(ctx, c.log.With("op", opRefresh), refreshToken)
+}
+
+func (c *Client) refreshToken(ctx context.Context, log *slog.Logger, refreshToken secret.String) (*TokenGrant, error) {
+	if c.cfg.AppID == 0 || c.cfg.Secret.IsZero() || refreshToken.IsZero() {
+		return nil, errors.New("refresh token: app_id, secret and a refresh token are required")
+	}
+	body := struct {
+		AppID        int64  `json:"app_id"`
+		Secret       string `json:"secret"`
+		RefreshToken string `json:"refresh_token"`
+	}{c.cfg.AppID, c.cfg.Secret.Reveal(), refreshToken.Reveal()}
+	var scrub secret.Scrubber
+	scrub.Add(body.Secret, body.RefreshToken)
+	var grant *TokenGrant
+	call := func(ctx context.Context) error {
+		env, err := c.post(ctx, opRefresh, refreshPath, "", body, &scrub)
+		if err != nil {
+			return err
+		}
+		var d grantData
+		fail := func(err error) error {
+			return &APIError{Op: opRefresh, HTTPStatus: env.status, RequestID: string(env.RequestID),
+				Class: ClassPermanent, Err: err}
+		}
+		if err := json.Unmarshal(env.Data, &d); err != nil {
+			return fail(fmt.Errorf("decode data: %w", err))
+		}
+		if d.AccessToken == "" {
+			return fail(errors.New("response carries no access_token"))
+		}
+		grant = &TokenGrant{AccessToken: secret.String(d.AccessToken), RefreshToken: secret.String(d.RefreshToken),
+			AccessExpiresIn:  time.Duration(d.AccessExpiresIn) * time.Second,
+			RefreshExpiresIn: time.Duration(d.RefreshExpiresIn) * time.Second,
+			AdvertiserID:     int64(d.AdvertiserID)}
+		for _, id := range d.AdvertiserIDs {
+			grant.AdvertiserIDs = append(grant.AdvertiserIDs, int64(id))
+		}
+		return nil
+	}
+	if err := c.retry(ctx, log, call, nil); err != nil {
+		return nil, fmt.Errorf("refresh token: %w", err)
+	}
+	return grant, nil
+}

@@ -1,0 +1,110 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/cluebot/cluebot/secret"
+)
+
+// MaxPageSize is the largest page the client asks for; sibling endpoints of
+// the vendor cap page_size at 500.
+const MaxPageSize = 500
+
+// Config is the `kuaishou:` section of cluebot.yaml. Defaults live in the
+// config package.
+type Config struct {
+	BaseURL      string        `koanf:"base_url"`
+	AppID        int64         `koanf:"app_id"`
+	Secret       secret.String `koanf:"secret"`
+	PageSize     int           `koanf:"page_size"`
+	PollInterval time.Duration `koanf:"poll_interval"`
+	Lookback     time.Duration `koanf:"lookback"`
+	Backfill     time.Duration `koanf:"backfill"`
+	// Window is the longest time range asked for in one paged listing;
+	// longer ranges (backfills) are split and synced oldest first.
+	Window time.Duration `koanf:"window"`
+	// QPS bounds calls to the API across all accounts; 0 means unlimited.
+	QPS float64 `koanf:"qps"`
+	// Concurrency bounds how many accounts are pulled at once.
+	Concurrency int `koanf:"concurrency"`
+	// Timeout bounds one HTTP call.
+	Timeout time.Duration `koanf:"timeout"`
+	// Retries is how many times a failed call is retried.
+	Retries      int           `koanf:"retries"`
+	RetryBackoff time.Duration `koanf:"retry_backoff"` // first backoff, doubled each retry
+	RetryMax     time.Duration `koanf:"retry_max"`     // backoff cap
+	// RefreshAhead refreshes an access token this long before it expires.
+	RefreshAhead time.Duration `koanf:"refresh_ahead"`
+	Accounts     []Account     `koanf:"accounts"`
+}
+
+// Account is one advertiser account to pull.
+type Account struct {
+	AdvertiserID int64         `koanf:"advertiser_id"`
+	Name         string        `koanf:"name"`
+	AccessToken  secret.String `koanf:"access_token"`
+	RefreshToken secret.String `koanf:"refresh_token"`
+}
+
+// Label names the account for logs: its name and id.
+func (a Account) Label() string {
+	if a.Name == "" {
+		return fmt.Sprint(a.AdvertiserID)
+	}
+	return fmt.Sprintf("%s(%d)", a.Name, a.AdvertiserID)
+}
+
+// CanRefresh reports whether tokens can be refreshed with this config.
+func (c *Config) CanRefresh(a Account) bool {
+	return c.AppID != 0 && !c.Secret.IsZero() && !a.RefreshToken.IsZero()
+}
+
+// Validate checks the section and names the offending key.
+func (c *Config) Validate() error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("kuaishou.base_url: %q is not an http(s) URL", c.BaseURL)
+	}
+	switch {
+	case c.PageSize < 1 || c.PageSize > MaxPageSize:
+		return fmt.Errorf("kuaishou.page_size: %d is not within 1..%d", c.PageSize, MaxPageSize)
+	case c.PollInterval < time.Second:
+		return fmt.Errorf("kuaishou.poll_interval: %s is shorter than 1s", c.PollInterval)
+	case c.Lookback < 0:
+		return errors.New("kuaishou.lookback: must not be negative")
+	case c.Backfill <= 0:
+		return errors.New("kuaishou.backfill: must be positive")
+	case c.Window < time.Minute:
+		return fmt.Errorf("kuaishou.window: %s is shorter than 1m", c.Window)
+	case c.QPS < 0:
+		return errors.New("kuaishou.qps: must not be negative (0 means unlimited)")
+	case c.Concurrency < 1:
+		return errors.New("kuaishou.concurrency: must be at least 1")
+	case c.Timeout <= 0:
+		return errors.New("kuaishou.timeout: must be positive")
+	case c.Retries < 0:
+		return errors.New("kuaishou.retries: must not be negative")
+	case c.RetryBackoff <= 0 || c.RetryMax < c.RetryBackoff:
+		return errors.New("kuaishou.retry_backoff: must be positive and not above retry_max")
+	case c.RefreshAhead < 0:
+		return errors.New("kuaishou.refresh_ahead: must not be negative")
+	}
+	seen := map[int64]bool{}
+	for i, a := range c.Accounts {
+		switch {
+		case a.AdvertiserID <= 0:
+			return fmt.Errorf("kuaishou.accounts.%d.advertiser_id: must be a positive id", i)
+		case seen[a.AdvertiserID]:
+			return fmt.Errorf("kuaishou.accounts.%d.advertiser_id: %d is listed twice", i, a.AdvertiserID)
+		case a.AccessToken.IsZero() && a.RefreshToken.IsZero():
+			return fmt.Errorf("kuaishou.accounts.%d.access_token: set access_token or refresh_token", i)
+		case !a.RefreshToken.IsZero() && (c.AppID == 0 || c.Secret.IsZero()):
+			return fmt.Errorf("kuaishou.accounts.%d.refresh_token: needs kuaishou.app_id and kuaishou.secret", i)
+		}
+		seen[a.AdvertiserID] = true
+	}
+	return nil
+}

@@ -1,0 +1,250 @@
+package fetch
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cluebot/cluebot/store"
+)
+
+// saveTimeout bounds saving a token, which outlives ctx: a rotation spent the old one.
+const saveTimeout = 10 * time.Second
+
+// TokenSource hands out one account's access token.
+type TokenSource interface {
+	// Token returns an access token, refreshed ahead of its expiry.
+	Token(ctx context.Context) (string, error)
+	// Refresh returns a new access token after stale was refused. When the
+	// current token already differs from stale (another caller refreshed it),
+	// the current one is returned without a call.
+	Refresh(ctx context.Context, stale string) (string, error)
+}
+
+// TokenStore keeps accounts' token pairs durably; store.Store satisfies it.
+type TokenStore interface {
+	Token(ctx context.Context, advertiserID int64) (store.Token, error)
+	SaveToken(ctx context.Context, t store.Token) error
+}
+
+// Tokens manages the accounts' OAuth tokens: it seeds them from the config,
+// refreshes them ahead of expiry or after a refusal, and saves every rotated
+// pair before its access token is used. It is safe for concurrent use; each
+// account refreshes under its own mutex, so concurrent callers refresh once.
+type Tokens struct {
+	c     *Client
+	st    TokenStore
+	cfg   *Config
+	log   *slog.Logger
+	now   func() time.Time
+	mu    sync.Mutex
+	accts map[int64]*accountToken
+}
+
+// accountToken is one account's token state; mu guards everything in it.
+type accountToken struct {
+	mu      sync.Mutex
+	acct    Account
+	seed    string
+	loaded  bool // tok holds the stored (or seeded) pair
+	unsaved bool // tok was rotated but not saved yet: do not use it
+	tok     store.Token
+	log     *slog.Logger
+}
+
+// NewTokens returns a token manager. now may be nil (time.Now).
+func NewTokens(c *Client, st TokenStore, cfg *Config, logger *slog.Logger, now func() time.Time) *Tokens {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Tokens{c: c, st: st, cfg: cfg, log: logger.With("component", "tokens"), now: now,
+		accts: map[int64]*accountToken{}}
+}
+
+// TokenSeed fingerprints an account's configured token pair: a hex prefix of
+// their sha256. A stored pair whose seed differs was rotated from tokens the
+// operator has since replaced, so the config's tokens win.
+func TokenSeed(a Account) string {
+	sum := sha256.Sum256([]byte(a.AccessToken.Reveal() + "\x00" + a.RefreshToken.Reveal()))
+	return hex.EncodeToString(sum[:8])
+}
+
+// Source returns the token source of account a. Sources of one account share
+// its state, unless a's configured tokens changed (the account was
+// re-authorised): then the config's tokens start a new state.
+func (t *Tokens) Source(a Account) TokenSource {
+	seed := TokenSeed(a)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.accts[a.AdvertiserID]
+	if s == nil || s.seed != seed {
+		s = &accountToken{acct: a, seed: seed,
+			log: t.log.With("advertiser_id", a.AdvertiserID, "account", a.Name)}
+		t.accts[a.AdvertiserID] = s
+	}
+	return &source{t: t, s: s}
+}
+
+// RefreshDue refreshes every configured account whose access token expires
+// within cfg.RefreshAhead. A token of unknown expiry (seeded from the config)
+// is not due: it is refreshed when refused. Errors are joined; every account
+// is tried.
+func (t *Tokens) RefreshDue(ctx context.Context) error {
+	var errs []error
+	for _, a := range t.cfg.Accounts {
+		s := t.Source(a).(*source).s
+		s.mu.Lock()
+		err := t.load(ctx, s)
+		if err == nil && t.due(s.tok) {
+			err = t.refresh(ctx, s)
+		}
+		s.mu.Unlock()
+		if errs = append(errs, err); ctx.Err() != nil {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+type source struct {
+	t *Tokens
+	s *accountToken
+}
+
+// Token implements TokenSource.
+func (src *source) Token(ctx context.Context) (string, error) {
+	t, s := src.t, src.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := t.load(ctx, s); err != nil {
+		return "", err
+	}
+	switch {
+	case s.tok.AccessToken.IsZero():
+		if err := t.refresh(ctx, s); err != nil {
+			return "", err
+		}
+	case t.due(s.tok) && t.canRefresh(s):
+		if err := t.refresh(ctx, s); err != nil {
+			if !t.now().Before(s.tok.AccessExpiresAt) {
+				return "", err
+			}
+			s.log.Warn("refreshing ahead of expiry failed; using the current token", "error", err)
+		}
+	}
+	return s.tok.AccessToken.Reveal(), nil
+}
+
+// Refresh implements TokenSource.
+func (src *source) Refresh(ctx context.Context, stale string) (string, error) {
+	t, s := src.t, src.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := t.load(ctx, s); err != nil {
+		return "", err
+	}
+	if cur := s.tok.AccessToken.Reveal(); cur != "" && cur != stale {
+		return cur, nil
+	}
+	if err := t.refresh(ctx, s); err != nil {
+		return "", err
+	}
+	return s.tok.AccessToken.Reveal(), nil
+}
+
+// load makes s.tok usable: it saves a rotated pair still unsaved (kept in
+// memory, as the old refresh token is spent), and on first
+// use loads the stored pair, or seeds it from the config when none is stored
+// or the stored one descends from other config tokens. Callers hold s.mu.
+func (t *Tokens) load(ctx context.Context, s *accountToken) error {
+	if s.unsaved {
+		if err := t.save(ctx, s); err != nil {
+			return err
+		}
+	}
+	if s.loaded {
+		return nil
+	}
+	id := s.acct.AdvertiserID
+	stored, err := t.st.Token(ctx, id)
+	switch {
+	case err == nil && stored.Seed == s.seed:
+		s.tok = stored
+	case err == nil || errors.Is(err, store.ErrNotFound):
+		replaced := err == nil
+		s.tok = store.Token{AdvertiserID: id, AccessToken: s.acct.AccessToken,
+			RefreshToken: s.acct.RefreshToken, Seed: s.seed, UpdatedAt: t.now()}
+		if err := t.save(ctx, s); err != nil {
+			return err
+		}
+		s.log.Info("token seeded from the config", "replaced_stored", replaced)
+	default:
+		return fmt.Errorf("load token of advertiser %d: %w", id, err)
+	}
+	s.loaded = true
+	return nil
+}
+
+// refresh trades the refresh token for a new pair and saves it; the pair is
+// kept in memory, marked unsaved, when saving fails. Callers hold s.mu.
+func (t *Tokens) refresh(ctx context.Context, s *accountToken) error {
+	id := s.acct.AdvertiserID
+	if !t.canRefresh(s) {
+		return fmt.Errorf("advertiser %d: %w: no refresh token or no app_id/secret to refresh with",
+			id, ErrReauthorize)
+	}
+	grant, err := t.c.refreshToken(ctx, s.log.With("op", opRefresh), s.tok.RefreshToken)
+	if IsAuth(err) {
+		return fmt.Errorf("advertiser %d: %w: the refresh token was refused: %w", id, ErrReauthorize, err)
+	} else if err != nil {
+		return fmt.Errorf("advertiser %d: %w", id, err)
+	}
+	now := t.now()
+	tok := store.Token{AdvertiserID: id, AccessToken: grant.AccessToken, RefreshToken: grant.RefreshToken,
+		RefreshExpiresAt: s.tok.RefreshExpiresAt, Seed: s.seed, UpdatedAt: now}
+	if tok.RefreshToken.IsZero() {
+		tok.RefreshToken = s.tok.RefreshToken
+		s.log.Warn("refresh returned no refresh token; keeping the current one")
+	} else if grant.RefreshExpiresIn > 0 {
+		tok.RefreshExpiresAt = now.Add(grant.RefreshExpiresIn)
+	}
+	if grant.AccessExpiresIn > 0 {
+		tok.AccessExpiresAt = now.Add(grant.AccessExpiresIn)
+	}
+	s.tok, s.unsaved = tok, true
+	if err := t.save(ctx, s); err != nil {
+		return err
+	}
+	s.log.Info("access token refreshed", "access_expires_at", tok.AccessExpiresAt,
+		"refresh_expires_at", tok.RefreshExpiresAt)
+	return nil
+}
+
+// save stores an unsaved pair, even if ctx has ended. Callers hold s.mu.
+func (t *Tokens) save(ctx context.Context, s *accountToken) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	defer cancel()
+	if err := t.st.SaveToken(ctx, s.tok); err != nil {
+		s.log.Error("saving the token failed", "unsaved_rotation", s.unsaved, "error", err)
+		return fmt.Errorf("save token of advertiser %d: %w", s.acct.AdvertiserID, err)
+	}
+	s.unsaved = false
+	return nil
+}
+
+// due reports whether tok's access token expires within cfg.RefreshAhead.
+func (t *Tokens) due(tok store.Token) bool {
+	return !tok.AccessExpiresAt.IsZero() && !tok.AccessExpiresAt.Add(-t.cfg.RefreshAhead).After(t.now())
+}
+
+func (t *Tokens) canRefresh(s *accountToken) bool {
+	return t.cfg.CanRefresh(Account{RefreshToken: s.tok.RefreshToken})
+}

@@ -1,0 +1,219 @@
+package kuaishou
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// The endpoint paths the Server answers.
+const (
+	ListPath     = "/rest/openapi/v2/gemini/crm/clue/list"
+	RefreshPath  = "/rest/openapi/oauth2/authorize/refresh_token"
+	ExchangePath = "/rest/openapi/oauth2/authorize/access_token"
+)
+
+// Server simulates the Kuaishou clue-list and token APIs. It implements
+// http.Handler and is safe for concurrent use.
+type Server struct {
+	opts Options
+
+	mu       sync.Mutex
+	faultRNG *rand.Rand // fault draws, one per clue-list call
+	idRNG    *rand.Rand // request ids
+	tokenRNG *rand.Rand // issued tokens
+	dataRNG  *rand.Rand // generated clues
+	accounts map[int64]*account
+	clues    map[string]*clue // every clue by id
+	retired  map[string]bool  // access tokens that were replaced
+	codes    map[string]authCode
+	hook     func(ListRequest, int)
+	stats    Stats
+	rawSeq   int // numbers the keys of records whose id is not a decimal
+}
+
+// account is one advertiser: its tokens and its clues.
+type account struct {
+	id         int64
+	access     string
+	refresh    string
+	accessExp  time.Time // the access token works while Now is before this
+	refreshExp time.Time
+	clues      []*clue // ascending by create_time, then id
+}
+
+// Stats counts what the Server has seen since New.
+type Stats struct {
+	Calls           int           // every HTTP request
+	ListCalls       int           // clue-list requests
+	ListPages       int           // clue-list answers sent whole with code 0
+	RefreshCalls    int           // refresh_token requests
+	ExchangeCalls   int           // access_token (auth code exchange) requests
+	Faults          map[Fault]int // injected faults by kind
+	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
+	TokenRejections int           // refresh and exchange calls refused
+	BadRequests     int           // clue-list calls refused for their parameters or advertiser
+	RowsServed      int           // clue records sent in code-0 pages
+}
+
+// FaultsInjected returns the total number of injected faults of every kind.
+func (st Stats) FaultsInjected() int {
+	n := 0
+	for _, v := range st.Faults {
+		n += v
+	}
+	return n
+}
+
+// New returns a Server with no accounts and no clues.
+func New(opts Options) *Server {
+	opts = opts.withDefaults()
+	seed := uint64(opts.Seed)
+	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, n)) }
+	return &Server{
+		opts:     opts,
+		faultRNG: stream(1),
+		idRNG:    stream(2),
+		tokenRNG: stream(3),
+		dataRNG:  stream(4),
+		accounts: map[int64]*account{},
+		clues:    map[string]*clue{},
+		retired:  map[string]bool{},
+		codes:    map[string]authCode{},
+		stats:    Stats{Faults: map[Fault]int{}},
+	}
+}
+
+// ServeHTTP routes a request to the clue-list or token endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.stats.Calls++
+	s.mu.Unlock()
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return // the client went away
+	}
+	switch r.URL.Path {
+	case ListPath:
+		s.handleList(w, r, body)
+	case RefreshPath:
+		s.handleRefresh(w, body)
+	case ExchangePath:
+		s.handleExchange(w, body)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// AddAccount registers an advertiser with its current tokens, both fresh:
+// they expire AccessTTL and RefreshTTL from now. It replaces the tokens of an
+// advertiser already known; its replaced access token then reads as expired.
+func (s *Server) AddAccount(advertiserID int64, accessToken, refreshToken string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.account(advertiserID)
+	s.setTokens(a, accessToken, refreshToken)
+}
+
+// ExpireAccessToken makes the advertiser's current access token fail with
+// code 402004 "access_token 已过期" until the account's tokens are refreshed.
+func (s *Server) ExpireAccessToken(advertiserID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if a, ok := s.accounts[advertiserID]; ok {
+		a.accessExp = time.Time{}
+	}
+}
+
+// Tokens returns the advertiser's current access and refresh tokens, which
+// change at every refresh; ok is false for an unknown advertiser.
+func (s *Server) Tokens(advertiserID int64) (access, refresh string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[advertiserID]
+	if !ok {
+		return "", "", false
+	}
+	return a.access, a.refresh, true
+}
+
+// OnList sets a hook called before a clue-list page is computed, with the
+// request and its page number (1 when the request sent none). It runs outside
+// the Server's lock, so it may call Add, Update or Generate. It is not called
+// for calls refused or answered by an injected error. nil removes the hook.
+func (s *Server) OnList(fn func(req ListRequest, page int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hook = fn
+}
+
+// Stats returns a snapshot of the counters.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.stats
+	st.Faults = make(map[Fault]int, len(s.stats.Faults))
+	for k, v := range s.stats.Faults {
+		st.Faults[k] = v
+	}
+	return st
+}
+
+// account returns the advertiser's account, creating it without tokens.
+// The caller holds s.mu.
+func (s *Server) account(id int64) *account {
+	a, ok := s.accounts[id]
+	if !ok {
+		a = &account{id: id}
+		s.accounts[id] = a
+	}
+	return a
+}
+
+// setTokens installs fresh tokens on a. The caller holds s.mu.
+func (s *Server) setTokens(a *account, access, refresh string) {
+	if a.access != "" && a.access != access {
+		s.retired[a.access] = true
+	}
+	now := s.opts.Now()
+	a.access, a.refresh = access, refresh
+	a.accessExp, a.refreshExp = now.Add(s.opts.AccessTTL), now.Add(s.opts.RefreshTTL)
+	delete(s.retired, access)
+}
+
+// hex32 draws 32 lowercase hex digits from r. The caller holds s.mu.
+func hex32(r *rand.Rand) string {
+	return fmt.Sprintf("%016x%016x", r.Uint64(), r.Uint64())
+}
+
+// envelope is an answer without data.
+type envelope struct {
+	Code      int    `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id"`
+}
+
+// writeCode answers HTTP 200 with a vendor code and message.
+func (s *Server) writeCode(w http.ResponseWriter, code int, msg string) {
+	s.mu.Lock()
+	id := hex32(s.idRNG)
+	s.mu.Unlock()
+	b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
+	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
+}
+
+// writeBody writes a complete answer.
+func writeBody(w http.ResponseWriter, status int, contentType string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

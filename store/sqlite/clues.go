@@ -1,0 +1,151 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cluebot/cluebot/store"
+)
+
+// clueColumns are the clues columns a caller supplies, in the order
+// appendClueArgs binds them after the id. first_seen and last_updated are set
+// by the store.
+var clueColumns = []string{
+	"advertiser_id", "create_time", "update_time", "intention_id", "phone_stat",
+	"schedule_id", "clue_tag", "source_type", "page_id", "page_name",
+	"user_name", "phone", "province", "city", "store", "raw",
+}
+
+// upsertCols are the columns of one row of upsertClueSQL.
+var upsertCols = append(append([]string{"id"}, clueColumns...), "first_seen", "last_updated")
+
+// upsertClueSQL returns the statement that writes rows planned clues: new ids
+// are inserted; a stored clue is overwritten, first_seen aside, only if one
+// of its columns differs, so an unchanged clue costs no write.
+func upsertClueSQL(rows int) string {
+	set := make([]string, 0, len(upsertCols))
+	differs := make([]string, 0, len(upsertCols))
+	for _, col := range upsertCols[1:] {
+		if col == "first_seen" {
+			continue
+		}
+		set = append(set, col+" = excluded."+col)
+		differs = append(differs, "clues."+col+" IS NOT excluded."+col)
+	}
+	return `INSERT INTO clues (` + strings.Join(upsertCols, ", ") + `) VALUES ` + values(rows, len(upsertCols)) +
+		` ON CONFLICT (id) DO UPDATE SET ` + strings.Join(set, ", ") + ` WHERE ` + strings.Join(differs, " OR ")
+}
+
+// insertHistorySQL returns the statement that appends rows history entries.
+func insertHistorySQL(rows int) string {
+	return `INSERT INTO clue_history (clue_id, changed_at, update_time, intention_id, phone_stat, schedule_id) VALUES ` +
+		values(rows, 6)
+}
+
+// values returns rows comma-separated groups of cols placeholders.
+func values(rows, cols int) string {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return row + strings.Repeat(", "+row, rows-1)
+}
+
+// appendClueArgs appends p's row of upsertClueSQL to args.
+func appendClueArgs(args []any, p *planned, now int64) []any {
+	c := p.clue
+	return append(args, c.ID, c.AdvertiserID, toMillis(c.CreateTime), p.tracked.updateTime,
+		c.IntentionID, c.PhoneStat, c.ScheduleID, c.ClueTag, c.SourceType, c.PageID, c.PageName,
+		c.UserName, c.Phone, c.Province, c.City, c.Store, string(c.Raw), now, p.lastUpdated)
+}
+
+// toMillis converts t to unix milliseconds, the zero time to 0.
+func toMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMillis converts unix milliseconds to a UTC time, 0 to the zero time.
+func fromMillis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+// UpsertClues stores clues in one transaction: new ids are inserted, a
+// tracked change (see store.Clue.Changed) writes a history row with the old
+// values and updates the clue and its last_updated, and any other difference
+// only refreshes the stored columns. Repeated ids in clues are applied in
+// order, as if upserted one after the other.
+//
+// It reads the stored state of every id with one query, works out in memory
+// what each id ends up as, and writes that with multi-row statements: a few
+// statements per call instead of several per clue.
+func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (stats store.UpsertStats, err error) {
+	if len(clues) == 0 {
+		return stats, nil
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return stats, fmt.Errorf("upsert clues: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback() // the error that made us roll back is the one to report
+		}
+	}()
+	stored, err := loadStored(ctx, tx, clues)
+	if err != nil {
+		return stats, err
+	}
+	now := toMillis(s.now())
+	p := makePlan(clues, stored, now)
+	if err := p.write(ctx, tx, now); err != nil {
+		return store.UpsertStats{}, fmt.Errorf("upsert clues: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return store.UpsertStats{}, fmt.Errorf("upsert clues: commit: %w", err)
+	}
+	return p.stats, nil
+}
+
+// loadStored returns the stored state of the clues with the ids of clues.
+// The ids travel as one JSON array parameter, whatever their number.
+func loadStored(ctx context.Context, tx *sql.Tx, clues []store.Clue) (map[string]storedClue, error) {
+	ids := make([]string, len(clues))
+	for i := range clues {
+		if id := clues[i].ID; id == "" || !utf8.ValidString(id) {
+			return nil, fmt.Errorf("upsert clue %q: id must be non-empty UTF-8", id)
+		}
+		ids[i] = clues[i].ID
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, fmt.Errorf("upsert clues: encode ids: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, update_time, intention_id, phone_stat, schedule_id, last_updated
+		FROM clues WHERE id IN (SELECT value FROM json_each(?))`, string(idsJSON))
+	if err != nil {
+		return nil, fmt.Errorf("upsert clues: select stored: %w", err)
+	}
+	defer rows.Close()
+	stored := make(map[string]storedClue)
+	for rows.Next() {
+		var id string
+		var sc storedClue
+		t := &sc.tracked
+		if err := rows.Scan(&id, &t.updateTime, &t.intentionID, &t.phoneStat, &t.scheduleID, &sc.lastUpdated); err != nil {
+			return nil, fmt.Errorf("upsert clues: select stored: %w", err)
+		}
+		stored[id] = sc
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("upsert clues: select stored: %w", err)
+	}
+	return stored, nil
+}

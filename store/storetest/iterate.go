@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/store"
+)
+
+// iterateIDs collects the ids IterateClues yields for f.
+func iterateIDs(t *testing.T, s store.Store, f store.ClueFilter) []string {
+	t.Helper()
+	ids := []string{}
+	require.NoError(t, s.IterateClues(t.Context(), f, func(c *store.Clue) error {
+		ids = append(ids, c.ID)
+		return nil
+	}))
+	return ids
+}
+
+func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
+	const a, b = 90000000001, 90000000002
+	base := time.Date(2025, 3, 1, 8, 0, 0, 0, vendorZone)
+	c1 := sampleClue(clueID(1), a, base)
+	c2 := sampleClue(clueID(2), a, base.Add(time.Hour))
+	c3 := sampleClue(clueID(3), b, base.Add(time.Hour)) // same create_time as c2: ordered by id
+	c4 := sampleClue(clueID(4), b, base.Add(2*time.Hour))
+	c5 := sampleClue(clueID(5), a, base.Add(3*time.Hour))
+	c6 := sampleClue(clueID(6), a, base.Add(-24*time.Hour))
+	upsert(t, s, store.UpsertStats{Inserted: 6}, c5, c3, c1, c6, c4, c2)
+
+	tests := []struct {
+		name string
+		f    store.ClueFilter
+		want []store.Clue
+	}{
+		{"no filter", store.ClueFilter{}, []store.Clue{c6, c1, c2, c3, c4, c5}},
+		{"from is inclusive", store.ClueFilter{From: base.Add(time.Hour)}, []store.Clue{c2, c3, c4, c5}},
+		{"to is exclusive", store.ClueFilter{To: base.Add(time.Hour)}, []store.Clue{c6, c1}},
+		{"window", store.ClueFilter{From: base, To: base.Add(2 * time.Hour)}, []store.Clue{c1, c2, c3}},
+		{"window in utc", store.ClueFilter{From: base.UTC(), To: base.Add(2*time.Hour - time.Millisecond).UTC()},
+			[]store.Clue{c1, c2, c3}},
+		{"millisecond after", store.ClueFilter{From: base.Add(time.Millisecond)}, []store.Clue{c2, c3, c4, c5}},
+		{"advertiser", store.ClueFilter{AdvertiserID: a}, []store.Clue{c6, c1, c2, c5}},
+		{"advertiser and window", store.ClueFilter{AdvertiserID: b, From: base, To: base.Add(2 * time.Hour)},
+			[]store.Clue{c3}},
+		{"empty window", store.ClueFilter{From: base.Add(time.Hour), To: base.Add(time.Hour)}, nil},
+		{"reversed window", store.ClueFilter{From: base.Add(time.Hour), To: base}, nil},
+		{"unknown advertiser", store.ClueFilter{AdvertiserID: 3}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := []string{}
+			for _, c := range tt.want {
+				want = append(want, c.ID)
+			}
+			require.Equal(t, want, iterateIDs(t, s, tt.f))
+			n, err := s.CountClues(t.Context(), tt.f)
+			require.NoError(t, err)
+			require.Equal(t, len(tt.want), n)
+		})
+	}
+
+	t.Run("yields whole clues", func(t *testing.T) {
+		var got []store.Clue
+		require.NoError(t, s.IterateClues(t.Context(), store.ClueFilter{}, func(c *store.Clue) error {
+			cp := *c
+			cp.Raw = bytes.Clone(c.Raw) // fn must not keep c's memory
+			got = append(got, cp)
+			return nil
+		}))
+		require.Len(t, got, 6)
+		for _, g := range got {
+			stored, err := s.Clue(t.Context(), g.ID)
+			require.NoError(t, err)
+			require.Equal(t, normalize(stored), normalize(g))
+		}
+	})
+}
+
+func testIterateStop(t *testing.T, s store.Store, _ *clock) {
+	for i := range 5 {
+		upsert(t, s, store.UpsertStats{Inserted: 1}, sampleClue(clueID(i), 1, created.Add(time.Duration(i)*time.Minute)))
+	}
+	errStop := errors.New("stop here")
+	var ids []string
+	err := s.IterateClues(t.Context(), store.ClueFilter{}, func(c *store.Clue) error {
+		ids = append(ids, c.ID)
+		if len(ids) == 2 {
+			return errStop
+		}
+		return nil
+	})
+	require.ErrorIs(t, err, errStop)
+	require.Equal(t, []string{clueID(0), clueID(1)}, ids)
+
+	// The store is still usable: the stopped iteration released what it held.
+	upsert(t, s, store.UpsertStats{Inserted: 1}, sampleClue(clueID(9), 1, created))
+	require.Len(t, iterateIDs(t, s, store.ClueFilter{}), 6)
+}
+
+func testIterateCancelled(t *testing.T, s store.Store, _ *clock) {
+	batch := make([]store.Clue, 50)
+	for i := range batch {
+		batch[i] = sampleClue(clueID(i), 1, created.Add(time.Duration(i)*time.Second))
+	}
+	upsert(t, s, store.UpsertStats{Inserted: len(batch)}, batch...)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	calls := 0
+	err := s.IterateClues(ctx, store.ClueFilter{}, func(*store.Clue) error {
+		calls++
+		cancel()
+		return nil
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.Equal(t, 1, calls, "no clue is passed to fn after ctx is done")
+}
