@@ -1,8 +1,8 @@
 package fetch
 
 import (
-	"encoding/json"
 	"errors"
+	json "github.com/goccy/go-json"
 	"strings"
 	"time"
 )
@@ -125,49 +125,64 @@ var ErrNoID = errors.New("clue has no id")
 // clueAlias breaks the UnmarshalJSON recursion.
 type clueAlias Clue
 
-// clueNested holds the fields whose shape varies between vendor versions.
-type clueNested struct {
-	ChildIntentionTag json.RawMessage   `json:"child_intention_tag"`
-	Schedule          json.RawMessage   `json:"schedule"`
-	ClueSource        json.RawMessage   `json:"clue_source"`
-	Form              json.RawMessage   `json:"form"`
-	Details           []json.RawMessage `json:"details"`
-	ICC               json.RawMessage   `json:"icc_info"`
-	StoreInfo         json.RawMessage   `json:"store_info"`
+// clueWire decodes a record in one pass: the flat fields through the alias,
+// the fields whose shape varies between vendor versions as raw JSON, each
+// decoded on its own below.
+type clueWire struct {
+	clueAlias
+	ChildIntentionTag json.RawMessage `json:"child_intention_tag"`
+	Schedule          json.RawMessage `json:"schedule"`
+	ClueSource        json.RawMessage `json:"clue_source"`
+	Form              json.RawMessage `json:"form"`
+	Details           json.RawMessage `json:"details"`
+	ICC               json.RawMessage `json:"icc_info"`
+	StoreInfo         json.RawMessage `json:"store_info"`
 }
 
-type answerNested struct {
+// answerAlias and answerWire do the same for a form answer.
+type answerAlias Answer
+
+type answerWire struct {
+	answerAlias
 	StoreInfo json.RawMessage `json:"store_info"`
 }
 
 // UnmarshalJSON decodes one clue leniently. It fails only when the record is
 // not a JSON object or has no id; a bad nested value decodes to its zero value.
 func (c *Clue) UnmarshalJSON(b []byte) error {
-	var a clueAlias
-	if err := json.Unmarshal(b, &a); err != nil {
-		return err
+	var sc strictClue
+	if json.Unmarshal(b, &sc) == nil {
+		*c = sc.clue()
+		c.Raw = append(json.RawMessage(nil), b...)
+		if c.ID == "" {
+			return ErrNoID
+		}
+		return nil
 	}
-	var n clueNested
-	_ = json.Unmarshal(b, &n) // shapes vary; each part below is decoded on its own
-	a.ChildIntentionTag = objectOrList[ChildIntention](n.ChildIntentionTag)
-	object(n.Schedule, &a.Schedule)
-	object(n.ClueSource, &a.ClueSource)
-	object(n.Form, &a.Form)
-	object(n.ICC, &a.ICC)
-	object(n.StoreInfo, &a.StoreInfo)
-	for _, raw := range n.Details {
-		var ans Answer
-		if json.Unmarshal(raw, &ans) != nil {
-			continue
+	var w clueWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		// A field of an unexpected shape (say details as an object) fails the
+		// one-pass decode: fall back to the flat fields alone.
+		var a clueAlias
+		if err := json.Unmarshal(b, &a); err != nil {
+			return err
 		}
-		var an answerNested
-		if json.Unmarshal(raw, &an) == nil {
-			object(an.StoreInfo, &ans.StoreInfo)
-		}
+		w = clueWire{clueAlias: a}
+	}
+	a := &w.clueAlias
+	a.ChildIntentionTag = objectOrList[ChildIntention](w.ChildIntentionTag)
+	object(w.Schedule, &a.Schedule)
+	object(w.ClueSource, &a.ClueSource)
+	object(w.Form, &a.Form)
+	object(w.ICC, &a.ICC)
+	object(w.StoreInfo, &a.StoreInfo)
+	for _, aw := range objectOrList[answerWire](w.Details) {
+		ans := Answer(aw.answerAlias)
+		object(aw.StoreInfo, &ans.StoreInfo)
 		a.Details = append(a.Details, ans)
 	}
 	a.Raw = append(json.RawMessage(nil), b...)
-	*c = Clue(a)
+	*c = Clue(*a)
 	if c.ID == "" {
 		return ErrNoID
 	}

@@ -2,9 +2,10 @@ package fetch
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ID is a vendor id kept as an opaque decimal string. The API sends ids as
@@ -19,9 +20,7 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*id = ""
 	case b[0] == '"':
-		var s string
-		_ = json.Unmarshal(b, &s)
-		*id = ID(strings.TrimSpace(s))
+		*id = ID(strings.TrimSpace(unquote(b)))
 	default:
 		*id = ID(b)
 	}
@@ -69,10 +68,7 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil
-		}
-		s = strings.TrimSpace(s)
+		s = strings.TrimSpace(unquote(b))
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*n = Int(v)
@@ -93,10 +89,7 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err == nil {
-			*s = Str(v)
-		}
+		*s = Str(unquote(b))
 		return nil
 	}
 	if b[0] == '{' || b[0] == '[' {
@@ -105,6 +98,21 @@ func (s *Str) UnmarshalJSON(b []byte) error {
 	}
 	*s = Str(b)
 	return nil
+}
+
+// unquote decodes a JSON string literal. Most vendor strings have no escapes
+// and are sliced directly; the rest go through encoding/json. A malformed
+// literal gives "".
+func unquote(b []byte) string {
+	if len(b) >= 2 && b[len(b)-1] == '"' {
+		inner := b[1 : len(b)-1]
+		if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
+			return string(inner)
+		}
+	}
+	var s string
+	_ = json.Unmarshal(b, &s)
+	return s
 }
 
 // objectOrList decodes a value the vendor sends either as one object or as an

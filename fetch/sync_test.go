@@ -94,7 +94,7 @@ func (h *harness) simIDs() []string {
 
 func TestSyncStoresEveryClueOnceThroughFaults(t *testing.T) {
 	h := newHarness(t, sim.Options{Seed: 7, Faults: sim.FaultConfig{Rate: 0.15,
-		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML, sim.FaultToken}}}, 3)
+		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}}}, 3)
 	now := time.Now()
 	for _, a := range h.cfg.Accounts {
 		h.sim.Generate(a.AdvertiserID, 400, now.Add(-20*time.Hour), now.Add(-time.Minute))
