@@ -1,0 +1,159 @@
+package route
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/transform"
+)
+
+// Load reads and compiles the rules file at path. Problems in the file come
+// back together as Errors, each placed as path:line.
+func Load(path string) (*Rules, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse compiles rules from data; name is the file name errors are placed
+// in. It reports every problem it finds, as Errors of *PosError, not just
+// the first. The rules' Zone is Beijing time until the caller sets it.
+func Parse(name string, data []byte) (*Rules, error) {
+	p := &parser{file: name}
+	rules := &Rules{File: name, Zone: fetch.VendorZone}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		p.syntax(err)
+		return nil, p.result()
+	}
+	if len(doc.Content) == 0 {
+		p.errorf(nil, "no routes: the file is empty")
+		return nil, p.result()
+	}
+	top := resolve(doc.Content[0])
+	var routesKey *yaml.Node
+	for _, kv := range p.pairs(top, "the rules file") {
+		k, v := kv[0], kv[1]
+		switch k.Value {
+		case "fields":
+			rules.Fields = p.fields(v)
+		case "routes":
+			routesKey = k
+			rules.Routes = p.routes(v)
+		default:
+			p.errorf(k, "unknown key %q at the top (want fields, routes)", k.Value)
+		}
+	}
+	if routesKey == nil && top.Kind == yaml.MappingNode {
+		p.errorf(top, "no routes: add a routes list")
+	}
+	for _, rt := range rules.Routes {
+		for _, c := range append(rt.match, rt.not...) {
+			if c.field == fAdvertiserID && !c.str.empty() {
+				rules.needAdvText = true
+			}
+		}
+	}
+	if err := p.result(); err != nil {
+		return nil, err
+	}
+	rules.ix = buildIndex(rules.Routes)
+	return rules, nil
+}
+
+// Validate checks names the rules file uses but cluebot.yaml defines: every
+// receiver a route names must be in receivers. It returns one *PosError per
+// unknown name, nil when all are known.
+func (r *Rules) Validate(receivers map[string]bool) []error {
+	var errs []error
+	for _, rt := range r.Routes {
+		for _, ref := range rt.receivers {
+			if !receivers[ref.name] {
+				errs = append(errs, &PosError{File: r.File, Line: ref.line,
+					Msg: fmt.Sprintf("unknown receiver %q in route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
+			}
+		}
+	}
+	return errs
+}
+
+// fields parses `fields:` — province, city and store, each {form, level}.
+func (p *parser) fields(n *yaml.Node) transform.Fields {
+	var f transform.Fields
+	for _, kv := range p.pairs(n, "fields") {
+		k, v := kv[0], kv[1]
+		var dst *transform.FieldRef
+		switch k.Value {
+		case "province":
+			dst = &f.Province
+		case "city":
+			dst = &f.City
+		case "store":
+			dst = &f.Store
+		default:
+			p.errorf(k, "unknown key %q in fields (want province, city, store)", k.Value)
+			continue
+		}
+		*dst = p.fieldRef(v, "fields."+k.Value)
+	}
+	return f
+}
+
+func (p *parser) fieldRef(n *yaml.Node, what string) transform.FieldRef {
+	var ref transform.FieldRef
+	for _, kv := range p.pairs(n, what) {
+		k, v := kv[0], kv[1]
+		switch k.Value {
+		case "form":
+			if s, ok := p.scalar(v, what+".form"); ok {
+				ref.Form = strings.TrimSpace(s)
+			}
+		case "level":
+			s, ok := p.scalar(v, what+".level")
+			lv, isInt := parseCode(s)
+			if ok && (!isInt || lv < -100 || lv > 100) {
+				p.errorf(v, "bad level %q in %s (want a whole number: 1 is the first level, -1 the last, 0 the whole answer)", s, what)
+			}
+			ref.Level = int(lv)
+		default:
+			p.errorf(k, "unknown key %q in %s (want form, level)", k.Value, what)
+		}
+	}
+	if ref.Form == "" && resolve(n).Kind == yaml.MappingNode {
+		p.errorf(n, "%s needs form: the label of the form answer", what)
+	}
+	return ref
+}
+
+// routes parses the routes list; route names must be unique.
+func (p *parser) routes(n *yaml.Node) []*Route {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "routes must be a list")
+		return nil
+	}
+	if len(n.Content) == 0 {
+		p.errorf(n, "no routes: the routes list is empty")
+	}
+	var out []*Route
+	first := map[string]int{}
+	for i, it := range n.Content {
+		rt := p.route(resolve(it), i)
+		if rt == nil {
+			continue
+		}
+		if line, dup := first[rt.Name]; dup && rt.Name != "" {
+			p.errorf(resolve(it), "duplicate route name %q (first at line %d)", rt.Name, line)
+		} else {
+			first[rt.Name] = rt.Line
+		}
+		out = append(out, rt)
+	}
+	return out
+}

@@ -1,0 +1,144 @@
+package route
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// rxKind is how an re: pattern is evaluated.
+type rxKind uint8
+
+const (
+	rxRegexp   rxKind = iota // the regexp, after its prefilter
+	rxContains               // contains one of lits
+	rxPrefix                 // starts with one of lits
+	rxSuffix                 // ends with one of lits
+	rxEqual                  // equals one of lits
+)
+
+// rx is a compiled re: pattern. Regexps that are only literals (宝马,
+// ^(郑州|洛阳)$, 试驾$) are answered with string functions; the others get a
+// prefilter from their literal parts, so most leads never run the regexp.
+type rx struct {
+	re       *regexp.Regexp
+	kind     rxKind
+	lits     []string // the literals of a fast kind
+	prefixes []string // prefilter: the value starts with one of these (nil: any)
+	needs    []string // prefilter: the value contains each of these
+}
+
+func compileRx(expr string) (rx, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return rx{}, fmt.Errorf("bad regexp %q: %s", expr, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	r := rx{re: re}
+	tree, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil { // cannot happen once regexp.Compile accepted it
+		return r, nil
+	}
+	tree = tree.Simplify()
+	if lits := literals(tree); lits != nil {
+		r.kind, r.lits = rxContains, lits
+		return r, nil
+	}
+	if tree.Op != syntax.OpConcat {
+		return r, nil
+	}
+	inner := tree.Sub
+	start := len(inner) > 0 && inner[0].Op == syntax.OpBeginText
+	if start {
+		inner = inner[1:]
+	}
+	end := len(inner) > 0 && inner[len(inner)-1].Op == syntax.OpEndText
+	if end {
+		inner = inner[:len(inner)-1]
+	}
+	if len(inner) == 1 && (start || end) {
+		if lits := literals(inner[0]); lits != nil {
+			r.lits = lits
+			switch {
+			case start && end:
+				r.kind = rxEqual
+			case start:
+				r.kind = rxPrefix
+			default:
+				r.kind = rxSuffix
+			}
+			return r, nil
+		}
+	}
+	if start && len(inner) > 0 {
+		r.prefixes = literals(inner[0])
+	}
+	for _, sub := range inner {
+		if s, ok := literal(sub); ok {
+			r.needs = append(r.needs, s)
+		}
+	}
+	return r, nil
+}
+
+// literal returns the text of a case-sensitive literal node.
+func literal(n *syntax.Regexp) (string, bool) {
+	if n.Op != syntax.OpLiteral || n.Flags&syntax.FoldCase != 0 {
+		return "", false
+	}
+	return string(n.Rune), true
+}
+
+// literals returns the texts a node matches when it is a literal, or a
+// (captured) alternation of literals; nil otherwise.
+func literals(n *syntax.Regexp) []string {
+	if n.Op == syntax.OpCapture && len(n.Sub) == 1 {
+		n = n.Sub[0]
+	}
+	if s, ok := literal(n); ok {
+		return []string{s}
+	}
+	if n.Op != syntax.OpAlternate {
+		return nil
+	}
+	out := make([]string, 0, len(n.Sub))
+	for _, sub := range n.Sub {
+		s, ok := literal(sub)
+		if !ok {
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (r *rx) match(s string) bool {
+	switch r.kind {
+	case rxContains:
+		return anyOf(r.lits, s, strings.Contains)
+	case rxPrefix:
+		return anyOf(r.lits, s, hasPrefix)
+	case rxSuffix:
+		return anyOf(r.lits, s, hasSuffix)
+	case rxEqual:
+		return anyOf(r.lits, s, func(a, b string) bool { return a == b })
+	}
+	if r.prefixes != nil && !anyOf(r.prefixes, s, hasPrefix) {
+		return false
+	}
+	for _, n := range r.needs {
+		if !strings.Contains(s, n) {
+			return false
+		}
+	}
+	return r.re.MatchString(s)
+}
+
+func anyOf(lits []string, s string, f func(s, lit string) bool) bool {
+	for _, l := range lits {
+		if f(s, l) {
+			return true
+		}
+	}
+	return false
+}
