@@ -1,0 +1,34 @@
+# cluebot: the two commands a newcomer needs are `make demo` and `make test`.
+GO       ?= go
+PKGS     := ./...
+BENCHTIME ?= 1x
+
+.PHONY: all build demo test test-short bench lint fmt clean
+
+all: lint test build
+
+build: ## the binary, in ./bin
+	$(GO) build -trimpath -o bin/cluebot ./cmd/cluebot
+
+demo: ## the whole pipeline against built-in simulators, in a temp folder
+	$(GO) run ./cmd/cluebot demo
+
+test: ## vet, then every test with the race detector
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+bench: ## benchmarks: sync throughput, store upserts, routing, rendering, reports
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+lint: ## gofmt and go vet must be clean
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin

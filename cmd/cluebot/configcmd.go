@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cluebot/cluebot/config"
+)
+
+// cmdConfig implements `cluebot config check`.
+func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "check" {
+		return usageErr("usage: cluebot config check [-c cluebot.yaml]")
+	}
+	fs, cfgPath := newFlags("config check", stderr)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	path := config.Path(*cfgPath)
+	problems := checkAll(path)
+	if len(problems) == 0 {
+		fmt.Fprintf(stdout, "%s: ok\n", path)
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p)
+	}
+	return &exitError{code: 2, err: fmt.Errorf("%d problem(s) found", len(problems))}
+}
+
+// checkAll validates the config and everything it points at, returning each
+// problem as a file:line: message string.
+func checkAll(path string) []string {
+	var out []string
+	cfg, err := config.Load(path)
+	if err != nil {
+		var errs config.Errors
+		if errors.As(err, &errs) {
+			for _, e := range errs {
+				out = append(out, e.Error())
+			}
+			return out
+		}
+		return []string{fmt.Sprintf("%s: %v", path, err)}
+	}
+	for _, e := range checkRules(cfg) {
+		out = append(out, e.Error())
+	}
+	return out
+}

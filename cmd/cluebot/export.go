@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/export"
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/transform"
+)
+
+// cmdExport writes the stored leads collected in [--from, --to).
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cfgPath := newFlags("export", stderr)
+	fromS := fs.String("from", "", "first collection time, YYYY-MM-DD [HH:MM:SS] (required)")
+	toS := fs.String("to", "", "end of the range, exclusive (required)")
+	format := fs.String("format", "jsonl", "jsonl, csv or xlsx")
+	out := fs.String("out", "", "output file (default stdout)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *fromS == "" || *toS == "" {
+		return usageErr("--from and --to are required")
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	from, err := parseTime(*fromS, cfg.Location)
+	if err != nil {
+		return usageErr("--from: %v", err)
+	}
+	to, err := parseTime(*toS, cfg.Location)
+	if err != nil {
+		return usageErr("--to: %v", err)
+	}
+	if !to.After(from) {
+		return usageErr("--to must be after --from")
+	}
+	var w io.Writer = stdout
+	if *out != "" {
+		f, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	ew, err := export.NewWriter(*format, w)
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
+	opts, err := leadOptions(cfg)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n := 0
+	err = export.Leads(ctx, st, store.ClueFilter{From: from, To: to}, opts, func(l *transform.Lead, _ *store.Clue) error {
+		r := export.NewRecord(l, nil)
+		n++
+		return ew.Write(&r)
+	})
+	if cerr := ew.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	logger.Info("exported", "leads", n, "from", from.Format(time.DateTime), "to", to.Format(time.DateTime), "format", *format)
+	return nil
+}
+
+// leadOptions builds the transform options: the configured zone, account
+// names and the rules' field mapping (a missing rules file maps nothing).
+func leadOptions(cfg *config.Config) (transform.Options, error) {
+	opts := transform.Options{Zone: cfg.Location}
+	rules, err := route.Load(cfg.Rules)
+	switch {
+	case err == nil:
+		opts.Fields = rules.Fields
+	case errors.Is(err, os.ErrNotExist):
+	default:
+		return opts, &exitError{code: 2, err: err}
+	}
+	return opts, nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/sqlite"
+)
+
+// loadConfig loads the config named by -c; an invalid config exits 2.
+func loadConfig(flagPath string) (*config.Config, error) {
+	cfg, err := config.Load(config.Path(flagPath))
+	if err != nil {
+		if config.IsInvalid(err) {
+			return nil, &exitError{code: 2, err: fmt.Errorf("invalid config:\n%w", err)}
+		}
+		return nil, &exitError{code: 2, err: err}
+	}
+	return cfg, nil
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// newLogger logs to stderr: text on a terminal, JSON otherwise, unless the
+// config says which.
+func newLogger(cfg *config.Config, stderr io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Log.Format
+	if format == "auto" {
+		format = "json"
+		if isTerminal(stderr) {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(stderr, opts))
+}
+
+// openStore opens the configured store backend.
+func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
+	switch cfg.Store.Driver {
+	case "sqlite":
+		st, err := sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return st, nil
+	default:
+		return nil, &exitError{code: 2, err: fmt.Errorf("store.driver %q is not available yet", cfg.Store.Driver)}
+	}
+}
+
+// newSyncer wires the Kuaishou client, token manager and syncer.
+func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.Syncer {
+	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
+	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
+	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now)
+}
+
+// parseTime reads a command-line time, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, in
+// the configured zone.
+func parseTime(s string, loc *time.Location) (time.Time, error) {
+	for _, layout := range []string{time.DateTime, time.DateOnly, "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not YYYY-MM-DD or YYYY-MM-DD HH:MM:SS", s)
+}

@@ -1,0 +1,84 @@
+// Package notify delivers lead alerts to chat robots. Each platform is a
+// subpackage (notify/dingtalk, notify/wecom, notify/feishu, notify/webhook)
+// implementing Notifier.
+package notify
+
+import (
+	"fmt"
+	"net/url"
+
+	"github.com/cluebot/cluebot/secret"
+)
+
+// Receiver types.
+const (
+	TypeDingTalk = "dingtalk"
+	TypeWeCom    = "wecom"
+	TypeFeishu   = "feishu"
+	TypeWebhook  = "webhook"
+	TypeEmail    = "email"
+)
+
+// ReceiverConfig is one entry of cluebot.yaml `receivers:`. The URL holds the
+// robot's key or token, so it is a secret too.
+type ReceiverConfig struct {
+	Type      string        `koanf:"type"`
+	URL       secret.String `koanf:"url"`
+	Secret    secret.String `koanf:"secret"`
+	MaskPhone *bool         `koanf:"mask_phone"`
+	// PerMinute and PerSecond pace messages to the robot; zero takes the
+	// platform's default.
+	PerMinute int `koanf:"per_minute"`
+	PerSecond int `koanf:"per_second"`
+	// Keyword is added to every message for robots secured by keywords.
+	Keyword string `koanf:"keyword"`
+	// Email delivers reports over SMTP.
+	Email EmailConfig `koanf:"email"`
+}
+
+// EmailConfig configures an `email` receiver (report delivery only).
+type EmailConfig struct {
+	Host     string        `koanf:"host"`
+	Port     int           `koanf:"port"`
+	Username string        `koanf:"username"`
+	Password secret.String `koanf:"password"`
+	From     string        `koanf:"from"`
+	To       []string      `koanf:"to"`
+	TLS      string        `koanf:"tls"` // starttls (default) | tls | none
+}
+
+// MasksPhone reports whether phones are masked in this receiver's messages
+// (the default in chat).
+func (c *ReceiverConfig) MasksPhone() bool { return c.MaskPhone == nil || *c.MaskPhone }
+
+// Validate checks one receiver; name is its key in `receivers:`.
+func (c *ReceiverConfig) Validate(name string) error {
+	key := "receivers." + name
+	switch c.Type {
+	case TypeDingTalk, TypeWeCom, TypeFeishu, TypeWebhook:
+		u, err := url.Parse(c.URL.Reveal())
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%s.url: not an http(s) URL", key)
+		}
+	case TypeEmail:
+		if c.Email.Host == "" {
+			return fmt.Errorf("%s.email.host: must be set", key)
+		}
+		if len(c.Email.To) == 0 {
+			return fmt.Errorf("%s.email.to: must list at least one address", key)
+		}
+		switch c.Email.TLS {
+		case "", "starttls", "tls", "none":
+		default:
+			return fmt.Errorf("%s.email.tls: %q is not one of starttls, tls, none", key, c.Email.TLS)
+		}
+	case "":
+		return fmt.Errorf("%s.type: must be set (dingtalk, wecom, feishu, webhook or email)", key)
+	default:
+		return fmt.Errorf("%s.type: %q is not one of dingtalk, wecom, feishu, webhook, email", key, c.Type)
+	}
+	if c.PerMinute < 0 || c.PerSecond < 0 {
+		return fmt.Errorf("%s.per_minute: must not be negative", key)
+	}
+	return nil
+}
