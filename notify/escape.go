@@ -1,0 +1,239 @@
+package notify
+
+import (
+	"fmt"
+	"html"
+	"strings"
+	"unicode"
+)
+
+// Markup names the markup a platform reads a message in, and so how text from
+// a lead is escaped before a template sees it.
+type Markup int
+
+// The markups of the chat platforms.
+const (
+	// MarkupDingTalk is DingTalk's markdown. It has no documented escape
+	// syntax, so markup characters become look-alikes (full-width forms).
+	MarkupDingTalk Markup = iota
+	// MarkupWeCom is WeCom's markdown (v1): HTML-escaped angle brackets and
+	// ampersands, look-alikes for markdown characters.
+	MarkupWeCom
+	// MarkupWeComText is the content of a WeCom text message: no markdown,
+	// but <@userid> mentions, so angle brackets become look-alikes too.
+	MarkupWeComText
+	// MarkupFeishu is Feishu card markdown (JSON 2.0), which documents HTML
+	// entities (&#42; for *) as its escape syntax.
+	MarkupFeishu
+)
+
+// lookalikes replaces markup characters with characters that read the same
+// on a phone but mean nothing to a markdown renderer.
+var lookalikes = map[rune]string{
+	'*': "∗", '_': "＿", '~': "～", '`': "｀", '[': "［", ']': "］",
+	'#': "＃", '\\': "＼", '|': "｜", '<': "＜", '>': "＞", '&': "＆",
+}
+
+// feishuEntities are the HTML entities Feishu's card markdown documents for
+// its special characters; ':' is included so no scheme or emoji code forms.
+var feishuEntities = map[rune]string{
+	'&': "&amp;", '<': "&#60;", '>': "&#62;", '*': "&#42;", '_': "&#95;",
+	'~': "&#126;", '`': "&#96;", '[': "&#91;", ']': "&#93;", '(': "&#40;",
+	')': "&#41;", '#': "&#35;", '\\': "&#92;", '$': "&#36;", ':': "&#58;",
+	'|': "&#124;",
+}
+
+// Escape returns s as literal text in markup m: it cannot form a link,
+// emphasis, heading, quote, list, tag or mention, and it stays on one line.
+// Newlines and other control characters become spaces, '@' becomes the
+// full-width '＠' so no name or number after it can mention anyone, and
+// "://" loses its ASCII colon so no URL is recognised.
+func Escape(m Markup, s string) string {
+	if inert(s) {
+		return strings.TrimSpace(s)
+	}
+	s = oneLine(s)
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	for i, r := range s {
+		switch {
+		case r == '@':
+			b.WriteString("＠")
+		case m == MarkupFeishu && feishuEntities[r] != "":
+			b.WriteString(feishuEntities[r])
+		case m == MarkupFeishu && i == 0 && (r == '-' || r == '+'):
+			b.WriteString(fmt.Sprintf("&#%d;", r))
+		case m == MarkupWeCom && (r == '<' || r == '>' || r == '&'):
+			b.WriteString(html.EscapeString(string(r)))
+		case m != MarkupFeishu && lookalikes[r] != "":
+			b.WriteString(lookalikes[r])
+		case m != MarkupFeishu && r == ':' && strings.HasPrefix(s[i+1:], "//"):
+			b.WriteString("：")
+		case m != MarkupFeishu && i == 0 && (r == '-' || r == '+'):
+			b.WriteRune(r + 0xfee0) // full-width － or ＋
+		case (r == '.' || r == ')') && listNumber(s, i):
+			// "1. x" at the start of a line would open an ordered list.
+			b.WriteString("\u200b")
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// special marks the ASCII bytes Escape may change, and the lead bytes of
+// C1 controls (0xc2) and of line separators and bidi controls (0xe2).
+var special = func() (t [256]bool) {
+	for i := range 0x20 {
+		t[i] = true
+	}
+	for _, c := range []byte("@*_~`[]#\\|<>&:()$-+.\x7f\xc2\xe2") {
+		t[c] = true
+	}
+	return t
+}()
+
+// inert reports whether s has nothing Escape would change but surrounding
+// spaces: the common case of plain Chinese text, taken without allocating.
+func inert(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if special[s[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// listNumber reports whether the '.' or ')' at s[i] ends an ordered-list
+// marker: only digits before it, and a space or nothing after it.
+func listNumber(s string, i int) bool {
+	prefix := s[:i]
+	if prefix == "" || len(prefix) > 9 || i+1 < len(s) && s[i+1] != ' ' {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if prefix[i] < '0' || prefix[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// oneLine turns line and paragraph breaks, tabs and other control
+// characters into single spaces, drops bidirectional overrides, and trims
+// the result, so text from a lead can never start a markdown block.
+func oneLine(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || unicode.Is(unicode.Cc, r) || r == '\u2028' || r == '\u2029' || isBidi(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return strings.TrimSpace(s)
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case isBidi(r):
+			continue
+		case r < 0x20 || r == 0x7f || unicode.Is(unicode.Cc, r) || r == '\u2028' || r == '\u2029':
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// isBidi reports whether r is a bidirectional embedding, override or isolate,
+// which could make text read in a different order than it is.
+func isBidi(r rune) bool {
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+}
+
+// LeadView is one lead as a template sees it. Every string that came from the
+// lead or the config is already escaped for the platform's markup, so a
+// template prints it as it is and cannot forget to escape.
+type LeadView struct {
+	N         int // the lead's position in a digest, from 1
+	ID        string
+	Name      string // the submitter's name
+	Phone     string // masked unless the receiver says mask_phone: false
+	Page      string // the landing page's name
+	Intention string
+	Source    string // the source type: 表单, 智能电话, ...
+	Province  string
+	City      string
+	Store     string
+	Account   string // the configured account name
+	Time      string // the collection time, 2006-01-02 15:04
+	Short     string // the collection time, 01-02 15:04
+	Route     string
+	Assignee  string // the on-duty person's name; "" without round robin
+	// Mention is the platform's markup that @s the assignee, made by code from
+	// the route's member, never from lead text; "" when the platform cannot.
+	Mention string
+	Answers []AnswerView
+	Omitted int // form answers left out to fit the platform's size limit
+}
+
+// AnswerView is one form answer, escaped.
+type AnswerView struct{ Label, Value string }
+
+// DigestView is several leads in one message.
+type DigestView struct {
+	Count    int
+	Receiver string
+	Leads    []LeadView
+}
+
+// SummaryView is the daily numbers, escaped.
+type SummaryView struct {
+	Title    string
+	Date     string
+	Total    int
+	Unrouted int
+	Sections []SectionView
+	FileName string
+}
+
+// SectionView is one breakdown of a summary; Omitted counts rows left out.
+type SectionView struct {
+	Title   string
+	Rows    []RowView
+	Omitted int
+}
+
+// RowView is one line of a breakdown.
+type RowView struct {
+	Label string
+	Count int
+}
+
+// sampleData is what LoadTemplates tries a template of kind on: every field
+// set, so a template that names a field views do not have fails at load time.
+func sampleData(kind string) any {
+	l := LeadView{N: 1, ID: "1", Name: "n", Phone: "p", Page: "p", Intention: "i",
+		Source: "s", Province: "p", City: "c", Store: "s", Account: "a",
+		Time: "2006-01-02 15:04", Short: "01-02 15:04", Route: "r", Assignee: "a",
+		Mention: "@a", Answers: []AnswerView{{"l", "v"}}, Omitted: 1}
+	switch kind {
+	case KindDigest:
+		return DigestView{Count: 2, Receiver: "r", Leads: []LeadView{l, l}}
+	case KindSummary:
+		return SummaryView{Title: "t", Date: "2006-01-02", Total: 2, Unrouted: 1, FileName: "f",
+			Sections: []SectionView{{Title: "t", Rows: []RowView{{"l", 1}}, Omitted: 1}}}
+	}
+	return l
+}

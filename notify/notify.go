@@ -1,0 +1,132 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/transform"
+)
+
+// Notifier sends one message to one receiver. retry reports whether sending
+// the same message again later may succeed; err says why it failed.
+type Notifier interface {
+	Notify(ctx context.Context, msg *Message) (retry bool, err error)
+}
+
+// FileSender is a Notifier that can also deliver a file itself (WeCom).
+type FileSender interface {
+	SendFile(ctx context.Context, name string, data []byte) (retry bool, err error)
+}
+
+// Alert is one lead in a message. Lead holds the full phone number: the
+// sender masks it unless its receiver says mask_phone: false.
+type Alert struct {
+	Lead     transform.Lead
+	Route    string
+	Assignee *route.Member // nil without round robin
+	OutboxID int64
+}
+
+// Message is what one request to a robot carries: one lead, a digest of
+// several, or a daily summary.
+type Message struct {
+	Receiver string
+	// Template names the route's template (templates/NAME.TYPE.tmpl) for a
+	// single lead; empty uses the default.
+	Template string
+	Alerts   []Alert
+	Summary  *Summary // set for a daily summary, nil for alerts
+}
+
+// Summary is the daily report's numbers, for receivers that cannot take the
+// file itself.
+type Summary struct {
+	Title    string
+	Date     string // YYYY-MM-DD
+	Total    int
+	Unrouted int
+	Sections []SummarySection
+	FileName string
+}
+
+// SummarySection is one breakdown of the day's leads (by city, by page, ...).
+type SummarySection struct {
+	Title string
+	Rows  []SummaryRow
+}
+
+// SummaryRow is one line of a breakdown.
+type SummaryRow struct {
+	Label string
+	Count int
+}
+
+// Class says what the delivery worker should do about a failed send.
+type Class int
+
+// The classes of send failures.
+const (
+	// Permanent failures (bad key, signature, keyword, IP allow-list) need
+	// an operator: the message is parked as dead with the reason.
+	Permanent Class = iota
+	// Retry failures (rate limit, 5xx, timeouts, network) are sent again later.
+	Retry
+	// TooLarge messages are split (a digest into smaller ones) and resent.
+	TooLarge
+)
+
+// String names the class.
+func (c Class) String() string {
+	switch c {
+	case Retry:
+		return "retry"
+	case TooLarge:
+		return "too-large"
+	}
+	return "permanent"
+}
+
+// Error is a failed send, as the platform explained it. It never holds the
+// robot's URL, key or secret.
+type Error struct {
+	Receiver   string
+	Platform   string
+	HTTPStatus int
+	Code       int
+	Message    string
+	Class      Class
+	// RetryAfter, when set, is how long the robot refuses messages (DingTalk
+	// throttles a robot for 10 minutes after its 20 messages a minute).
+	RetryAfter time.Duration
+	Err        error
+}
+
+// Error describes the failure for an operator.
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s receiver %q: ", e.Platform, e.Receiver)
+	switch {
+	case e.Code != 0 || e.Message != "":
+		s += fmt.Sprintf("code %d: %s", e.Code, e.Message)
+	case e.Err != nil:
+		s += e.Err.Error()
+	default:
+		s += fmt.Sprintf("http %d", e.HTTPStatus)
+	}
+	return s + " (" + e.Class.String() + ")"
+}
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// ClassOf returns the class of a send error; errors that are not *Error are
+// treated as retryable (a network failure, a timeout).
+func ClassOf(err error) Class {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Class
+	}
+	return Retry
+}

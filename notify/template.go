@@ -1,0 +1,238 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"text/template"
+
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/templates"
+)
+
+// The kinds of message a template renders; a file is named KIND.TYPE.tmpl.
+const (
+	KindLead    = "lead"
+	KindDigest  = "digest"
+	KindSummary = "summary"
+)
+
+// Templates are the message templates: the shipped defaults (templates.FS)
+// overlaid with the files of the configured directory. A file defines the
+// message's "text" (or is the text itself) and may define its "title" and,
+// for Feishu, its header "color". It is safe for concurrent use.
+type Templates struct {
+	files map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
+}
+
+// RenderOptions say how to render a message for one receiver.
+type RenderOptions struct {
+	Platform  string // dingtalk, wecom or feishu: picks KIND.Platform.tmpl
+	Markup    Markup
+	MaskPhone bool
+	// Mention returns the platform's markup that @s m, or "" when it cannot.
+	Mention func(m *route.Member) string
+	Shrink  Shrink
+}
+
+// Rendered is a message rendered by its template.
+type Rendered struct {
+	Kind     string // KindLead, KindDigest or KindSummary
+	Title    string // plain text: the conversation list's preview, the card's header
+	Text     string // in the platform's markup
+	Color    string // the card header's color (Feishu); "" when not defined
+	Mentions []string
+}
+
+var fileName = regexp.MustCompile(`^([A-Za-z0-9_-]+)\.([a-z]+)\.tmpl$`)
+
+// LoadTemplates loads the shipped templates and overlays those in dir; a dir
+// that is empty or does not exist leaves the defaults. Every file is parsed
+// and tried on sample data; problems are reported as "file:line: message".
+func LoadTemplates(dir string) (*Templates, error) {
+	t := &Templates{files: map[string]*template.Template{}}
+	var errs []error
+	load := func(fsys fs.FS, prefix string) {
+		names, err := fs.Glob(fsys, "*.tmpl")
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			path := filepath.Join(prefix, name)
+			src, err := fs.ReadFile(fsys, name)
+			if err == nil {
+				err = t.add(name, path, string(src))
+			}
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	load(templates.FS, "templates (built in)")
+	if dir != "" {
+		switch st, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			errs = append(errs, fmt.Errorf("templates: %w", err))
+		case !st.IsDir():
+			errs = append(errs, fmt.Errorf("%s: templates must name a directory", dir))
+		default:
+			load(os.DirFS(dir), dir)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return t, nil
+}
+
+// DefaultTemplates returns the shipped templates alone.
+func DefaultTemplates() *Templates {
+	t, err := LoadTemplates("")
+	if err != nil {
+		panic("notify: shipped templates are broken: " + err.Error())
+	}
+	return t
+}
+
+// Has reports whether NAME.platform.tmpl exists, so a route's template can
+// be checked.
+func (t *Templates) Has(name, platform string) bool {
+	return t.files[name+"."+platform+".tmpl"] != nil
+}
+
+// add parses one file and tries it on sample data.
+func (t *Templates) add(name, path, src string) error {
+	m := fileName.FindStringSubmatch(name)
+	if m == nil {
+		return fmt.Errorf("%s:1: a template file is named NAME.TYPE.tmpl", path)
+	}
+	switch m[2] {
+	case TypeDingTalk, TypeWeCom, TypeFeishu:
+	default:
+		return fmt.Errorf("%s:1: %q is not dingtalk, wecom or feishu", path, m[2])
+	}
+	tpl, err := template.New(name).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return located(path, name, err)
+	}
+	kind := KindLead
+	if m[1] == KindDigest || m[1] == KindSummary {
+		kind = m[1]
+	}
+	var sb strings.Builder
+	for _, part := range []string{"title", "color", "text"} {
+		sb.Reset()
+		if err := execPart(&sb, tpl, part, sampleData(kind)); err != nil {
+			return located(path, name, err)
+		}
+	}
+	if strings.TrimSpace(sb.String()) == "" {
+		return fmt.Errorf("%s:1: the template renders no text", path)
+	}
+	t.files[name] = tpl
+	return nil
+}
+
+// execPart executes {{define part}}, or for "text" without one the file's
+// own content; an undefined title or color writes nothing.
+func execPart(sb *strings.Builder, tpl *template.Template, part string, data any) error {
+	if sub := tpl.Lookup(part); sub != nil {
+		return sub.Execute(sb, data)
+	}
+	if part == "text" {
+		return tpl.Execute(sb, data)
+	}
+	return nil
+}
+
+var errPos = regexp.MustCompile(`^template: ([^:]+):(\d+):(?:\d+:)? ?(.*)$`)
+
+// located rewrites a text/template error as "path:line: message".
+func located(path, name string, err error) error {
+	msg := err.Error()
+	if m := errPos.FindStringSubmatch(msg); m != nil && m[1] == name {
+		return fmt.Errorf("%s:%s: %s", path, m[2], m[3])
+	}
+	return fmt.Errorf("%s:1: %s", path, strings.TrimPrefix(msg, "template: "))
+}
+
+// Render renders msg with its template: the daily summary, a digest of
+// several leads, or one lead with its route's template (NAME.TYPE.tmpl,
+// falling back to lead.TYPE.tmpl). Every mention appears in the text: one
+// the template left out is added on a line of its own.
+func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
+	r := &Rendered{}
+	var data any
+	c := o.Shrink.caps()
+	switch {
+	case msg.Summary != nil:
+		r.Kind, data = KindSummary, summaryView(msg.Summary, &o, c)
+	case len(msg.Alerts) == 1:
+		v := leadView(&msg.Alerts[0], &o, c)
+		r.Kind, data, r.Mentions = KindLead, v, appendMention(nil, v.Mention)
+	case len(msg.Alerts) > 1:
+		d := DigestView{Count: len(msg.Alerts), Receiver: Escape(o.Markup, msg.Receiver)}
+		for i := range msg.Alerts {
+			v := leadView(&msg.Alerts[i], &o, c)
+			v.N = i + 1
+			d.Leads = append(d.Leads, v)
+			r.Mentions = appendMention(r.Mentions, v.Mention)
+		}
+		r.Kind, data = KindDigest, d
+	default:
+		return nil, errors.New("render: the message holds no lead and no summary")
+	}
+	tpl := t.files[r.Kind+"."+o.Platform+".tmpl"]
+	if r.Kind == KindLead && msg.Template != "" && t.Has(msg.Template, o.Platform) {
+		tpl = t.files[msg.Template+"."+o.Platform+".tmpl"]
+	}
+	if tpl == nil {
+		return nil, fmt.Errorf("render: no %s template for %q", r.Kind, o.Platform)
+	}
+	parts := [3]*string{&r.Title, &r.Color, &r.Text}
+	for i, part := range []string{"title", "color", "text"} {
+		var sb strings.Builder
+		if err := execPart(&sb, tpl, part, data); err != nil {
+			return nil, fmt.Errorf("render %s: %w", tpl.Name(), err)
+		}
+		*parts[i] = sb.String()
+	}
+	if o.Markup == MarkupWeCom || o.Markup == MarkupFeishu {
+		r.Title = plainTitle.Replace(html.UnescapeString(r.Title)) // a title is plain text
+	}
+	r.Title, r.Color, r.Text = oneLine(r.Title), oneLine(r.Color), strings.TrimSpace(r.Text)
+	var missing []string
+	for _, m := range r.Mentions {
+		if !strings.Contains(r.Text, m) {
+			missing = append(missing, m)
+		}
+	}
+	if len(missing) > 0 {
+		r.Text += "\n\n" + strings.Join(missing, " ")
+	}
+	return r, nil
+}
+
+// plainTitle keeps a title's decoded entities from forming tags or URLs.
+var plainTitle = strings.NewReplacer("<", "＜", ">", "＞", "[", "［", "]", "］", "://", "：//")
+
+func appendMention(list []string, m string) []string {
+	if m == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == m {
+			return list
+		}
+	}
+	return append(list, m)
+}

@@ -1,0 +1,96 @@
+package wecom_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/wecom"
+	"github.com/cluebot/cluebot/secret"
+	"github.com/cluebot/cluebot/sim/robots"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// fixed is the clock of golden files and of the simulator in most tests.
+var fixed = time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+func now() time.Time { return fixed }
+
+// setup runs a simulator with one WeCom robot and returns it with a
+// notifier for it.
+func setup(t *testing.T, cfg notify.ReceiverConfig, opts robots.Options) (*robots.Server, *wecom.Notifier) {
+	t.Helper()
+	opts.Now = now
+	s := robots.New(opts)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	cfg.Type = notify.TypeWeCom
+	cfg.URL = secret.String(srv.URL + s.AddWeCom("k3y-0123456789"))
+	n, err := wecom.New("managers", &cfg, nil, nil, srv.Client())
+	require.NoError(t, err)
+	return s, n
+}
+
+// stub answers every request with status and body.
+func stub(t *testing.T, status int, body string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/cgi-bin/webhook/send?key=k3y-0123456789"
+}
+
+func sample(m *notify.Message) *notify.Message {
+	if m == nil {
+		m = &notify.Message{Receiver: "managers"}
+	}
+	m.Alerts = append(m.Alerts, notify.Alert{Lead: robots.SampleLead(), Route: "guangdong", Assignee: &robots.SampleMembers[0]})
+	return m
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	var pretty bytes.Buffer
+	require.NoError(t, json.Indent(&pretty, got, "", "  "))
+	pretty.WriteByte('\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, pretty.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create it")
+	require.Equal(t, string(want), pretty.String())
+}
+
+// body decodes a markdown or text message the simulator accepted.
+type body struct {
+	MsgType  string `json:"msgtype"`
+	Markdown struct {
+		Content string `json:"content"`
+	} `json:"markdown"`
+	Text struct {
+		Content             string   `json:"content"`
+		MentionedList       []string `json:"mentioned_list"`
+		MentionedMobileList []string `json:"mentioned_mobile_list"`
+	} `json:"text"`
+}
+
+func decode(t *testing.T, raw []byte) body {
+	t.Helper()
+	var b body
+	require.NoError(t, json.Unmarshal(raw, &b))
+	return b
+}
