@@ -11,6 +11,12 @@ type ReportConfig struct {
 	Receivers []string `koanf:"receivers"`
 	SplitBy   string   `koanf:"split_by"` // "" or "route"
 	MaskPhone bool     `koanf:"mask_phone"`
+	// FormColumns are form labels (e.g. 意向车型) that get a 明细 column of
+	// their own beside the 表单 column, for filtering.
+	FormColumns []string `koanf:"form_columns"`
+	// SummaryTop is how many rows of each breakdown a chat summary lists;
+	// 0 means DefaultSummaryTop.
+	SummaryTop int `koanf:"summary_top"`
 }
 
 // Validate checks the section.
@@ -22,6 +28,19 @@ func (c *ReportConfig) Validate() error {
 	}
 	if c.OutDir == "" {
 		return fmt.Errorf("report.out_dir: must be set")
+	}
+	seen := make(map[string]bool, len(c.FormColumns))
+	for i, label := range c.FormColumns {
+		switch {
+		case label == "":
+			return fmt.Errorf("report.form_columns.%d: must not be empty", i)
+		case seen[label]:
+			return fmt.Errorf("report.form_columns.%d: %q is listed twice", i, label)
+		}
+		seen[label] = true
+	}
+	if c.SummaryTop < 0 {
+		return fmt.Errorf("report.summary_top: must not be negative")
 	}
 	return nil
 }

@@ -1,0 +1,170 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/transform"
+)
+
+// SplitByRoute is the ReportOptions.SplitBy value that also writes one file
+// per route.
+const SplitByRoute = "route"
+
+// ReportOptions configures the daily report and the xlsx export.
+type ReportOptions struct {
+	// Zone is the zone of the report's day and of every time in the file;
+	// nil means Beijing time, the vendor's zone.
+	Zone *time.Location
+	// Fields says which form answers hold province, city and store when a
+	// clue carries no store_info.
+	Fields transform.Fields
+	// AccountNames names the configured accounts by advertiser id.
+	AccountNames map[int64]string
+	// MaskPhone masks the phone numbers in 明细 (off by default: the report
+	// is for managers, who call the leads back).
+	MaskPhone bool
+	// SplitBy "route" makes WriteReportFile also write one file per route
+	// with only that route's leads. WriteReport writes the main file only.
+	SplitBy string
+	// FormColumns are form labels that get a 明细 column of their own.
+	FormColumns []string
+	// Now stamps the file's generation time; nil means time.Now.
+	Now func() time.Time
+	// TmpDir is where streamed rows spill to disk; "" is the system's.
+	TmpDir string
+
+	// sheetRows caps the data rows of one 明细 sheet; 0 is Excel's limit.
+	// Tests lower it to exercise the split without a million rows.
+	sheetRows int
+}
+
+func (o ReportOptions) zone() *time.Location {
+	if o.Zone == nil {
+		return fetch.VendorZone
+	}
+	return o.Zone
+}
+
+func (o ReportOptions) now() time.Time {
+	if o.Now == nil {
+		return time.Now()
+	}
+	return o.Now()
+}
+
+// ReportFileName is the daily report's file name for day's date in zone:
+// cluebot-YYYY-MM-DD.xlsx.
+func ReportFileName(day time.Time, zone *time.Location) string {
+	return "cluebot-" + day.In(zone).Format(time.DateOnly) + ".xlsx"
+}
+
+// WriteReport writes the report of day's calendar date in opts.Zone (明细
+// and 汇总) to w and returns its numbers. SplitBy is ignored: one writer
+// holds one file (see WriteReportFile).
+func WriteReport(ctx context.Context, src Source, day time.Time, opts ReportOptions, w io.Writer) (*DaySummary, error) {
+	opts.SplitBy = ""
+	r, err := newReportRun(opts, day)
+	if err != nil {
+		return nil, err
+	}
+	defer r.close()
+	if err := r.collect(ctx, src); err != nil {
+		return nil, err
+	}
+	if err := r.main.save(w); err != nil {
+		return nil, fmt.Errorf("write report %s: %w", r.main.name, err)
+	}
+	return r.main.summary, nil
+}
+
+// WriteReportFile writes the report of day into dir (created 0700 if need
+// be) as cluebot-YYYY-MM-DD.xlsx, and with SplitBy "route" one
+// cluebot-YYYY-MM-DD-<route>.xlsx per route of the day. Files are mode 0600
+// and appear whole (written aside, then renamed). It returns the paths,
+// main file first, and the main file's numbers.
+func WriteReportFile(ctx context.Context, src Source, day time.Time, opts ReportOptions, dir string) ([]string, *DaySummary, error) {
+	r, err := newReportRun(opts, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.close()
+	if err := r.collect(ctx, src); err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("create report dir: %w", err)
+	}
+	var files []string
+	for _, b := range r.books() {
+		path := filepath.Join(dir, b.name)
+		if err := saveFile(b, path); err != nil {
+			return files, nil, err
+		}
+		files = append(files, path)
+	}
+	return files, r.main.summary, nil
+}
+
+// saveFile writes b to a temporary file beside path and renames it into
+// place, so a reader never sees half a report.
+func saveFile(b *book, path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".cluebot-*.xlsx.tmp")
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", b.name, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	err = b.save(tmp)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("write report %s: %w", b.name, err)
+	}
+	return nil
+}
+
+// WriteXLSX writes the leads matching filter (collected in [From, To)) as a
+// workbook for `cluebot export --format xlsx`: the 明细 sheets first (an
+// export opens on its rows, for people and programs alike), then 汇总 with
+// the totals by field, by date and by hour, without comparison days.
+// SplitBy is ignored. It returns the rows written.
+func WriteXLSX(ctx context.Context, src Source, filter store.ClueFilter, opts ReportOptions, w io.Writer) (int, error) {
+	zone := opts.zone()
+	cols := detailColumns(opts.FormColumns)
+	b, err := newBook("cluebot-export.xlsx", "", &opts, cols, false)
+	if err != nil {
+		return 0, fmt.Errorf("export xlsx: %w", err)
+	}
+	defer b.close()
+	err = streamRows(ctx, src, filter, newRowMaker(&opts, cols, true), func(row *readyRow) error {
+		return b.add(row.vals, &row.keys, row.ok)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("export xlsx: %w", err)
+	}
+	s := summarize(b.tallies, true)
+	s.From, s.To, s.Zone = filter.From, filter.To, zone
+	if err := b.finish(s, opts.now()); err != nil {
+		return 0, fmt.Errorf("export xlsx: %w", err)
+	}
+	if err := b.save(w); err != nil {
+		return 0, fmt.Errorf("export xlsx: write: %w", err)
+	}
+	return b.detail.total, nil
+}
