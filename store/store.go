@@ -40,7 +40,17 @@ type Clue struct {
 	// Set by the store.
 	FirstSeen   time.Time
 	LastUpdated time.Time
+
+	// Routing, set by SaveRouting; read back by Clue and IterateClues.
+	RoutedAt  time.Time // zero: not routed yet
+	Routes    []string  // the routes taken, in rule order; empty when unrouted
+	Assignees []string  // the on-duty member of each route ("" for none), parallel to Routes
+	// Delivery counts of the clue's outbox rows by state.
+	Sent, Pending, Dead int
 }
+
+// Unrouted reports whether the clue was routed and no route took it.
+func (c *Clue) Unrouted() bool { return !c.RoutedAt.IsZero() && len(c.Routes) == 0 }
 
 // Changed reports whether other differs from c in a way that is tracked in the
 // clue's history: update_time or a status (intention, phone_stat, schedule).
@@ -131,6 +141,8 @@ type Store interface {
 	Token(ctx context.Context, advertiserID int64) (Token, error)
 	// SaveToken durably creates or replaces an account's token.
 	SaveToken(ctx context.Context, t Token) error
+
+	Router
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

@@ -77,6 +77,64 @@ CREATE TABLE tokens (
 	updated_at         INTEGER NOT NULL
 );
 `),
+	// 2: routing and delivery. A clue is routed once routed_at is set; the
+	// partial index keeps the clues still to route at hand however many are
+	// stored. A clue carries its routes and assignees, in rule order joined
+	// by U+001F (NULL: none), and the counts of its outbox rows by state,
+	// kept by triggers, so that reading clues back joins nothing. The
+	// outbox's partial indexes hold only pending (claims, receivers, stats)
+	// or dead rows, so they stay small while sent rows pile up.
+	execSQL(`
+ALTER TABLE clues ADD COLUMN routed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clues ADD COLUMN routes TEXT;
+ALTER TABLE clues ADD COLUMN assignees TEXT;
+ALTER TABLE clues ADD COLUMN outbox_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clues ADD COLUMN outbox_pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE clues ADD COLUMN outbox_dead INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX clues_unrouted ON clues (first_seen, id) WHERE routed_at = 0;
+
+CREATE TABLE outbox (
+	id          INTEGER PRIMARY KEY,
+	clue_id     TEXT NOT NULL REFERENCES clues (id) ON DELETE CASCADE,
+	route       TEXT NOT NULL,
+	receiver    TEXT NOT NULL,
+	assignee    TEXT NOT NULL,
+	state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+	attempts    INTEGER NOT NULL DEFAULT 0,
+	next_at     INTEGER NOT NULL,
+	last_error  TEXT NOT NULL DEFAULT '',
+	created_at  INTEGER NOT NULL,
+	sent_at     INTEGER NOT NULL DEFAULT 0,
+	lease_owner TEXT NOT NULL DEFAULT '',
+	lease_until INTEGER NOT NULL DEFAULT 0,
+	UNIQUE (clue_id, route, receiver)
+);
+CREATE INDEX outbox_claim ON outbox (receiver, next_at) WHERE state = 'pending';
+CREATE INDEX outbox_pending ON outbox (created_at) WHERE state = 'pending';
+CREATE INDEX outbox_dead ON outbox (created_at) WHERE state = 'dead';
+
+CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent'),
+		outbox_pending = outbox_pending + (NEW.state = 'pending'), outbox_dead = outbox_dead + (NEW.state = 'dead')
+	WHERE id = NEW.clue_id;
+END;
+CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent') - (OLD.state = 'sent'),
+		outbox_pending = outbox_pending + (NEW.state = 'pending') - (OLD.state = 'pending'),
+		outbox_dead = outbox_dead + (NEW.state = 'dead') - (OLD.state = 'dead')
+	WHERE id = NEW.clue_id;
+END;
+CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent - (OLD.state = 'sent'),
+		outbox_pending = outbox_pending - (OLD.state = 'pending'), outbox_dead = outbox_dead - (OLD.state = 'dead')
+	WHERE id = OLD.clue_id;
+END;
+
+CREATE TABLE rotation (
+	route    TEXT PRIMARY KEY,
+	position INTEGER NOT NULL
+) WITHOUT ROWID;
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

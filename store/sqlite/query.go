@@ -10,25 +10,35 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
-// selectClueSQL selects every column scanClue reads.
-var selectClueSQL = `SELECT id, ` + strings.Join(clueColumns, ", ") + `, first_seen, last_updated FROM clues`
+// selectClueSQL selects every column scanClue reads, all of them the clue
+// row's own: the report iterates a whole day of clues with it.
+var selectClueSQL = `SELECT id, ` + strings.Join(clueColumns, ", ") + `, first_seen, last_updated,
+	routed_at, routes, assignees, outbox_sent, outbox_pending, outbox_dead FROM clues`
 
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-// scanClue reads a row of selectClueSQL into c; c.Raw gets a fresh copy.
+// scanClue reads a row of selectClueSQL into c; c.Raw, c.Routes and
+// c.Assignees get fresh memory.
 func scanClue(r rowScanner, c *store.Clue) error {
-	var create, update, firstSeen, lastUpdated int64
+	var create, update, firstSeen, lastUpdated, routedAt int64
+	var routes, assignees sql.NullString
 	err := r.Scan(&c.ID, &c.AdvertiserID, &create, &update, &c.IntentionID, &c.PhoneStat,
 		&c.ScheduleID, &c.ClueTag, &c.SourceType, &c.PageID, &c.PageName,
-		&c.UserName, &c.Phone, &c.Province, &c.City, &c.Store, &c.Raw, &firstSeen, &lastUpdated)
+		&c.UserName, &c.Phone, &c.Province, &c.City, &c.Store, &c.Raw, &firstSeen, &lastUpdated,
+		&routedAt, &routes, &assignees, &c.Sent, &c.Pending, &c.Dead)
 	if err != nil {
 		return err
 	}
 	c.CreateTime, c.UpdateTime = fromMillis(create), fromMillis(update)
-	c.FirstSeen, c.LastUpdated = fromMillis(firstSeen), fromMillis(lastUpdated)
+	c.FirstSeen, c.LastUpdated, c.RoutedAt = fromMillis(firstSeen), fromMillis(lastUpdated), fromMillis(routedAt)
+	c.Routes, c.Assignees = nil, nil
+	if routes.Valid {
+		c.Routes = strings.Split(routes.String, listSep)
+		c.Assignees = strings.Split(assignees.String, listSep)
+	}
 	return nil
 }
 

@@ -170,7 +170,7 @@ func TestMigrateAppliesAppendedOnce(t *testing.T) {
 	appended := append(migrations[:len(migrations):len(migrations)],
 		func(ctx context.Context, tx *sql.Tx) error {
 			applied++
-			_, err := tx.ExecContext(ctx, `CREATE TABLE outbox (id INTEGER PRIMARY KEY)`)
+			_, err := tx.ExecContext(ctx, `CREATE TABLE appended (id INTEGER PRIMARY KEY)`)
 			return err
 		},
 		func(ctx context.Context, tx *sql.Tx) error {
@@ -188,7 +188,7 @@ func TestMigrateAppliesAppendedOnce(t *testing.T) {
 	}
 	var tables int
 	require.NoError(t, s.read.QueryRowContext(t.Context(),
-		`SELECT COUNT(*) FROM sqlite_master WHERE name IN ('outbox', 'half_done')`).Scan(&tables))
+		`SELECT COUNT(*) FROM sqlite_master WHERE name IN ('appended', 'half_done')`).Scan(&tables))
 	require.Equal(t, 1, tables, "the failed step rolled back")
 
 	require.NoError(t, migrate(t.Context(), s.write, appended[:len(appended)-1], s.log))

@@ -169,6 +169,24 @@ func testCancelled(t *testing.T, s store.Store, _ *clock) {
 		{"token", func() error { _, err := s.Token(ctx, 1); return err }},
 		{"save token", func() error { return s.SaveToken(ctx, store.Token{AdvertiserID: 1}) }},
 		{"ping", func() error { return s.Ping(ctx) }},
+		{"unrouted clues", func() error { _, err := s.UnroutedClues(ctx, 10); return err }},
+		{"save routing", func() error {
+			_, err := s.SaveRouting(ctx, store.Routing{ClueID: clueID(1), RoutedAt: created,
+				Results: []store.RouteResult{{Route: "r", Receivers: []string{"a"}}}})
+			return err
+		}},
+		{"next rotation", func() error { _, err := s.NextRotation(ctx, "r", 2); return err }},
+		{"outbox receivers", func() error { _, err := s.OutboxReceivers(ctx, created); return err }},
+		{"claim outbox", func() error {
+			_, err := s.ClaimOutbox(ctx, store.Claim{Receiver: "a", Owner: "w", Now: created, Lease: time.Minute, Limit: 1})
+			return err
+		}},
+		{"mark sent", func() error { return s.MarkSent(ctx, []int64{1}, created) }},
+		{"mark retry", func() error { return s.MarkRetry(ctx, []int64{1}, created, "x") }},
+		{"mark dead", func() error { return s.MarkDead(ctx, []int64{1}, "x") }},
+		{"release outbox", func() error { return s.ReleaseOutbox(ctx, []int64{1}) }},
+		{"outbox items", func() error { _, err := s.OutboxItems(ctx, clueID(1)); return err }},
+		{"outbox stats", func() error { _, err := s.OutboxStats(ctx, created); return err }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,4 +200,8 @@ func testCancelled(t *testing.T, s store.Store, _ *clock) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = s.Token(t.Context(), 1)
 	require.ErrorIs(t, err, store.ErrNotFound)
+	c, err := s.Clue(t.Context(), clueID(1))
+	require.NoError(t, err)
+	require.True(t, c.RoutedAt.IsZero(), "the cancelled routing saved nothing")
+	RotationSequence(t, s, "r", 2, 0)
 }

@@ -21,7 +21,17 @@
 //   - IterateClues returns fn's error unchanged and, once ctx is done, an
 //     error wrapping ctx.Err() before the next fn call;
 //   - every method called with a cancelled context fails with an error
-//     wrapping context.Canceled, and Close may be called twice.
+//     wrapping context.Canceled, and Close may be called twice;
+//   - SaveRouting rejects a zero RoutedAt and empty route or receiver names,
+//     and an unknown clue id with an error wrapping store.ErrNotFound;
+//     Clue and IterateClues read back RoutedAt, Routes, Assignees and the
+//     outbox counts;
+//   - a row is due when next_at <= now and leased while now < lease end;
+//     UnroutedClues and ClaimOutbox return nothing for a limit <= 0;
+//   - MarkSent and MarkRetry count an attempt, MarkDead and ReleaseOutbox do
+//     not; every mark ends the lease; sent and dead rows are final: marks
+//     leave them alone; unknown ids are no error and no ids is a no-op;
+//   - OutboxStats counts pending rows whether due or not.
 package storetest
 
 import (
@@ -63,6 +73,21 @@ func Run(t *testing.T, open Opener) {
 		{"iterate cancelled midway", testIterateCancelled},
 		{"sync state", testSyncState},
 		{"token", testToken},
+		{"routing is saved once", testSaveRoutingOnce},
+		{"routing rejects unknown clues and bad input", testSaveRoutingRejects},
+		{"unrouted clue is flagged", testUnroutedFlagged},
+		{"unrouted clues oldest first", testUnroutedClues},
+		{"routing read back by clue and iterate", testRoutingReadBack},
+		{"rotation sequence", testRotationSequence},
+		{"concurrent rotation", testConcurrentRotation},
+		{"claim order and limit", testClaimOrder},
+		{"claim skips rows not due", testClaimNotDue},
+		{"lease expiry and release", testLeaseExpiry},
+		{"concurrent claims", testConcurrentClaims},
+		{"outbox transitions", testTransitions},
+		{"mark by ids", testMarkIDs},
+		{"outbox stats", testOutboxStats},
+		{"outbox receivers", testOutboxReceivers},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {
@@ -125,12 +150,25 @@ func sampleClue(id string, advertiserID int64, created time.Time) store.Clue {
 	}
 }
 
-// normalize returns c with every time in UTC, so that clues compare equal
-// whenever their instants are equal.
+// normalize returns c with every time in UTC and no routes as nil, so that
+// clues compare equal whenever their instants and routes are equal.
 func normalize(c store.Clue) store.Clue {
 	c.CreateTime, c.UpdateTime = c.CreateTime.UTC(), c.UpdateTime.UTC()
-	c.FirstSeen, c.LastUpdated = c.FirstSeen.UTC(), c.LastUpdated.UTC()
+	c.FirstSeen, c.LastUpdated, c.RoutedAt = c.FirstSeen.UTC(), c.LastUpdated.UTC(), c.RoutedAt.UTC()
+	if len(c.Routes) == 0 {
+		c.Routes = nil
+	}
+	if len(c.Assignees) == 0 {
+		c.Assignees = nil
+	}
 	return c
+}
+
+// routingOf returns c's id and its routing and delivery fields, normalized.
+func routingOf(c store.Clue) store.Clue {
+	c = normalize(c)
+	return store.Clue{ID: c.ID, RoutedAt: c.RoutedAt, Routes: c.Routes, Assignees: c.Assignees,
+		Sent: c.Sent, Pending: c.Pending, Dead: c.Dead}
 }
 
 // requireClue checks that the store holds want under want.ID, with the given
