@@ -27,6 +27,7 @@ type Config struct {
 	Templates string                           `koanf:"templates"`
 	Report    export.ReportConfig              `koanf:"report"`
 	HTTP      HTTPConfig                       `koanf:"http"`
+	Alerts    AlertsConfig                     `koanf:"alerts"`
 	Log       LogConfig                        `koanf:"log"`
 
 	// File is the path the config was loaded from; relative paths in it
@@ -40,6 +41,14 @@ type Config struct {
 // HTTPConfig is the `http:` section: where /healthz, /readyz and /metrics listen.
 type HTTPConfig struct {
 	Listen string `koanf:"listen"` // empty: no HTTP server
+}
+
+// AlertsConfig is the `alerts:` section.
+type AlertsConfig struct {
+	// MaxAge: clues collected longer ago than this when they are routed (a
+	// backfill, a first sync) are routed and reported but not alerted; 0
+	// alerts every clue whatever its age.
+	MaxAge time.Duration `koanf:"max_age"`
 }
 
 // LogConfig is the `log:` section.
@@ -74,6 +83,9 @@ func (c *Config) Validate() []error {
 		if _, ok := c.Receivers[name]; !ok {
 			add(fmt.Errorf("report.receivers.%d: unknown receiver %q", i, name))
 		}
+	}
+	if c.Alerts.MaxAge < 0 {
+		add(fmt.Errorf("alerts.max_age: must not be negative"))
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -25,6 +25,7 @@ var defaults = map[string]any{
 	"report.schedule":        "0 9 * * *",
 	"report.out_dir":         "reports",
 	"http.listen":            "",
+	"alerts.max_age":         "24h",
 	"log.level":              "info",
 	"log.format":             "auto",
 }

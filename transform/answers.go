@@ -2,7 +2,7 @@ package transform
 
 import (
 	"bytes"
-	"encoding/json"
+	json "github.com/goccy/go-json"
 	"strings"
 
 	"github.com/cluebot/cluebot/fetch"
@@ -108,6 +108,13 @@ func answers(details []fetch.Answer) []Answer {
 func decodeLevels(v string) ([]string, bool) {
 	if !strings.HasPrefix(v, "[") {
 		return nil, false
+	}
+	var strs []string // the usual shape, decoded in one pass
+	if json.Unmarshal([]byte(v), &strs) == nil {
+		for i, s := range strs {
+			strs[i] = strings.TrimSpace(s)
+		}
+		return strs, true
 	}
 	var raws []json.RawMessage
 	if json.Unmarshal([]byte(v), &raws) != nil {

@@ -52,15 +52,32 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer f.Close()
 		w = f
 	}
-	ew, err := export.NewWriter(*format, w)
-	if err != nil {
-		return usageErr("--format: %v", err)
-	}
 	opts, err := leadOptions(cfg)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(cfg, stderr)
+	if *format == "xlsx" {
+		if *out == "" && isTerminal(stdout) {
+			return usageErr("--format xlsx needs --out FILE (or a redirect)")
+		}
+		st, err := openStore(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		n, err := export.WriteXLSX(ctx, st, store.ClueFilter{From: from, To: to},
+			export.ReportOptions{Zone: cfg.Location, Fields: opts.Fields, MaskPhone: cfg.Report.MaskPhone}, w)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		logger.Info("exported", "leads", n, "format", "xlsx")
+		return nil
+	}
+	ew, err := export.NewWriter(*format, w)
+	if err != nil {
+		return usageErr("--format: %v", err)
+	}
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err

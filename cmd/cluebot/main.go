@@ -40,6 +40,10 @@ func commands() map[string]command {
 		"pull":   {"fetch and store clues (--from/--to for a backfill)", cmdPull},
 		"export": {"write stored leads as jsonl or csv", cmdExport},
 		"config": {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
+		"demo":   {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
+		"once":   {"one cycle: pull, route, deliver what is due, exit", cmdOnce},
+		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
+		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets", cmdRules},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/fetch"
 )
 
@@ -47,7 +48,7 @@ func cmdPull(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer st.Close()
-	syncer := newSyncer(cfg, st, logger)
+	syncer := app.NewSyncer(cfg, st, logger)
 	if isTerminal(stdout) {
 		bar := progressbar.NewOptions(-1, progressbar.OptionSetWriter(stdout),
 			progressbar.OptionSetDescription("pulling clues"), progressbar.OptionShowCount(),

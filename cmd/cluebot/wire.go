@@ -10,10 +10,9 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
-	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
-	"github.com/cluebot/cluebot/store/sqlite"
 )
 
 // loadConfig loads the config named by -c; an invalid config exits 2.
@@ -53,25 +52,18 @@ func newLogger(cfg *config.Config, stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(stderr, opts))
 }
 
-// openStore opens the configured store backend.
-func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
-	switch cfg.Store.Driver {
-	case "sqlite":
-		st, err := sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		return st, nil
-	default:
-		return nil, &exitError{code: 2, err: fmt.Errorf("store.driver %q is not available yet", cfg.Store.Driver)}
+// appErr maps a config problem found while wiring to exit code 2.
+func appErr(err error) error {
+	if app.IsConfigError(err) {
+		return &exitError{code: 2, err: err}
 	}
+	return err
 }
 
-// newSyncer wires the Kuaishou client, token manager and syncer.
-func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.Syncer {
-	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
-	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
-	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now)
+// openStore opens the configured store backend.
+func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
+	st, err := app.OpenStore(ctx, cfg, logger)
+	return st, appErr(err)
 }
 
 // parseTime reads a command-line time, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS, in

@@ -1,0 +1,195 @@
+// Package app assembles cluebot's packages from one config: the store, the
+// Kuaishou syncer, the router and the deliverer with a sender per receiver.
+// The command line, the daemon and the demo all build on it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/dispatch"
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/sqlite"
+	"github.com/cluebot/cluebot/transform"
+)
+
+// ConfigError is a problem with the config, rules or templates: the command
+// line exits 2 on it.
+type ConfigError struct{ Err error }
+
+// Error returns the underlying problem.
+func (e *ConfigError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying problem.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// IsConfigError reports whether err is a config problem.
+func IsConfigError(err error) bool {
+	var ce *ConfigError
+	return errors.As(err, &ce)
+}
+
+// App is every part of cluebot wired together from one config.
+type App struct {
+	Config    *config.Config
+	Log       *slog.Logger
+	Store     store.Store
+	Rules     *atomic.Pointer[route.Rules]
+	Templates *notify.Templates
+	Leads     *dispatch.Leads
+	Syncer    *fetch.Syncer
+	// Tokens is the syncer's token manager (the daemon refreshes ahead).
+	Tokens    *fetch.Tokens
+	Router    *dispatch.Router
+	Deliverer *dispatch.Deliverer
+	Notifiers map[string]notify.Notifier
+	// Pacer paces every deliverer built from this app, so a deliverer
+	// rebuilt with new templates keeps the robots' rate budgets.
+	Pacer dispatch.Pacer
+	// HTTPClient posts to the robots.
+	HTTPClient *http.Client
+	// Owner names this process in outbox leases.
+	Owner string
+}
+
+// Options tune New; the zero value is fine.
+type Options struct {
+	// HTTPClient is used for the robots (nil: a client with a 15s timeout).
+	HTTPClient *http.Client
+}
+
+// New opens the store and builds the pipeline. Close releases it.
+func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Options) (*App, error) {
+	rules, err := LoadRules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := notify.LoadTemplates(cfg.Templates)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 15 * time.Second}
+	}
+	a := &App{Config: cfg, Log: logger, Rules: &atomic.Pointer[route.Rules]{}, Templates: tmpl,
+		Notifiers: map[string]notify.Notifier{}, Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
+	a.Rules.Store(rules)
+	names := map[int64]string{}
+	for _, acct := range cfg.Kuaishou.Accounts {
+		names[acct.AdvertiserID] = acct.Name
+	}
+	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: names, Rules: a.Rules}
+	receivers, err := a.Receivers(tmpl, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range receivers {
+		a.Notifiers[r.Name] = r.Notifier
+	}
+	if a.Store, err = OpenStore(ctx, cfg, logger); err != nil {
+		return nil, err
+	}
+	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger)
+	a.Syncer.Normalize = a.normalize
+	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
+	a.Router.MaxAge = cfg.Alerts.MaxAge
+	host, _ := os.Hostname()
+	a.Owner = fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
+	a.Deliverer = a.NewDeliverer(receivers)
+	return a, nil
+}
+
+// Receivers builds a sender for every chat receiver of the config with the
+// templates tmpl (email receivers only take reports and are skipped). wrap,
+// when set, wraps each notifier (metrics).
+func (a *App) Receivers(tmpl *notify.Templates, wrap func(name string, n notify.Notifier) notify.Notifier) ([]*dispatch.Receiver, error) {
+	var receivers []*dispatch.Receiver
+	for _, name := range slices.Sorted(maps.Keys(a.Config.Receivers)) {
+		rc := a.Config.Receivers[name]
+		if rc.Type == notify.TypeEmail {
+			continue
+		}
+		n, err := receiver.Build(name, &rc, tmpl, a.Log.With("receiver", name), a.HTTPClient)
+		if err != nil {
+			return nil, &ConfigError{fmt.Errorf("receiver %s: %w", name, err)}
+		}
+		if wrap != nil {
+			n = wrap(name, n)
+		}
+		receivers = append(receivers, &dispatch.Receiver{Name: name, Config: rc, Notifier: n, MaxDigest: receiver.MaxDigest(rc.Type)})
+	}
+	return receivers, nil
+}
+
+// NewDeliverer builds a deliverer over receivers that shares the app's
+// store, pacer and lease owner.
+func (a *App) NewDeliverer(receivers []*dispatch.Receiver) *dispatch.Deliverer {
+	return dispatch.NewDeliverer(a.Store, receivers, a.Leads, a.Pacer, a.Owner, a.Log, nil)
+}
+
+// Close releases the store.
+func (a *App) Close() error { return a.Store.Close() }
+
+// normalize fills a stored clue's province, city and store by the rules'
+// field mapping, so routing, reports and SQL see the same places.
+func (a *App) normalize(c *fetch.Clue, sc *store.Clue) {
+	rules := a.Rules.Load()
+	if rules == nil || sc.Province != "" && sc.City != "" && sc.Store != "" {
+		return
+	}
+	l := transform.New(c, transform.Options{Zone: a.Config.Location, Fields: rules.Fields})
+	sc.Province, sc.City, sc.Store = l.Province, l.City, l.Store
+}
+
+// OpenStore opens the configured store backend.
+func OpenStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
+	switch cfg.Store.Driver {
+	case "sqlite":
+		st, err := sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return st, nil
+	}
+	return nil, &ConfigError{fmt.Errorf("store.driver %q is not available", cfg.Store.Driver)}
+}
+
+// NewSyncer wires the Kuaishou client, token manager and syncer.
+func NewSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.Syncer {
+	s, _ := newSyncer(cfg, st, logger)
+	return s
+}
+
+func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) (*fetch.Syncer, *fetch.Tokens) {
+	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
+	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
+	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now), tokens
+}
+
+// LoadRules loads rules.yaml for the configured zone and checks it against
+// the configured receivers.
+func LoadRules(cfg *config.Config) (*route.Rules, error) {
+	rules, err := route.Load(cfg.Rules)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("invalid rules:\n%w", err)}
+	}
+	if errs := rules.Validate(cfg.ReceiverNames()); len(errs) > 0 {
+		return nil, &ConfigError{fmt.Errorf("invalid rules:\n%w", route.Errors(errs))}
+	}
+	rules.Zone = cfg.Location
+	return rules, nil
+}

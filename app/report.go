@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cluebot/cluebot/export"
+	"github.com/cluebot/cluebot/notify"
+)
+
+// ReportOptions returns the export options the config asks for.
+func (a *App) ReportOptions() export.ReportOptions {
+	opts := export.ReportOptions{Zone: a.Config.Location, AccountNames: a.Leads.AccountNames,
+		MaskPhone: a.Config.Report.MaskPhone, SplitBy: a.Config.Report.SplitBy, FormColumns: a.Config.Report.FormColumns}
+	if r := a.Rules.Load(); r != nil {
+		opts.Fields = r.Fields
+	}
+	return opts
+}
+
+// Yesterday is the calendar day before now in the configured zone.
+func (a *App) Yesterday(now time.Time) time.Time {
+	y, m, d := now.In(a.Config.Location).Date()
+	return time.Date(y, m, d-1, 0, 0, 0, 0, a.Config.Location)
+}
+
+// Report writes the report of day into report.out_dir (or to out, when
+// set) and, with send, delivers it to report.receivers. It returns the
+// files written.
+func (a *App) Report(ctx context.Context, day time.Time, out string, send bool) ([]string, *export.DaySummary, error) {
+	opts := a.ReportOptions()
+	var files []string
+	var sum *export.DaySummary
+	var err error
+	if out != "" {
+		files = []string{out}
+		sum, err = writeReportTo(ctx, a, day, opts, out)
+	} else {
+		files, sum, err = export.WriteReportFile(ctx, a.Store, day, opts, a.Config.Report.OutDir)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("write report for %s: %w", day.Format(time.DateOnly), err)
+	}
+	if send {
+		if err := export.Deliver(ctx, files, sum, a.reportTargets(), a.Log); err != nil {
+			return files, sum, err
+		}
+	}
+	return files, sum, nil
+}
+
+func writeReportTo(ctx context.Context, a *App, day time.Time, opts export.ReportOptions, out string) (*export.DaySummary, error) {
+	if dir := filepath.Dir(out); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := export.WriteReport(ctx, a.Store, day, opts, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return sum, err
+}
+
+// reportTargets are report.receivers with their senders.
+func (a *App) reportTargets() []export.Target {
+	var out []export.Target
+	for _, name := range a.Config.Report.Receivers {
+		rc := a.Config.Receivers[name]
+		t := export.Target{Name: name, Type: rc.Type, Notifier: a.Notifiers[name], SummaryTop: a.Config.Report.SummaryTop}
+		if rc.Type == notify.TypeEmail {
+			t.Email = &export.EmailSender{Config: rc.Email}
+		}
+		out = append(out, t)
+	}
+	return out
+}

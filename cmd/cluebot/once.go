@@ -1,0 +1,53 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+
+	"github.com/cluebot/cluebot/app"
+)
+
+// cmdOnce runs one cycle: pull every account, route, deliver what is due.
+func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, cfgPath := newFlags("once", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg, stderr)
+	a, err := app.New(ctx, cfg, logger, app.Options{})
+	if err != nil {
+		return appErr(err)
+	}
+	defer a.Close()
+	res, err := a.Once(ctx)
+	if err != nil {
+		return err
+	}
+	ds := res.Deliver
+	fmt.Fprintf(stdout, "pulled %d new clues; routed %d, unrouted %d; delivered %d alerts in %d messages",
+		res.Fetched(), res.Route.Routed, res.Route.Unrouted, ds.Delivered, ds.Messages)
+	if ds.Retried > 0 {
+		fmt.Fprintf(stdout, "; %d queued for retry", ds.Retried)
+	}
+	if ds.Dead > 0 {
+		fmt.Fprintf(stdout, "; %d failed for good", ds.Dead)
+	}
+	fmt.Fprintln(stdout)
+	for _, name := range slices.Sorted(maps.Keys(ds.Errors)) {
+		fmt.Fprintf(stdout, "  %s: %v\n", name, ds.Errors[name])
+	}
+	switch {
+	case res.PullErr != nil:
+		return fmt.Errorf("pull: %w", res.PullErr)
+	case ds.Dead > 0:
+		return fmt.Errorf("%d alerts failed for good (see the log)", ds.Dead)
+	}
+	return nil
+}

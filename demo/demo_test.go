@@ -1,0 +1,46 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+)
+
+func TestDemoRunsTheWholePipeline(t *testing.T) {
+	var out bytes.Buffer
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Options{Dir: dir, Out: &out, Leads: 45})
+	require.NoError(t, err, out.String())
+	require.Equal(t, 45, res.Leads)
+	require.Equal(t, 45, res.Routed+res.Unrouted)
+	require.Positive(t, res.Alerts)
+	require.Positive(t, res.Received)
+	require.Zero(t, res.Refused, "no robot refused a request")
+	require.Len(t, res.Reports, 1)
+
+	for _, p := range []string{res.Database, res.Config, res.Reports[0]} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), p)
+	}
+	f, err := excelize.OpenFile(res.Reports[0])
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("明细")
+	require.NoError(t, err)
+	require.Len(t, rows, 46, "a header and one row per lead")
+
+	text := out.String()
+	require.Contains(t, text, "企业微信 WeCom")
+	require.Contains(t, text, res.Reports[0])
+	require.NotContains(t, text, appSecret)
+	for _, r := range demoRobots {
+		if r.secret != "" {
+			require.NotContains(t, text, r.secret)
+		}
+	}
+}

@@ -1,0 +1,222 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/store"
+)
+
+const defaultMaxDigest = 20
+
+func startDigest(r *Receiver) int {
+	if r.MaxDigest > 0 {
+		return r.MaxDigest
+	}
+	return defaultMaxDigest
+}
+
+// digestSize is the digest size to start with for r: the platform's, or
+// what the last pass learned (grown on a backlog, halved on too large).
+func (d *Deliverer) digestSize(r *Receiver) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if n, ok := d.digest[r.Name]; ok {
+		return n
+	}
+	return startDigest(r)
+}
+
+func (d *Deliverer) setDigestSize(r *Receiver, n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.digest == nil {
+		d.digest = map[string]int{}
+	}
+	d.digest[r.Name] = n
+}
+
+// deliverTo sends receiver r's due alerts while its budget lasts. A small
+// queue goes out as single alerts; when a full batch waits, or more wait than
+// the budget has slots, they go out as digests, so a burst of hundreds of
+// leads arrives within minutes without exceeding the robot's rate limit.
+func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverStats) error {
+	budget := BudgetFor(&r.Config)
+	limit := d.digestSize(r)
+	defer func() { d.setDigestSize(r, limit) }()
+	for ctx.Err() == nil {
+		now := d.now()
+		slots, err := d.pacer.Remaining(ctx, r.Name, now, budget)
+		if err != nil {
+			return fmt.Errorf("receiver %s: pacing: %w", r.Name, err)
+		}
+		if slots <= 0 {
+			_, next, err := d.pacer.Reserve(ctx, r.Name, now, budget)
+			if err != nil {
+				return fmt.Errorf("receiver %s: pacing: %w", r.Name, err)
+			}
+			stats.waitUntil(next)
+			return nil
+		}
+		items, err := d.store.ClaimOutbox(ctx, store.Claim{Receiver: r.Name, Owner: d.owner, Now: now, Lease: d.Lease, Limit: limit})
+		if err != nil {
+			return fmt.Errorf("receiver %s: claim alerts: %w", r.Name, err)
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		groups := [][]store.OutboxItem{items}
+		if len(items) < limit && len(items) <= slots {
+			groups = groups[:0]
+			for i := range items {
+				groups = append(groups, items[i:i+1])
+			}
+		}
+		for i, g := range groups {
+			ok, next, err := d.pacer.Reserve(ctx, r.Name, d.now(), budget)
+			if err == nil && !ok {
+				stats.waitUntil(next)
+			}
+			if err != nil || !ok {
+				var rest []int64
+				for _, g := range groups[i:] {
+					rest = append(rest, ids(g)...)
+				}
+				if rerr := d.store.ReleaseOutbox(context.WithoutCancel(ctx), rest); rerr != nil {
+					return errors.Join(err, rerr)
+				}
+				return err
+			}
+			if err := d.send(ctx, r, g, stats, &limit); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func ids(items []store.OutboxItem) []int64 {
+	out := make([]int64, len(items))
+	for i, it := range items {
+		out[i] = it.ID
+	}
+	return out
+}
+
+// send delivers one message and records its outcome in the store. Store
+// errors are returned; send failures are recorded, not returned.
+func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxItem, stats *DeliverStats, limit *int) error {
+	bg := context.WithoutCancel(ctx) // outcomes are recorded even while stopping
+	msg, bad := d.message(ctx, r, items)
+	if len(bad) > 0 {
+		if err := d.store.MarkDead(bg, ids(bad), "lead cannot be read from the store"); err != nil {
+			return err
+		}
+		stats.record(r.Name, len(bad), nil, "dead")
+	}
+	if len(msg.Alerts) == 0 {
+		return nil
+	}
+	sent := make([]int64, len(msg.Alerts))
+	for i, a := range msg.Alerts {
+		sent[i] = a.OutboxID
+	}
+	start := d.now()
+	_, err := r.Notifier.Notify(ctx, msg)
+	if d.OnMessage != nil {
+		d.OnMessage(r.Name, len(sent), err, d.now().Sub(start))
+	}
+	log := d.log.With("receiver", r.Name, "alerts", len(sent))
+	if err == nil {
+		log.Debug("alert sent")
+		stats.record(r.Name, len(sent), nil, "sent")
+		if len(sent) > 1 && len(sent) >= *limit {
+			// A full digest fitted: a backlog is waiting, so try larger
+			// digests (up to 5x the platform's start size) while they fit.
+			*limit = min(*limit*3/2+1, 5*startDigest(r))
+		}
+		return d.store.MarkSent(bg, sent, d.now())
+	}
+	var ne *notify.Error
+	errors.As(err, &ne)
+	switch notify.ClassOf(err) {
+	case notify.TooLarge:
+		if len(sent) > 1 {
+			*limit = max(1, len(sent)/2)
+			log.Info("digest too large for the robot; sending it in smaller parts", "err", err)
+			return d.store.ReleaseOutbox(bg, sent)
+		}
+		log.Error("alert too large for the robot even alone; parked", "err", err)
+		stats.record(r.Name, len(sent), err, "dead")
+		return d.store.MarkDead(bg, sent, err.Error())
+	case notify.Permanent:
+		log.Error("alert refused for good; parked until an operator fixes the receiver", "err", err)
+		stats.record(r.Name, len(sent), err, "dead")
+		return d.store.MarkDead(bg, sent, err.Error())
+	}
+	next := d.now().Add(retryDelay(maxAttempts(items)))
+	if ne != nil && ne.RetryAfter > 0 {
+		next = d.now().Add(ne.RetryAfter)
+		if perr := d.pacer.Pause(bg, r.Name, next); perr != nil {
+			return perr
+		}
+	}
+	log.Warn("alert not delivered; it stays queued", "err", err, "retry_at", next)
+	stats.record(r.Name, len(sent), err, "retry")
+	return d.store.MarkRetry(bg, sent, next, err.Error())
+}
+
+func maxAttempts(items []store.OutboxItem) int {
+	n := 0
+	for _, it := range items {
+		n = max(n, it.Attempts)
+	}
+	return n
+}
+
+// message builds the message for claimed items; items whose clue cannot be
+// read come back as bad.
+func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.OutboxItem) (*notify.Message, []store.OutboxItem) {
+	msg := &notify.Message{Receiver: r.Name}
+	rules := d.leads.Rules.Load()
+	var bad []store.OutboxItem
+	for _, it := range items {
+		c, err := d.store.Clue(ctx, it.ClueID)
+		var lead = notify.Alert{Route: it.Route, OutboxID: it.ID}
+		if err == nil {
+			lead.Lead, err = d.leads.Lead(&c)
+		}
+		if err != nil {
+			d.log.Error("queued alert's lead cannot be read", "clue_id", it.ClueID, "err", err)
+			bad = append(bad, it)
+			continue
+		}
+		if rules != nil {
+			if rt := rules.ByName(it.Route); rt != nil {
+				lead.Assignee = member(rt, it.Assignee)
+				if len(items) == 1 {
+					msg.Template = rt.Template
+				}
+			}
+		}
+		msg.Alerts = append(msg.Alerts, lead)
+	}
+	return msg, bad
+}
+
+// member finds the assigned member by name in the route's rotation.
+func member(rt *route.Route, name string) *route.Member {
+	if name == "" {
+		return nil
+	}
+	for i := range rt.Mention.RoundRobin {
+		if rt.Mention.RoundRobin[i].Name == name {
+			m := rt.Mention.RoundRobin[i]
+			return &m
+		}
+	}
+	return &route.Member{Name: name}
+}
