@@ -84,8 +84,8 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 	n := 0
-	err = export.Leads(ctx, st, store.ClueFilter{From: from, To: to}, opts, func(l *transform.Lead, _ *store.Clue) error {
-		r := export.NewRecord(l, nil)
+	err = export.Leads(ctx, st, store.ClueFilter{From: from, To: to}, opts, func(l *transform.Lead, c *store.Clue) error {
+		r := export.NewRecord(l, c.Routes)
 		n++
 		return ew.Write(&r)
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot"
+	"github.com/cluebot/cluebot/sim/robots"
 )
 
 // rulesTrial is a config with the shipped rules.yaml and its receivers.
@@ -141,4 +143,25 @@ func TestConfigCheckReportsRulesLines(t *testing.T) {
 	code, _, text := rulesTest(t, cfgPath, "--clue", sampleClue(t, dir, nil))
 	require.Equal(t, 2, code)
 	require.Contains(t, text, "rules.yaml:")
+}
+
+func TestNotifyTestSendsToTheRobot(t *testing.T) {
+	rb := robots.New(robots.Options{})
+	srv := httptest.NewServer(rb)
+	defer srv.Close()
+	path := rb.AddDingTalk("tok-test-1", "SECtest-secret", "")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "cluebot.yaml")
+	cfg := "kuaishou: {accounts: []}\nreceivers:\n  ding: {type: dingtalk, url: \"" + srv.URL + path + "\", secret: SECtest-secret}\n  bad: {type: dingtalk, url: \"" + srv.URL + "/dingtalk/robot/send?access_token=nope-123\"}\n"
+	require.NoError(t, os.WriteFile(cfgPath, []byte(cfg), 0o600))
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"notify", "test", "-c", cfgPath, "--receiver", "ding"}, &out, &errb), errb.String())
+	require.Len(t, rb.Messages("tok-test-1"), 1)
+
+	out.Reset()
+	errb.Reset()
+	require.Equal(t, 1, run(context.Background(), []string{"notify", "test", "-c", cfgPath, "--receiver", "bad"}, &out, &errb))
+	require.Contains(t, errb.String(), "300001")
+	require.NotContains(t, errb.String(), "nope-123", "the robot's token stays out of errors")
+	require.Equal(t, 2, run(context.Background(), []string{"notify", "test", "-c", cfgPath, "--receiver", "missing"}, &out, &errb))
 }

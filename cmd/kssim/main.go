@@ -1,0 +1,123 @@
+// Command kssim serves the Kuaishou API simulator on a local port, for
+// trying cluebot by hand, load tests and the multi-instance scripts: it
+// generates realistic clues, injects faults, expires tokens and keeps new
+// clues arriving, and prints a cluebot.yaml fragment to point at it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	sim "github.com/cluebot/cluebot/sim/kuaishou"
+	"github.com/cluebot/cluebot/sim/robots"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "address to serve on")
+	accounts := flag.Int("accounts", 3, "advertiser accounts")
+	firstID := flag.Int64("first-id", 20006545, "id of the first account; the others follow")
+	clues := flag.Int("clues", 1200, "clues to generate, spread over the accounts")
+	hours := flag.Float64("hours", 20, "spread the generated clues over this many past hours")
+	faultRate := flag.Float64("fault-rate", 0, "share of clue-list calls answered with a fault (5xx, busy, truncated, html)")
+	expireEvery := flag.Int("expire-every", 0, "expire every account's access token after each N clue-list calls (0: never)")
+	arrive := flag.Duration("arrive-every", 0, "add one new clue to a random account this often (0: none)")
+	appID := flag.Int64("app-id", 4242, "the developer app id cluebot must refresh tokens with")
+	secret := flag.String("secret", "kssim-app-secret", "the developer app secret")
+	seed := flag.Int64("seed", 1, "random seed")
+	withRobots := flag.Bool("robots", false, "also serve a signed DingTalk, a WeCom and a signed Feishu robot")
+	robotFaults := flag.Float64("robot-fault-rate", 0, "share of robot requests answered with a fault (5xx, rate-limit code, slow)")
+	dump := flag.String("dump", "", "on exit, write every message the robots accepted to this JSON-lines file")
+	flag.Parse()
+
+	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Faults: sim.FaultConfig{Rate: *faultRate,
+		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}}})
+	now := time.Now()
+	ids := make([]int64, *accounts)
+	for i := range ids {
+		ids[i] = *firstID + int64(i)
+		s.AddAccount(ids[i], fmt.Sprintf("access-%d", ids[i]), fmt.Sprintf("refresh-%d", ids[i]))
+		n := *clues / *accounts
+		if i == 0 {
+			n += *clues % *accounts
+		}
+		s.Generate(ids[i], n, now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute))
+	}
+	var calls atomic.Int64
+	if *expireEvery > 0 {
+		s.OnList(func(sim.ListRequest, int) {
+			if calls.Add(1)%int64(*expireEvery) == 0 {
+				for _, id := range ids {
+					s.ExpireAccessToken(id)
+				}
+			}
+		})
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/rest/", s)
+	var rb *robots.Server
+	var robotPaths map[string]string
+	if *withRobots {
+		rb = robots.New(robots.Options{FaultRate: *robotFaults, Seed: uint64(*seed)})
+		robotPaths = registerRobots(rb)
+		for _, p := range []string{"/dingtalk/", "/wecom/", "/feishu/", "/webhook/"} {
+			mux.Handle(p, rb)
+		}
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kssim:", err)
+		os.Exit(1)
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Print(configFragment(url, *appID, *secret, ids))
+	if rb != nil {
+		fmt.Print(robotsFragment(url, robotPaths))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *arrive > 0 {
+		go func() {
+			t := time.NewTicker(*arrive)
+			defer t.Stop()
+			for i := 0; ; i++ {
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+					at := time.Now()
+					s.Generate(ids[i%len(ids)], 1, at.Add(-time.Second), at)
+				}
+			}
+		}()
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { <-ctx.Done(); _ = srv.Close() }()
+	if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+		fmt.Fprintln(os.Stderr, "kssim:", err)
+		os.Exit(1)
+	}
+	if rb != nil {
+		reportRobots(rb, *dump)
+	}
+	st := s.Stats()
+	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections\n",
+		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections)
+}
+
+func configFragment(url string, appID int64, secret string, ids []int64) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# kssim on %s: paste under kuaishou: in cluebot.yaml\nkuaishou:\n  base_url: %s\n  app_id: %d\n  secret: %s\n  accounts:\n", url, url, appID, secret)
+	for _, id := range ids {
+		fmt.Fprintf(&b, "    - {advertiser_id: %d, access_token: access-%d, refresh_token: refresh-%d}\n", id, id, id)
+	}
+	return b.String()
+}
