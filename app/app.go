@@ -22,6 +22,7 @@ import (
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/postgres"
 	"github.com/cluebot/cluebot/store/sqlite"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -160,6 +161,12 @@ func OpenStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (st
 	switch cfg.Store.Driver {
 	case "sqlite":
 		st, err := sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger})
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return st, nil
+	case "postgres":
+		st, err := postgres.Open(ctx, cfg.Store.DSN, postgres.Options{Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}

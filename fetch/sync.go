@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -100,6 +101,13 @@ func (s *Syncer) forEach(ctx context.Context, fn func(Account) Result) ([]Result
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				// One account's bug must not take the daemon down with it.
+				if v := recover(); v != nil {
+					s.log.Error("account sync panicked", "advertiser_id", a.AdvertiserID, "panic", v, "stack", string(debug.Stack()))
+					results[i] = Result{Account: a, Err: fmt.Errorf("sync panicked: %v", v)}
+				}
+			}()
 			select {
 			case sem <- struct{}{}:
 				defer func() { <-sem }()

@@ -41,9 +41,11 @@ func commands() map[string]command {
 		"export": {"write stored leads as jsonl or csv", cmdExport},
 		"config": {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
 		"demo":   {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
+		"notify": {"notify test --receiver NAME: send one sample alert", cmdNotify},
 		"once":   {"one cycle: pull, route, deliver what is due, exit", cmdOnce},
 		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
 		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets", cmdRules},
+		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
 	}
 }
 

@@ -27,6 +27,7 @@ func main() {
 	firstID := flag.Int64("first-id", 20006545, "id of the first account; the others follow")
 	clues := flag.Int("clues", 1200, "clues to generate, spread over the accounts")
 	hours := flag.Float64("hours", 20, "spread the generated clues over this many past hours")
+	day := flag.String("day", "", "instead, spread them over this day (YYYY-MM-DD, Beijing time)")
 	faultRate := flag.Float64("fault-rate", 0, "share of clue-list calls answered with a fault (5xx, busy, truncated, html)")
 	expireEvery := flag.Int("expire-every", 0, "expire every account's access token after each N clue-list calls (0: never)")
 	arrive := flag.Duration("arrive-every", 0, "add one new clue to a random account this often (0: none)")
@@ -41,6 +42,15 @@ func main() {
 	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Faults: sim.FaultConfig{Rate: *faultRate,
 		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}}})
 	now := time.Now()
+	from, to := now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute)
+	if *day != "" {
+		d, err := time.ParseInLocation(time.DateOnly, *day, sim.VendorZone)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "kssim: -day:", err)
+			os.Exit(2)
+		}
+		from, to = d, d.AddDate(0, 0, 1)
+	}
 	ids := make([]int64, *accounts)
 	for i := range ids {
 		ids[i] = *firstID + int64(i)
@@ -49,7 +59,7 @@ func main() {
 		if i == 0 {
 			n += *clues % *accounts
 		}
-		s.Generate(ids[i], n, now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute))
+		s.Generate(ids[i], n, from, to)
 	}
 	var calls atomic.Int64
 	if *expireEvery > 0 {

@@ -1,0 +1,138 @@
+package daemon
+
+import (
+	"context"
+	"runtime/debug"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/cluebot/cluebot/notify"
+)
+
+// deliveryTick is how often the delivery worker looks for due alerts when
+// nothing wakes it (retries coming due, other instances' leftovers).
+const deliveryTick = time.Second
+
+// buildDeliverer makes the deliverer the worker uses: the app's receivers
+// rendered with tmpl, each notifier observed for metrics, sharing the app's
+// store, pacer and lease owner. It replaces the current one atomically; a
+// pass in progress finishes with the old one.
+func (d *daemon) buildDeliverer(tmpl *notify.Templates) error {
+	receivers, err := d.a.Receivers(tmpl, func(name string, n notify.Notifier) notify.Notifier {
+		return &observed{Notifier: n, receiver: name, d: d}
+	})
+	if err != nil {
+		return err
+	}
+	dl := d.a.NewDeliverer(receivers)
+	var prev func(string, int, error, time.Duration)
+	if d.a.Deliverer != nil {
+		dl.Lease = d.a.Deliverer.Lease
+		prev = d.a.Deliverer.OnMessage
+	}
+	dl.OnMessage = func(receiver string, alerts int, err error, took time.Duration) {
+		d.m.Message(receiver, alerts, err, took)
+		if prev != nil {
+			prev(receiver, alerts, err, took)
+		}
+	}
+	d.deliverer.Store(dl)
+	return nil
+}
+
+// wakeDelivery makes the worker look for due alerts now.
+func (d *daemon) wakeDelivery() {
+	select {
+	case d.wake <- struct{}{}:
+	default: // already awake or about to be
+	}
+}
+
+// deliveryLoop sends due alerts whenever woken, every deliveryTick, and when
+// paced receivers' budgets free up, until stop is closed. Its sends use the
+// work context, which stopping does not cancel: the message in flight is
+// finished and recorded (the grace period bounds it).
+func (d *daemon) deliveryLoop(stop <-chan struct{}) {
+	tick := d.clock.NewTicker(deliveryTick)
+	defer tick.Stop()
+	var paced clockwork.Timer
+	defer func() {
+		if paced != nil {
+			paced.Stop()
+		}
+	}()
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		next := d.deliverOnce()
+		var pacedC <-chan time.Time
+		if paced != nil {
+			paced.Stop()
+			paced = nil
+		}
+		if !next.IsZero() {
+			// NextAt is on the deliverer's wall clock.
+			paced = d.clock.NewTimer(max(time.Until(next), 10*time.Millisecond))
+			pacedC = paced.Chan()
+		}
+		select {
+		case <-stop:
+			return
+		case <-d.wake:
+		case <-tick.Chan():
+		case <-pacedC:
+		}
+	}
+}
+
+// deliverOnce runs one delivery pass and returns when paced receivers may
+// send again. A panic is logged; the worker goes on.
+func (d *daemon) deliverOnce() (next time.Time) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.Error("delivery pass panicked", "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	stats, err := d.deliverer.Load().DeliverDue(d.workCtx)
+	if err != nil && d.workCtx.Err() == nil {
+		d.log.Error("delivery pass failed", "err", err)
+	}
+	if stats == nil {
+		return time.Time{}
+	}
+	if stats.Delivered > 0 || stats.Retried > 0 || stats.Dead > 0 {
+		d.log.Info("alerts delivered", "delivered", stats.Delivered, "messages", stats.Messages,
+			"retry_later", stats.Retried, "dead", stats.Dead)
+	}
+	return stats.NextAt
+}
+
+// observed is a receiver's notifier that also measures, for each alert it
+// delivers, how long after its lead was first stored it went out.
+type observed struct {
+	notify.Notifier
+	receiver string
+	d        *daemon
+}
+
+// Notify sends msg and records the alerts' latency on success.
+func (o *observed) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
+	retry, err := o.Notifier.Notify(ctx, msg)
+	if err != nil {
+		return retry, err
+	}
+	now := time.Now()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	for _, al := range msg.Alerts {
+		c, err := o.d.a.Store.Clue(ctx, al.Lead.ID)
+		if err == nil && !c.FirstSeen.IsZero() {
+			o.d.m.AlertLatency(o.receiver, now.Sub(c.FirstSeen))
+		}
+	}
+	return retry, nil
+}

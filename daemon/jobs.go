@@ -1,0 +1,150 @@
+package daemon
+
+import (
+	"context"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/google/uuid"
+)
+
+// The scheduled jobs' names.
+const (
+	JobPull         = "pull"
+	JobTokenRefresh = "token-refresh"
+	JobReport       = "report"
+	JobReportCatch  = "report-catch-up"
+)
+
+// Intervals of the jobs that are not configured.
+const (
+	tokenRefreshEvery = 5 * time.Minute
+	catchUpEvery      = 15 * time.Minute
+)
+
+// newScheduler builds the scheduler in the configured zone with every job.
+// A panicking job is logged and counted; the process lives on.
+func (d *daemon) newScheduler() (gocron.Scheduler, error) {
+	s, err := gocron.NewScheduler(
+		gocron.WithClock(d.clock),
+		gocron.WithLocation(d.cfg.Location),
+		gocron.WithLogger(d.log.With("component", "scheduler")),
+		gocron.WithStopTimeout(d.opts.Grace+time.Second),
+		gocron.WithGlobalJobOptions(gocron.WithEventListeners(gocron.AfterJobRunsWithPanic(d.jobPanicked))),
+	)
+	if err != nil {
+		return nil, err
+	}
+	type job struct {
+		name string
+		def  gocron.JobDefinition
+		run  func(ctx context.Context)
+		now  bool // also run at start
+	}
+	jobs := []job{{JobPull, gocron.DurationJob(d.cfg.Kuaishou.PollInterval), d.pull, true}}
+	if d.a.Tokens != nil {
+		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
+	}
+	if d.reports != nil {
+		jobs = append(jobs,
+			job{JobReport, gocron.CronJob(d.cfg.Report.Schedule, false), d.reports.scheduled, false},
+			job{JobReportCatch, gocron.DurationJob(catchUpEvery), d.reports.catchUp, false})
+	}
+	for _, j := range jobs {
+		opts := []gocron.JobOption{gocron.WithName(j.name), gocron.WithSingletonMode(gocron.LimitModeReschedule)}
+		if j.now {
+			opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
+		}
+		job, err := s.NewJob(j.def, d.task(j.name, j.run), opts...)
+		if err != nil {
+			_ = s.Shutdown()
+			if j.name == JobReport {
+				return nil, configError("report.schedule: %q is not a 5-field cron schedule: %w", d.cfg.Report.Schedule, err)
+			}
+			return nil, err
+		}
+		if j.name == JobReportCatch {
+			d.catchUpJob = job
+		}
+	}
+	return s, nil
+}
+
+// task runs fn with the work context, counted so shutdown can wait for it,
+// and counts the job's finished runs. Nothing starts once shutdown has
+// cancelled the work context.
+func (d *daemon) task(name string, fn func(ctx context.Context)) gocron.Task {
+	runs := &atomic.Int64{}
+	d.runs[name] = runs
+	return gocron.NewTask(func() {
+		d.jobs.Add(1)
+		defer d.jobs.Done()
+		if d.workCtx.Err() != nil {
+			return
+		}
+		start := time.Now()
+		defer func() {
+			runs.Add(1)
+			d.m.JobRun(name, time.Since(start))
+		}()
+		fn(d.workCtx)
+	})
+}
+
+// jobPanicked is called by gocron inside its recover, so the stack is the
+// panicking job's.
+func (d *daemon) jobPanicked(_ uuid.UUID, name string, recovered any) {
+	d.m.JobPanic(name)
+	d.log.Error("job panicked; it runs again at its next time", "job", name, "panic", recovered,
+		"stack", string(debug.Stack()))
+}
+
+// pull syncs every account, routes what is new and wakes delivery, so
+// alerts go out as soon as their leads are routed. The first pull then
+// looks for a missed report, which thus counts the leads that came in
+// while the daemon was down.
+func (d *daemon) pull(ctx context.Context) {
+	defer d.firstPull.Do(d.startCatchUp)
+	defer d.wakeDelivery()
+	start := time.Now()
+	results, err := d.a.Syncer.SyncAll(ctx)
+	d.m.Pull(results, err, time.Since(start), d.clock.Now())
+	d.health.record(d.clock.Now(), err)
+	if err != nil {
+		d.log.Error("pull failed", "err", err)
+	}
+	rs, err := d.a.Router.RouteNew(ctx)
+	if err != nil {
+		d.log.Error("routing failed; unrouted clues are retried next cycle", "err", err)
+	}
+	fetched := 0
+	for _, r := range results {
+		fetched += r.Stats.Inserted
+	}
+	log := d.log.Debug
+	if fetched > 0 || rs.Routed > 0 || rs.Unrouted > 0 {
+		log = d.log.Info
+	}
+	log("pull cycle done", "new_clues", fetched, "routed", rs.Routed, "unrouted", rs.Unrouted,
+		"alerts_queued", rs.Enqueued, "took", time.Since(start).Round(time.Millisecond))
+}
+
+// startCatchUp runs the report catch-up now (it then runs every 15m).
+func (d *daemon) startCatchUp() {
+	if d.catchUpJob == nil {
+		return
+	}
+	if err := d.catchUpJob.RunNow(); err != nil {
+		d.log.Warn("report catch-up not started; it runs at its next time", "err", err)
+	}
+}
+
+// refreshTokens refreshes the access tokens that expire soon.
+func (d *daemon) refreshTokens(ctx context.Context) {
+	if err := d.a.Tokens.RefreshDue(ctx); err != nil {
+		d.m.APIError("refresh", err)
+		d.log.Error("token refresh failed", "err", err)
+	}
+}

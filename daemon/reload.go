@@ -1,0 +1,203 @@
+package daemon
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/cluebot/cluebot/app"
+	"github.com/cluebot/cluebot/notify"
+)
+
+// reloader applies changes to rules.yaml and the templates directory. It
+// watches their directories (a file's own watch ends when an editor or a
+// ConfigMap swap replaces it), waits for events to settle, and reloads only
+// what changed in content.
+type reloader struct {
+	d        *daemon
+	w        *fsnotify.Watcher
+	rules    string // cleaned paths
+	tmplDir  string
+	rulesSum string // content fingerprints of the last version seen
+	tmplSum  string
+}
+
+// startWatcher starts hot reload and returns its stop function. When files
+// cannot be watched it logs why and the daemon runs without hot reload.
+func (d *daemon) startWatcher() (stop func()) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		d.log.Error("hot reload is off: cannot watch files", "err", err)
+		return func() {}
+	}
+	rl := &reloader{d: d, w: w, rules: filepath.Clean(d.cfg.Rules), tmplDir: filepath.Clean(d.cfg.Templates)}
+	rl.rulesSum, rl.tmplSum = fileSum(rl.rules), dirSum(rl.tmplDir)
+	dirs := []string{filepath.Dir(rl.rules)}
+	if d.cfg.Templates != "" {
+		dirs = append(dirs, filepath.Dir(rl.tmplDir), rl.tmplDir)
+	}
+	slices.Sort(dirs)
+	for _, dir := range slices.Compact(dirs) {
+		if err := w.Add(dir); err != nil && dir != rl.tmplDir {
+			d.log.Warn("cannot watch a config directory; its changes need a restart", "dir", dir, "err", err)
+		}
+	}
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		rl.loop(quit)
+	}()
+	return func() {
+		close(quit)
+		<-done
+		_ = w.Close()
+	}
+}
+
+// loop debounces events: a burst (an editor writing twice, a rename) is
+// checked once, ReloadDebounce after its last event.
+func (rl *reloader) loop(quit <-chan struct{}) {
+	var timer *time.Timer
+	var fire <-chan time.Time
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
+	for {
+		select {
+		case <-quit:
+			return
+		case ev, ok := <-rl.w.Events:
+			if !ok {
+				return
+			}
+			if !rl.relevant(ev) {
+				continue
+			}
+			if timer == nil {
+				timer = time.NewTimer(rl.d.opts.ReloadDebounce)
+			} else {
+				timer.Reset(rl.d.opts.ReloadDebounce)
+			}
+			fire = timer.C
+		case err, ok := <-rl.w.Errors:
+			if !ok {
+				return
+			}
+			rl.d.log.Warn("file watch error", "err", err)
+		case <-fire:
+			fire = nil
+			rl.check()
+		}
+	}
+}
+
+// relevant keeps the events about rules.yaml, the templates and symlink
+// swaps (Kubernetes' ..data), and watches a templates directory that was
+// created again.
+func (rl *reloader) relevant(ev fsnotify.Event) bool {
+	name := filepath.Clean(ev.Name)
+	if name == rl.tmplDir && ev.Has(fsnotify.Create) {
+		_ = rl.w.Add(rl.tmplDir)
+	}
+	return name == rl.rules || name == rl.tmplDir || filepath.Dir(name) == rl.tmplDir ||
+		strings.HasPrefix(filepath.Base(name), "..")
+}
+
+// check reloads what changed since it was last seen.
+func (rl *reloader) check() {
+	defer func() {
+		if r := recover(); r != nil {
+			rl.d.log.Error("reload panicked", "panic", r, "stack", string(debug.Stack()))
+		}
+	}()
+	if sum := fileSum(rl.rules); sum != rl.rulesSum {
+		rl.rulesSum = sum
+		rl.reloadRules()
+	}
+	if sum := dirSum(rl.tmplDir); sum != rl.tmplSum {
+		rl.tmplSum = sum
+		rl.reloadTemplates()
+	}
+}
+
+// reloadRules swaps in the new rules when they are valid; otherwise it logs
+// every problem and the current rules stay in force.
+func (rl *reloader) reloadRules() {
+	d := rl.d
+	rules, err := app.LoadRules(d.cfg)
+	d.m.Reload("rules", err)
+	if err != nil {
+		d.log.Error("rules.yaml change rejected; the previous rules stay in force",
+			"file", d.cfg.Rules, "errors", problems(err))
+		return
+	}
+	d.a.Rules.Store(rules)
+	d.log.Info("rules.yaml reloaded", "file", d.cfg.Rules, "routes", len(rules.Routes))
+}
+
+// reloadTemplates rebuilds the senders with the new templates when they
+// are valid; otherwise it logs every problem and the current ones stay.
+func (rl *reloader) reloadTemplates() {
+	d := rl.d
+	tmpl, err := notify.LoadTemplates(d.cfg.Templates)
+	if err == nil {
+		err = d.buildDeliverer(tmpl)
+	}
+	d.m.Reload("templates", err)
+	if err != nil {
+		d.log.Error("templates change rejected; the previous templates stay in force",
+			"dir", d.cfg.Templates, "errors", problems(err))
+		return
+	}
+	d.log.Info("templates reloaded", "dir", d.cfg.Templates)
+}
+
+// problems splits an error listing problems one a line (file:line:
+// message) into its lines, without headings.
+func problems(err error) []string {
+	var out []string
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasSuffix(line, ":") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// fileSum fingerprints a file's content; a missing file has its own.
+func fileSum(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// dirSum fingerprints the *.tmpl files of a directory.
+func dirSum(dir string) string {
+	if dir == "" || dir == "." {
+		return ""
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.tmpl"))
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	sort.Strings(names)
+	h := sha256.New()
+	for _, name := range names {
+		io.WriteString(h, name+"\x00"+fileSum(name)+"\x00")
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
