@@ -104,6 +104,11 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	if a.Store, err = OpenStore(ctx, cfg, logger); err != nil {
 		return nil, err
 	}
+	if p, ok := a.Store.(store.Pacing); ok {
+		// Robots' budgets live in the store: every process sending to a
+		// robot (two `cluebot once` in a row, several instances) shares them.
+		a.Pacer = dispatch.StorePacer{Store: p}
+	}
 	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger)
 	a.Syncer.Normalize = a.normalize
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/google/uuid"
+
+	"github.com/cluebot/cluebot/store"
 )
 
 // The scheduled jobs' names.
@@ -16,11 +18,13 @@ const (
 	JobTokenRefresh = "token-refresh"
 	JobReport       = "report"
 	JobReportCatch  = "report-catch-up"
+	JobRetention    = "retention"
 )
 
 // Intervals of the jobs that are not configured.
 const (
 	tokenRefreshEvery = 5 * time.Minute
+	retentionEvery    = time.Hour
 	catchUpEvery      = 15 * time.Minute
 )
 
@@ -46,6 +50,9 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	jobs := []job{{JobPull, gocron.DurationJob(d.cfg.Kuaishou.PollInterval), d.pull, true}}
 	if d.a.Tokens != nil {
 		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
+	}
+	if _, ok := d.a.Store.(store.Retention); ok && d.cfg.Store.Retention > 0 {
+		jobs = append(jobs, job{JobRetention, gocron.DurationJob(retentionEvery), d.retain, true})
 	}
 	if d.reports != nil {
 		jobs = append(jobs,
@@ -138,6 +145,20 @@ func (d *daemon) startCatchUp() {
 	}
 	if err := d.catchUpJob.RunNow(); err != nil {
 		d.log.Warn("report catch-up not started; it runs at its next time", "err", err)
+	}
+}
+
+// retain deletes the clues collected longer ago than store.retention, with
+// their history and alerts: personal data is not kept past its use.
+func (d *daemon) retain(ctx context.Context) {
+	cut := d.clock.Now().Add(-d.cfg.Store.Retention)
+	n, err := d.a.Store.(store.Retention).DeleteCluesBefore(ctx, cut)
+	if err != nil {
+		d.log.Error("retention: deleting old clues failed", "before", cut, "err", err)
+		return
+	}
+	if n > 0 {
+		d.log.Info("retention: old clues deleted", "clues", n, "before", cut)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/sim/robots"
 	"github.com/cluebot/cluebot/store"
@@ -159,4 +160,31 @@ func TestOldCluesAreRoutedButNotAlerted(t *testing.T) {
 	items, err := r.store.OutboxItems(ctx, c.ID)
 	require.NoError(t, err)
 	require.Empty(t, items, "but not alerted")
+}
+
+func TestTwoDeliverersShareTheRobotsBudget(t *testing.T) {
+	r := newRig(t, nil, robots.Options{})
+	r.addLeads(t, 600)
+	ctx := context.Background()
+	_, err := r.router.RouteNew(ctx)
+	require.NoError(t, err)
+	// Two processes on one store: the budget is the store's, not each one's.
+	mk := func(owner string) *dispatch.Deliverer {
+		d := dispatch.NewDeliverer(r.store, r.receivers, r.leads, dispatch.StorePacer{Store: r.store}, owner, nil, r.clock.Now)
+		d.Sleep = func(ctx context.Context, d time.Duration) error { r.clock.Advance(d); return nil }
+		return d
+	}
+	a, b := mk("a"), mk("b")
+	for i := 0; i < 30; i++ { // alternate passes, as two daemons would
+		_, err := a.DeliverDue(ctx)
+		require.NoError(t, err)
+		_, err = b.DeliverDue(ctx)
+		require.NoError(t, err)
+		r.clock.Advance(5 * time.Second)
+	}
+	require.Empty(t, r.robots.Refusals(), "together they never exceed a robot's limit")
+	stats, err := r.store.OutboxStats(ctx, r.clock.Now())
+	require.NoError(t, err)
+	require.Zero(t, stats.Pending)
+	require.Len(t, r.received("dtok"), 200)
 }

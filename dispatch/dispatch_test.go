@@ -50,6 +50,9 @@ type rig struct {
 	deliv  *dispatch.Deliverer
 	clock  *fakeClock
 	ids    map[string]string // receiver → robot id
+
+	receivers []*dispatch.Receiver
+	leads     *dispatch.Leads
 }
 
 type fakeClock struct{ t atomic.Int64 }
@@ -94,6 +97,7 @@ func newRig(t testing.TB, receivers map[string]notify.ReceiverConfig, robotOpts 
 		setClock(n, clock.Now)
 		list = append(list, &dispatch.Receiver{Name: name, Config: rc, Notifier: n, MaxDigest: receiver.MaxDigest(rc.Type)})
 	}
+	r.receivers, r.leads = list, leads
 	r.router = dispatch.NewRouter(st, leads, nil, clock.Now)
 	r.deliv = dispatch.NewDeliverer(st, list, leads, &dispatch.MemoryPacer{}, "test", nil, clock.Now)
 	r.deliv.Sleep = func(ctx context.Context, d time.Duration) error { clock.Advance(d); return nil }

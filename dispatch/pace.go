@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/store"
 )
 
 // Budget is how many messages a receiver may be sent: per minute and per
@@ -139,4 +140,27 @@ func (p *MemoryPacer) Pause(_ context.Context, receiver string, until time.Time)
 		p.paused[receiver] = until
 	}
 	return nil
+}
+
+// StorePacer is a Pacer kept in the store, so every instance sending to a
+// robot shares its budget and its rate-limit pauses.
+type StorePacer struct {
+	Store store.Pacing
+}
+
+var _ Pacer = StorePacer{}
+
+// Reserve implements Pacer.
+func (p StorePacer) Reserve(ctx context.Context, receiver string, now time.Time, b Budget) (bool, time.Time, error) {
+	return p.Store.TakeSendSlot(ctx, receiver, now, b.PerMinute, b.PerSecond, window)
+}
+
+// Remaining implements Pacer.
+func (p StorePacer) Remaining(ctx context.Context, receiver string, now time.Time, b Budget) (int, error) {
+	return p.Store.SendSlotsFree(ctx, receiver, now, b.PerMinute, b.PerSecond, window)
+}
+
+// Pause implements Pacer.
+func (p StorePacer) Pause(ctx context.Context, receiver string, until time.Time) error {
+	return p.Store.PauseReceiver(ctx, receiver, until)
 }

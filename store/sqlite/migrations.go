@@ -135,6 +135,19 @@ CREATE TABLE rotation (
 	position INTEGER NOT NULL
 ) WITHOUT ROWID;
 `),
+	// 3: robots' send log and pauses, shared by every process pacing sends
+	// to the same robot; rows older than the pacing window are pruned.
+	execSQL(`
+CREATE TABLE send_log (
+	receiver TEXT NOT NULL,
+	sent_at  INTEGER NOT NULL
+);
+CREATE INDEX send_log_receiver ON send_log (receiver, sent_at);
+CREATE TABLE receiver_pause (
+	receiver TEXT PRIMARY KEY,
+	until    INTEGER NOT NULL
+) WITHOUT ROWID;
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

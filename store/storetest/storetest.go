@@ -88,6 +88,10 @@ func Run(t *testing.T, open Opener) {
 		{"mark by ids", testMarkIDs},
 		{"outbox stats", testOutboxStats},
 		{"outbox receivers", testOutboxReceivers},
+		{"send slots", testSendSlots},
+		{"pause receiver", testPauseReceiver},
+		{"concurrent send slots", testConcurrentSendSlots},
+		{"retention", testRetention},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {
