@@ -155,4 +155,3 @@ func members() []route.Member {
 	}
 	return out
 }
-
