@@ -30,7 +30,8 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
-	return b.String()
+	// One problem, one line: a newline inside a key or value is shown escaped.
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(b.String())
 }
 
 // Errors is every problem found in a config, one per line when printed.
@@ -59,13 +60,16 @@ func (d *document) errorAt(err error) error {
 }
 
 // decodeErrors turns mapstructure's joined errors into positioned ones.
-func (d *document) decodeErrors(err error) Errors {
+func (d *document) decodeErrors(err error, prefix string) Errors {
 	var out Errors
 	var walk func(error)
 	walk = func(e error) {
 		var de *mapstructure.DecodeError
 		if errors.As(e, &de) && !isJoin(e) {
 			key := normalizeKey(de.Name())
+			if prefix != "" {
+				key = strings.TrimSuffix(prefix+"."+key, ".")
+			}
 			inner := de.Unwrap()
 			out = append(out, &Error{File: d.name, Line: d.line(key), Key: key, Msg: inner.Error()})
 			return

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/v2"
+
+	"github.com/cluebot/cluebot/notify"
 	"gopkg.in/yaml.v3"
 )
 
@@ -32,7 +35,7 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	d := &document{name: name, lines: map[string]int{}}
 	var node yaml.Node
 	if err := yaml.Unmarshal(data, &node); err != nil {
-		return nil, Errors{yamlError(name, err)}
+		return nil, yamlErrors(name, err)
 	}
 	var errs Errors
 	d.walk(&node, "", lookup, &errs)
@@ -41,13 +44,28 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	}
 	if len(node.Content) > 0 {
 		if err := node.Decode(&d.root); err != nil {
-			return nil, Errors{yamlError(name, err)}
+			return nil, yamlErrors(name, err)
 		}
 	}
 	if d.root == nil {
 		d.root = map[string]any{}
 	}
 	return d, nil
+}
+
+// yamlErrors splits a YAML error into one positioned problem per line:
+// yaml.v3 reports several type errors (duplicate keys, ...) in one error.
+func yamlErrors(name string, err error) Errors {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		out := make(Errors, 0, len(te.Errors))
+		for _, e := range te.Errors {
+			out = append(out, yamlError(name, errors.New("yaml: "+e)))
+		}
+		sortByLine(out)
+		return out
+	}
+	return Errors{yamlError(name, err)}
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
@@ -149,18 +167,35 @@ func decode(d *document, environ []string) (*Config, Errors) {
 	if err := k.Load(ep, nil); err != nil {
 		return nil, Errors{&Error{File: d.name, Msg: err.Error()}}
 	}
+	// A map's entries decode in random order and the decoder stops at the
+	// first bad one: decode each receiver on its own, in name order, so every
+	// bad receiver is reported, the same way every time.
+	var errs Errors
+	for _, name := range k.MapKeys("receivers") {
+		var rc notify.ReceiverConfig
+		if err := unmarshal(k, "receivers."+name, &rc); err != nil {
+			errs = append(errs, d.decodeErrors(err, "receivers."+name)...)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
 	var cfg Config
-	err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: &mapstructure.DecoderConfig{
+	if err := unmarshal(k, "", &cfg); err != nil {
+		return nil, d.decodeErrors(err, "")
+	}
+	return &cfg, nil
+}
+
+// unmarshal decodes the value at path into out with cluebot's hooks.
+func unmarshal(k *koanf.Koanf, path string, out any) error {
+	return k.UnmarshalWithConf(path, out, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: &mapstructure.DecoderConfig{
 		DecodeHook:       mapstructure.ComposeDecodeHookFunc(durationHook, mapstructure.StringToSliceHookFunc(",")),
 		ErrorUnused:      false, // unknown keys are found with their lines by unknownKeys
 		WeaklyTypedInput: true,
-		Result:           &cfg,
+		Result:           out,
 		TagName:          "koanf",
 	}})
-	if err != nil {
-		return nil, d.decodeErrors(err)
-	}
-	return &cfg, nil
 }
 
 // durationHook parses durations, accepting a day suffix ("30d") as well as

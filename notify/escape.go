@@ -5,6 +5,7 @@ import (
 	"html"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Markup names the markup a platform reads a message in, and so how text from
@@ -49,7 +50,7 @@ var feishuEntities = map[rune]string{
 // full-width '＠' so no name or number after it can mention anyone, and
 // "://" loses its ASCII colon so no URL is recognised.
 func Escape(m Markup, s string) string {
-	if inert(s) {
+	if inert(s) && utf8.ValidString(s) {
 		return strings.TrimSpace(s)
 	}
 	s = oneLine(s)

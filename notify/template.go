@@ -192,7 +192,7 @@ func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 		return nil, errors.New("render: the message holds no lead and no summary")
 	}
 	tpl := t.files[r.Kind+"."+o.Platform+".tmpl"]
-	if r.Kind == KindLead && msg.Template != "" && t.Has(msg.Template, o.Platform) {
+	if r.Kind == KindLead && msg.Template != "" && msg.Template != KindDigest && msg.Template != KindSummary && t.Has(msg.Template, o.Platform) {
 		tpl = t.files[msg.Template+"."+o.Platform+".tmpl"]
 	}
 	if tpl == nil {

@@ -46,6 +46,9 @@ func (e Errors) Unwrap() []error { return e }
 type parser struct {
 	file string
 	errs Errors
+	// expanding holds the mappings whose << merges are being expanded, so a
+	// mapping that merges itself is an error, not endless recursion.
+	expanding map[*yaml.Node]bool
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
@@ -53,7 +56,9 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	if n != nil {
 		line = n.Line
 	}
-	p.errs = append(p.errs, &PosError{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	// One problem, one line: a newline in a pattern or key is shown escaped.
+	msg := strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(fmt.Sprintf(format, args...))
+	p.errs = append(p.errs, &PosError{File: p.file, Line: line, Msg: msg})
 }
 
 // result returns the collected problems sorted by line, or nil.
@@ -97,6 +102,15 @@ func (p *parser) pairs(n *yaml.Node, what string) [][2]*yaml.Node {
 		p.errorf(n, "%s must be a mapping", what)
 		return nil
 	}
+	if p.expanding[n] {
+		p.errorf(n, "%s merges itself (<<)", what)
+		return nil
+	}
+	if p.expanding == nil {
+		p.expanding = map[*yaml.Node]bool{}
+	}
+	p.expanding[n] = true
+	defer delete(p.expanding, n)
 	var out [][2]*yaml.Node
 	seen := map[string]bool{}
 	var merged [][2]*yaml.Node

@@ -70,10 +70,10 @@ func (p *parser) route(n *yaml.Node, i int) *Route {
 			p.errorf(k, "unknown key %q in %s", k.Value, where)
 		}
 	}
-	if rt.Name == "" && kvs != nil {
+	if rt.Name == "" {
 		p.errorf(n, "%s has no name", where)
 	}
-	if !hasReceivers && kvs != nil {
+	if !hasReceivers {
 		p.errorf(n, "%s has no receivers (write receivers: [] to take its leads without alerting anyone)", where)
 	}
 	return rt

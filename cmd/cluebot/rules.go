@@ -39,6 +39,11 @@ func checkRules(cfg *config.Config) []error {
 		if rt.Template == "" {
 			continue
 		}
+		if rt.Template == notify.KindDigest || rt.Template == notify.KindSummary {
+			out = append(out, &route.PosError{File: rules.File, Line: rt.Line,
+				Msg: fmt.Sprintf("route %q: template %q is the %s template, not one for single leads", rt.Name, rt.Template, rt.Template)})
+			continue
+		}
 		for _, name := range rt.Receivers {
 			typ := cfg.Receivers[name].Type
 			if typ == notify.TypeWebhook || typ == notify.TypeEmail || typ == "" {

@@ -92,7 +92,7 @@ var userID = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 
 // mention @s a member by userid, the only id markdown can @.
 func mention(m *route.Member) string {
-	if m.WeComUserID != "@all" && userID.MatchString(m.WeComUserID) {
+	if m.WeComUserID != "@all" && m.WeComUserID != "all" && userID.MatchString(m.WeComUserID) {
 		return "<@" + m.WeComUserID + ">"
 	}
 	return ""
