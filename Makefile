@@ -3,7 +3,9 @@ GO       ?= go
 PKGS     := ./...
 BENCHTIME ?= 1x
 
-.PHONY: all build demo test test-short bench lint fmt clean
+FUZZTIME ?= 3
+
+.PHONY: all build demo test test-short bench fuzz lint fmt clean
 
 all: lint test build
 
@@ -13,9 +15,13 @@ build: ## the binary, in ./bin
 demo: ## the whole pipeline against built-in simulators, in a temp folder
 	$(GO) run ./cmd/cluebot demo
 
-test: ## vet, then every test with the race detector
+test: ## vet, every test with the race detector, then each fuzz target briefly
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+fuzz: ## each fuzz target for FUZZTIME seconds (make fuzz FUZZTIME=60)
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
 
 test-short:
 	$(GO) test -short -count=1 $(PKGS)

@@ -148,6 +148,17 @@ CREATE TABLE receiver_pause (
 	until    INTEGER NOT NULL
 ) WITHOUT ROWID;
 `),
+	// 4: each account's poll schedule and pull lease, shared by instances.
+	execSQL(`
+CREATE TABLE account_poll (
+	advertiser_id INTEGER PRIMARY KEY,
+	next_poll_at  INTEGER NOT NULL DEFAULT 0,
+	quiet_polls   INTEGER NOT NULL DEFAULT 0,
+	lease_owner   TEXT NOT NULL DEFAULT '',
+	lease_until   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX account_poll_due ON account_poll (next_poll_at);
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -92,6 +92,8 @@ func Run(t *testing.T, open Opener) {
 		{"pause receiver", testPauseReceiver},
 		{"concurrent send slots", testConcurrentSendSlots},
 		{"retention", testRetention},
+		{"account claims", testAccountClaims},
+		{"concurrent account claims", testConcurrentAccountClaims},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {
