@@ -188,6 +188,10 @@ func NewSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.S
 
 func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) (*fetch.Syncer, *fetch.Tokens) {
 	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
+	if p, ok := st.(store.Pacing); ok && cfg.Kuaishou.CallsPerMinute > 0 {
+		// The developer app's budget, shared by every instance on the store.
+		client.AddLimiter(fetch.Budget{Store: p, PerMinute: cfg.Kuaishou.CallsPerMinute})
+	}
 	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
 	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now), tokens
 }

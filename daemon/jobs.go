@@ -9,6 +9,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/google/uuid"
 
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -116,7 +117,16 @@ func (d *daemon) pull(ctx context.Context) {
 	defer d.firstPull.Do(d.startCatchUp)
 	defer d.wakeDelivery()
 	start := time.Now()
-	results, err := d.a.Syncer.SyncAll(ctx)
+	var results []fetch.Result
+	var err error
+	if ls, ok := d.a.Store.(fetch.LeaseStore); ok && d.adaptive() {
+		// Accounts are leased, so instances sharing the store split them,
+		// and polled adaptively: busy ones every poll_interval, quiet ones
+		// less often, never staler than kuaishou.max_staleness.
+		results, err = d.a.Syncer.SyncDue(ctx, ls, d.a.Owner)
+	} else {
+		results, err = d.a.Syncer.SyncAll(ctx)
+	}
 	d.m.Pull(results, err, time.Since(start), d.clock.Now())
 	d.health.record(d.clock.Now(), err)
 	if err != nil {
@@ -146,6 +156,13 @@ func (d *daemon) startCatchUp() {
 	if err := d.catchUpJob.RunNow(); err != nil {
 		d.log.Warn("report catch-up not started; it runs at its next time", "err", err)
 	}
+}
+
+// adaptive reports whether pulls are leased and adaptive: when instances
+// share a PostgreSQL store, or an API budget is set. A single embedded-store
+// instance pulls every account every poll_interval.
+func (d *daemon) adaptive() bool {
+	return d.cfg.Store.Driver == "postgres" || d.cfg.Kuaishou.CallsPerMinute > 0
 }
 
 // retain deletes the clues collected longer ago than store.retention, with

@@ -61,6 +61,11 @@ func NewClient(cfg *Config, hc *http.Client, logger *slog.Logger) *Client {
 	return c
 }
 
+// AddLimiter makes every attempt also wait on l (a shared API budget).
+func (c *Client) AddLimiter(l Limiter) {
+	c.SetLimiter(Limiters{c.limiterOrNone(), l})
+}
+
 // SetLimiter replaces the limiter every attempt waits on; nil means unlimited.
 func (c *Client) SetLimiter(l Limiter) {
 	if l == nil {

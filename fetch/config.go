@@ -36,6 +36,13 @@ type Config struct {
 	Retries      int           `koanf:"retries"`
 	RetryBackoff time.Duration `koanf:"retry_backoff"` // first backoff, doubled each retry
 	RetryMax     time.Duration `koanf:"retry_max"`     // backoff cap
+	// MaxStaleness bounds how long a quiet account goes unpolled when the
+	// daemon polls adaptively (on PostgreSQL, or with CallsPerMinute set);
+	// never less than PollInterval.
+	MaxStaleness time.Duration `koanf:"max_staleness"`
+	// CallsPerMinute is the developer app's API budget shared by every
+	// instance using the store; 0 means no shared budget (qps still applies).
+	CallsPerMinute int `koanf:"calls_per_minute"`
 	// RefreshAhead refreshes an access token this long before it expires.
 	RefreshAhead time.Duration `koanf:"refresh_ahead"`
 	Accounts     []Account     `koanf:"accounts"`
@@ -89,6 +96,10 @@ func (c *Config) Validate() error {
 		return errors.New("kuaishou.retries: must not be negative")
 	case c.RetryBackoff <= 0 || c.RetryMax < c.RetryBackoff:
 		return errors.New("kuaishou.retry_backoff: must be positive and not above retry_max")
+	case c.MaxStaleness < 0:
+		return errors.New("kuaishou.max_staleness: must not be negative")
+	case c.CallsPerMinute < 0:
+		return errors.New("kuaishou.calls_per_minute: must not be negative (0: no shared budget)")
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
 	}

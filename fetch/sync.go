@@ -93,7 +93,11 @@ func (s *Syncer) BackfillAll(ctx context.Context, from, to time.Time) ([]Result,
 }
 
 func (s *Syncer) forEach(ctx context.Context, fn func(Account) Result) ([]Result, error) {
-	accounts := s.cfg.Accounts
+	return s.forEachOf(ctx, s.cfg.Accounts, fn)
+}
+
+// forEachOf runs fn for each account, at most cfg.Concurrency at once.
+func (s *Syncer) forEachOf(ctx context.Context, accounts []Account, fn func(Account) Result) ([]Result, error) {
 	results := make([]Result, len(accounts))
 	sem := make(chan struct{}, max(1, s.cfg.Concurrency))
 	var wg sync.WaitGroup
