@@ -62,6 +62,11 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	}
 	for _, j := range jobs {
 		opts := []gocron.JobOption{gocron.WithName(j.name), gocron.WithSingletonMode(gocron.LimitModeReschedule)}
+		if tl, ok := d.a.Store.(TryLocker); ok && j.name != JobPull {
+			// Instances sharing the store run these once between them; pulls
+			// are split by account leases instead.
+			opts = append(opts, gocron.WithDistributedJobLocker(storeLocker{tl}))
+		}
 		if j.now {
 			opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
 		}
