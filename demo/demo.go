@@ -119,7 +119,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	for _, r := range reports {
 		fmt.Fprintf(w, "  report:   %s\n", r)
 	}
-	fmt.Fprintf(w, "  Try: cluebot export -c %s --from %s --to %s --format csv\n", res.Config,
+	fmt.Fprintf(w, "  Try (after make build): bin/cluebot export -c %s --from %s --to %s --format csv\n", res.Config,
 		opts.Now().In(cfg.Location).Format(time.DateOnly), opts.Now().In(cfg.Location).AddDate(0, 0, 1).Format(time.DateOnly))
 	return res, nil
 }
