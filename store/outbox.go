@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -18,6 +20,27 @@ type Routing struct {
 	ClueID   string
 	Results  []RouteResult // empty when no route took the clue
 	RoutedAt time.Time
+}
+
+// Check rejects a routing without the names and time every backend needs.
+func (r *Routing) Check() error {
+	if r.ClueID == "" {
+		return errors.New("clue id must be set")
+	}
+	if r.RoutedAt.IsZero() {
+		return errors.New("routed_at must be set")
+	}
+	for _, res := range r.Results {
+		if res.Route == "" {
+			return errors.New("route name must be set")
+		}
+		for _, rc := range res.Receivers {
+			if rc == "" {
+				return fmt.Errorf("route %q: receiver name must be set", res.Route)
+			}
+		}
+	}
+	return nil
 }
 
 // Outbox states.

@@ -35,27 +35,6 @@ func (s *Store) UnroutedClues(ctx context.Context, limit int) ([]store.Clue, err
 	return clues, nil
 }
 
-// checkRouting rejects a routing without the names and time it needs.
-func checkRouting(r *store.Routing) error {
-	if r.ClueID == "" {
-		return errors.New("clue id must be set")
-	}
-	if r.RoutedAt.IsZero() {
-		return errors.New("routed_at must be set")
-	}
-	for _, res := range r.Results {
-		if res.Route == "" {
-			return errors.New("route name must be set")
-		}
-		for _, rc := range res.Receivers {
-			if rc == "" {
-				return fmt.Errorf("route %q: receiver name must be set", res.Route)
-			}
-		}
-	}
-	return nil
-}
-
 // enqueueSQL enqueues alerts of clue $1 due and created at $2, one per
 // element of the parallel arrays $3 (route), $4 (receiver) and $5
 // (assignee), in array order so that ids follow it; pending and unleased by
@@ -74,7 +53,7 @@ const enqueueSQL = `INSERT INTO outbox (clue_id, route, receiver, assignee, next
 // wrapping store.ErrNotFound. A receiver listed twice for a route gets one
 // row.
 func (s *Store) SaveRouting(ctx context.Context, r store.Routing) (bool, error) {
-	if err := checkRouting(&r); err != nil {
+	if err := r.Check(); err != nil {
 		return false, fmt.Errorf("save routing of clue %s: %w", r.ClueID, err)
 	}
 	var routes, assignees []string // nil, NULL: no route took the clue

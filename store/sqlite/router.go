@@ -61,25 +61,15 @@ func (s *Store) UnroutedClues(ctx context.Context, limit int) ([]store.Clue, err
 	return clues, nil
 }
 
-// checkRouting rejects a routing the store could not read back as given.
+// checkRouting rejects a routing the store could not read back as given:
+// besides store.Routing.Check, names must not contain the list separator.
 func checkRouting(r *store.Routing) error {
-	if r.ClueID == "" {
-		return errors.New("clue id must be set")
-	}
-	if r.RoutedAt.IsZero() {
-		return errors.New("routed_at must be set")
+	if err := r.Check(); err != nil {
+		return err
 	}
 	for _, res := range r.Results {
-		if res.Route == "" {
-			return errors.New("route name must be set")
-		}
 		if strings.Contains(res.Route, listSep) || strings.Contains(res.Assignee, listSep) {
 			return fmt.Errorf("route %q: names must not contain the unit separator U+001F", res.Route)
-		}
-		for _, rc := range res.Receivers {
-			if rc == "" {
-				return fmt.Errorf("route %q: receiver name must be set", res.Route)
-			}
 		}
 	}
 	return nil
