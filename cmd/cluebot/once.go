@@ -6,8 +6,6 @@ import (
 	"io"
 	"maps"
 	"slices"
-
-	"github.com/cluebot/cluebot/app"
 )
 
 // cmdOnce runs one cycle: pull every account, route, deliver what is due.
@@ -16,14 +14,9 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
+	a, err := startApp(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
-	}
-	logger := newLogger(cfg, stderr)
-	a, err := app.New(ctx, cfg, logger, app.Options{})
-	if err != nil {
-		return appErr(err)
 	}
 	defer a.Close()
 	res, err := a.Once(ctx)

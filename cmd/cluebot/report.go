@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/cluebot/cluebot/app"
 )
 
 // cmdReport writes (and with --send delivers) the daily report.
@@ -18,19 +16,14 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
+	a, err := startApp(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
-	}
-	logger := newLogger(cfg, stderr)
-	a, err := app.New(ctx, cfg, logger, app.Options{})
-	if err != nil {
-		return appErr(err)
 	}
 	defer a.Close()
 	day := a.Yesterday(time.Now())
 	if *dateS != "" {
-		if day, err = time.ParseInLocation(time.DateOnly, *dateS, cfg.Location); err != nil {
+		if day, err = time.ParseInLocation(time.DateOnly, *dateS, a.Config.Location); err != nil {
 			return usageErr("--date: %q is not YYYY-MM-DD", *dateS)
 		}
 	}

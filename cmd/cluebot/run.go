@@ -19,17 +19,12 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*cfgPath)
+	a, err := startApp(ctx, *cfgPath, stderr)
 	if err != nil {
 		return err
 	}
-	logger := newLogger(cfg, stderr)
-	a, err := app.New(ctx, cfg, logger, app.Options{})
-	if err != nil {
-		return appErr(err)
-	}
 	defer a.Close()
-	return appErr(daemon.Run(ctx, a, daemon.Options{Logger: logger, Report: runDailyReport(a, logger)}))
+	return appErr(daemon.Run(ctx, a, daemon.Options{Logger: a.Log, Report: runDailyReport(a, a.Log)}))
 }
 
 // runDailyReport is the daemon's report job: day's report written into

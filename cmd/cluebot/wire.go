@@ -52,6 +52,20 @@ func newLogger(cfg *config.Config, stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(stderr, opts))
 }
 
+// startApp loads the config named by -c and wires every package from it;
+// the caller closes the app.
+func startApp(ctx context.Context, cfgPath string, stderr io.Writer) (*app.App, error) {
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.New(ctx, cfg, newLogger(cfg, stderr), app.Options{})
+	if err != nil {
+		return nil, appErr(err)
+	}
+	return a, nil
+}
+
 // appErr maps a config problem found while wiring to exit code 2.
 func appErr(err error) error {
 	if app.IsConfigError(err) {
