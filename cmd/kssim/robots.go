@@ -19,14 +19,7 @@ var simRobots = []struct{ receiver, platform, id, secret string }{
 func registerRobots(rb *robots.Server) map[string]string {
 	paths := map[string]string{}
 	for _, r := range simRobots {
-		switch r.platform {
-		case robots.DingTalk:
-			paths[r.receiver] = rb.AddDingTalk(r.id, r.secret, "")
-		case robots.WeCom:
-			paths[r.receiver] = rb.AddWeCom(r.id)
-		case robots.Feishu:
-			paths[r.receiver] = rb.AddFeishu(r.id, r.secret, "")
-		}
+		paths[r.receiver] = rb.Add(r.platform, r.id, r.secret, "")
 	}
 	return paths
 }

@@ -169,3 +169,17 @@ func (s *Server) lookup(platform, id string) *robot {
 	defer s.mu.Unlock()
 	return s.robots[platform+"/"+id]
 }
+
+// Add registers a robot of any platform (DingTalk, WeCom, Feishu or Webhook)
+// and returns its path; a secret or keyword the platform lacks is ignored.
+func (s *Server) Add(platform, id, secret, keyword string) string {
+	switch platform {
+	case DingTalk:
+		return s.AddDingTalk(id, secret, keyword)
+	case WeCom:
+		return s.AddWeCom(id)
+	case Feishu:
+		return s.AddFeishu(id, secret, keyword)
+	}
+	return s.AddWebhook(id, secret)
+}
