@@ -1,7 +1,7 @@
 # cluebot: the two commands a newcomer needs are `make demo` and `make test`.
 GO       ?= go
 PKGS     := ./...
-BENCHTIME ?= 1x
+BENCHTIME ?= 1s
 
 FUZZTIME ?= 3
 
