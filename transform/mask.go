@@ -13,7 +13,7 @@ import (
 // third. A number of 7 digits or more is never returned whole. Stars count as
 // digits, so masking is idempotent. A value with no digit is returned as is.
 func Mask(phone string) string {
-	s := strings.TrimSpace(phone)
+	s := strings.TrimSpace(fullWidthDigits.Replace(phone))
 	if s == "" {
 		return ""
 	}
@@ -41,6 +41,11 @@ func Mask(phone string) string {
 	}
 	return prefix + maskDigits(digits)
 }
+
+// fullWidthDigits turns full-width digits, plus and star (typed with a Chinese
+// input method) into ASCII, so they are masked like any other.
+var fullWidthDigits = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4",
+	"５", "5", "６", "6", "７", "7", "８", "8", "９", "9", "＋", "+", "＊", "*")
 
 func maskDigits(d []byte) string {
 	n := len(d)

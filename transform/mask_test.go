@@ -101,3 +101,8 @@ func TestAnswerIsPhone(t *testing.T) {
 		})
 	}
 }
+
+func TestMaskFullWidthDigits(t *testing.T) {
+	require.Equal(t, "138****5678", Mask("１３８１２３４５６７８"))
+	require.Equal(t, "+86 155****8917", Mask("＋８６１５５８４４１８９１７"))
+}
