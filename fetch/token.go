@@ -201,7 +201,15 @@ func (t *Tokens) refresh(ctx context.Context, s *accountToken) error {
 		return fmt.Errorf("advertiser %d: %w: no refresh token or no app_id/secret to refresh with",
 			id, ErrReauthorize)
 	}
+	// Another instance sharing the store may have rotated the pair already:
+	// its refresh token is then the only valid one, so take it.
+	if t.adoptNewer(ctx, s) {
+		return nil
+	}
 	grant, err := t.c.refreshToken(ctx, s.log.With("op", opRefresh), s.tok.RefreshToken)
+	if IsAuth(err) && t.adoptNewer(ctx, s) {
+		return nil // it rotated while we asked: ours was spent
+	}
 	if IsAuth(err) {
 		return fmt.Errorf("advertiser %d: %w: the refresh token was refused: %w", id, ErrReauthorize, err)
 	} else if err != nil {
@@ -226,6 +234,22 @@ func (t *Tokens) refresh(ctx context.Context, s *accountToken) error {
 	s.log.Info("access token refreshed", "access_expires_at", tok.AccessExpiresAt,
 		"refresh_expires_at", tok.RefreshExpiresAt)
 	return nil
+}
+
+// adoptNewer takes the stored pair when another process saved a different
+// rotation of the same config tokens; it reports whether it did. Callers
+// hold s.mu.
+func (t *Tokens) adoptNewer(ctx context.Context, s *accountToken) bool {
+	if s.unsaved {
+		return false
+	}
+	stored, err := t.st.Token(ctx, s.acct.AdvertiserID)
+	if err != nil || stored.Seed != s.seed || stored.RefreshToken == s.tok.RefreshToken || stored.RefreshToken.IsZero() {
+		return false
+	}
+	s.tok = stored
+	s.log.Info("took the token another instance refreshed")
+	return true
 }
 
 // save stores an unsaved pair, even if ctx has ended. Callers hold s.mu.

@@ -248,3 +248,29 @@ func TestTokenRefreshesAheadOfExpiry(t *testing.T) {
 	require.Contains(t, logs.String(), "refreshing ahead of expiry failed")
 	require.NotRegexp(t, "RT-config|AT-config|AT-new|RT-new|APP-SECRET", logs.String())
 }
+
+func TestRefreshTakesAnotherInstancesRotation(t *testing.T) {
+	ctx := context.Background()
+	var events []string
+	st := newFakeStore(&events)
+	cfg := &Config{AppID: 1, Secret: "app-secret-xyz", RefreshAhead: time.Minute, Timeout: time.Second,
+		Retries: 0, RetryBackoff: time.Millisecond, RetryMax: time.Millisecond, BaseURL: "http://127.0.0.1:1"}
+	acct := Account{AdvertiserID: 7, AccessToken: "access-config", RefreshToken: "refresh-config"}
+	// Instance A and B start from the same config tokens.
+	a, b := NewTokens(NewClient(cfg, nil, nil), st, cfg, nil, time.Now), NewTokens(NewClient(cfg, nil, nil), st, cfg, nil, time.Now)
+	sa, sb := a.Source(acct), b.Source(acct)
+	_, err := sa.Token(ctx)
+	require.NoError(t, err)
+	_, err = sb.Token(ctx)
+	require.NoError(t, err)
+	// A rotates the pair (simulated by saving what a refresh would save).
+	stored, err := st.Token(ctx, 7)
+	require.NoError(t, err)
+	stored.AccessToken, stored.RefreshToken = "access-rotated", "refresh-rotated"
+	require.NoError(t, st.SaveToken(ctx, stored))
+	// B's refresh, which would spend a dead refresh token against an API it
+	// cannot reach here, takes A's rotation instead.
+	tok, err := sb.Refresh(ctx, "access-config")
+	require.NoError(t, err)
+	require.Equal(t, "access-rotated", tok)
+}
