@@ -132,3 +132,24 @@ func TestSyncStoresEveryClueOnceThroughFaults(t *testing.T) {
 	require.Positive(t, stats.AuthRejections, "tokens expired")
 	require.GreaterOrEqual(t, stats.RefreshCalls, 6, "each account refreshed after each expiry")
 }
+
+func TestSyncThroughThirtyPercentFaults(t *testing.T) {
+	h := newHarness(t, sim.Options{Seed: 32, Faults: sim.FaultConfig{Rate: 0.3, SlowDelay: 300 * time.Millisecond,
+		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML, sim.FaultSlow}}}, 3)
+	h.cfg.Timeout = 100 * time.Millisecond // slow answers time out and are retried
+	h.cfg.Retries = 15
+	h.cfg.PageSize = 20
+	h.syncer = h.newSyncer()
+	now := time.Now()
+	for _, a := range h.cfg.Accounts {
+		h.sim.Generate(a.AdvertiserID, 200, now.Add(-10*time.Hour), now.Add(-time.Minute))
+	}
+	results, err := h.syncer.SyncAll(context.Background())
+	require.NoError(t, err)
+	require.Len(t, results, 3)
+	require.Equal(t, h.simIDs(), h.storedIDs(t), "every clue stored exactly once")
+	st := h.sim.Stats()
+	require.GreaterOrEqual(t, st.FaultsInjected(), 10)
+	t.Logf("600 clues through %d injected faults (%d slower than the timeout) in %d calls: all stored once",
+		st.FaultsInjected(), st.Faults[sim.FaultSlow], st.ListCalls)
+}
