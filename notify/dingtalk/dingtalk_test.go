@@ -10,6 +10,7 @@ import (
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
@@ -35,7 +36,7 @@ func TestSignVectors(t *testing.T) {
 
 func TestSignedURL(t *testing.T) {
 	s, n := setup(t, "SECsecret", "", notify.ReceiverConfig{Secret: "SECsecret"})
-	tick := fixed
+	tick := notifytest.Fixed
 	n.SetClock(func() time.Time { tick = tick.Add(time.Second); return tick })
 	for range 2 {
 		_, err := n.Notify(context.Background(), sample(nil))
@@ -46,7 +47,7 @@ func TestSignedURL(t *testing.T) {
 	for i, m := range msgs {
 		q := m.Query
 		require.Equal(t, "tok3n", q.Get("access_token"), "the url's query is kept")
-		ts, sign := dingtalk.Sign("SECsecret", fixed.Add(time.Duration(i+1)*time.Second))
+		ts, sign := dingtalk.Sign("SECsecret", notifytest.Fixed.Add(time.Duration(i+1)*time.Second))
 		require.Equal(t, ts, q.Get("timestamp"), "a fresh timestamp per request")
 		require.Equal(t, sign, q.Get("sign"), "encoded once")
 	}

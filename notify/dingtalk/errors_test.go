@@ -13,6 +13,7 @@ import (
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -54,7 +55,7 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 		{name: "no secret", robot: [2]string{"SECright", ""}, class: notify.Permanent, code: 310000, message: "invalid timestamp"},
 		{name: "clock off", robot: [2]string{"SECright", ""}, cfg: notify.ReceiverConfig{Secret: "SECright"},
 			before: func(_ *robots.Server, n *dingtalk.Notifier) {
-				n.SetClock(func() time.Time { return fixed.Add(-2 * time.Hour) })
+				n.SetClock(func() time.Time { return notifytest.Fixed.Add(-2 * time.Hour) })
 			},
 			class: notify.Permanent, code: 310000, message: "invalid timestamp — timestamp refused: this server's clock"},
 		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, code: 310000, message: "keywords not in content — keyword check failed"},

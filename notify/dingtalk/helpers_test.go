@@ -1,55 +1,38 @@
 package dingtalk_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// fixed is the clock of golden files and of the simulator in most tests.
-var fixed = time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-
-func now() time.Time { return fixed }
 
 // setup runs a simulator with one DingTalk robot and returns it with a
 // notifier for it.
 func setup(t *testing.T, secretKey, keyword string, cfg notify.ReceiverConfig) (*robots.Server, *dingtalk.Notifier) {
 	t.Helper()
-	s := robots.New(robots.Options{Now: now})
+	s := robots.New(robots.Options{Now: notifytest.Now})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	cfg.Type = notify.TypeDingTalk
 	cfg.URL = secret.String(srv.URL + s.AddDingTalk("tok3n", secretKey, keyword))
 	n, err := dingtalk.New("henan-sales", &cfg, nil, nil, srv.Client())
 	require.NoError(t, err)
-	n.SetClock(now)
+	n.SetClock(notifytest.Now)
 	return s, n
 }
 
 // stub answers every request with status and body.
 func stub(t *testing.T, status int, body string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(status)
-		w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/robot/send?access_token=tok3n"
+	return notifytest.Stub(t, status, body) + "/robot/send?access_token=tok3n"
 }
 
 func sample(m *notify.Message) *notify.Message {
@@ -63,16 +46,7 @@ func sample(m *notify.Message) *notify.Message {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	var pretty bytes.Buffer
-	require.NoError(t, json.Indent(&pretty, got, "", "  "))
-	pretty.WriteByte('\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, pretty.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), pretty.String())
+	notifytest.Golden(t, name, got)
 }
 
 // body decodes the markdown message the simulator accepted.

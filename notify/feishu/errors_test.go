@@ -11,6 +11,7 @@ import (
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -45,8 +46,10 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 		{name: "wrong secret", robot: [2]string{"right", ""}, cfg: notify.ReceiverConfig{Secret: "wrong-secret"},
 			class: notify.Permanent, code: 19021, message: "sign match fail"},
 		{name: "clock off", robot: [2]string{"right", ""}, cfg: notify.ReceiverConfig{Secret: "right"},
-			before: func(n *feishu.Notifier) { n.SetClock(func() time.Time { return fixed.Add(time.Hour + time.Minute) }) },
-			class:  notify.Permanent, code: 19021, message: "check this server's clock"},
+			before: func(n *feishu.Notifier) {
+				n.SetClock(func() time.Time { return notifytest.Fixed.Add(time.Hour + time.Minute) })
+			},
+			class: notify.Permanent, code: 19021, message: "check this server's clock"},
 		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, code: 19024, message: "Key Words Not Found — keyword check failed"},
 		{name: "too many", before: func(n *feishu.Notifier) {
 			for range 5 {

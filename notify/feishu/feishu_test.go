@@ -9,6 +9,7 @@ import (
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -22,7 +23,7 @@ func TestSignVector(t *testing.T) {
 
 func TestNotifySignedCard(t *testing.T) {
 	s, n := setup(t, "fs-secret", "告警", notify.ReceiverConfig{Secret: "fs-secret", Keyword: "告警"}, robots.Options{})
-	tick := fixed
+	tick := notifytest.Fixed
 	n.SetClock(func() time.Time { tick = tick.Add(time.Second); return tick })
 	for range 2 {
 		retry, err := n.Notify(context.Background(), sample(nil))
@@ -33,7 +34,7 @@ func TestNotifySignedCard(t *testing.T) {
 	require.Len(t, msgs, 2, "the simulator verified both signatures and the keyword")
 	for i, m := range msgs {
 		c := decode(t, m.Raw)
-		ts, sign := feishu.Sign("fs-secret", fixed.Add(time.Duration(i+1)*time.Second))
+		ts, sign := feishu.Sign("fs-secret", notifytest.Fixed.Add(time.Duration(i+1)*time.Second))
 		require.Equal(t, ts, c.Timestamp, "a fresh timestamp per request, as a string")
 		require.Equal(t, sign, c.Sign)
 		require.Equal(t, "interactive", c.MsgType)

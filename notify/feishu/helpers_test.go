@@ -1,30 +1,18 @@
 package feishu_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// fixed is the clock of golden files and of the simulator in most tests.
-var fixed = time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-
-func now() time.Time { return fixed }
 
 // hookID is the bot's hook id, a secret like a key.
 const hookID = "2f1e9c40-hook-4a0b-9d1e-0123456789ab"
@@ -33,7 +21,7 @@ const hookID = "2f1e9c40-hook-4a0b-9d1e-0123456789ab"
 // for it.
 func setup(t *testing.T, secretKey, keyword string, cfg notify.ReceiverConfig, opts robots.Options) (*robots.Server, *feishu.Notifier) {
 	t.Helper()
-	opts.Now = now
+	opts.Now = notifytest.Now
 	s := robots.New(opts)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -41,19 +29,14 @@ func setup(t *testing.T, secretKey, keyword string, cfg notify.ReceiverConfig, o
 	cfg.URL = secret.String(srv.URL + s.AddFeishu(hookID, secretKey, keyword))
 	n, err := feishu.New("calls-team", &cfg, nil, nil, srv.Client())
 	require.NoError(t, err)
-	n.SetClock(now)
+	n.SetClock(notifytest.Now)
 	return s, n
 }
 
 // stub answers every request with status and body.
 func stub(t *testing.T, status int, body string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(status)
-		w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/open-apis/bot/v2/hook/" + hookID
+	return notifytest.Stub(t, status, body) + "/open-apis/bot/v2/hook/" + hookID
 }
 
 func sample(m *notify.Message) *notify.Message {
@@ -67,16 +50,7 @@ func sample(m *notify.Message) *notify.Message {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	var pretty bytes.Buffer
-	require.NoError(t, json.Indent(&pretty, got, "", "  "))
-	pretty.WriteByte('\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, pretty.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), pretty.String())
+	notifytest.Golden(t, name, got)
 }
 
 // card decodes an interactive message the simulator accepted.

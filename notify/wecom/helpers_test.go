@@ -1,36 +1,24 @@
 package wecom_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// fixed is the clock of golden files and of the simulator in most tests.
-var fixed = time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
-
-func now() time.Time { return fixed }
-
 // setup runs a simulator with one WeCom robot and returns it with a
 // notifier for it.
 func setup(t *testing.T, cfg notify.ReceiverConfig, opts robots.Options) (*robots.Server, *wecom.Notifier) {
 	t.Helper()
-	opts.Now = now
+	opts.Now = notifytest.Now
 	s := robots.New(opts)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -44,12 +32,7 @@ func setup(t *testing.T, cfg notify.ReceiverConfig, opts robots.Options) (*robot
 // stub answers every request with status and body.
 func stub(t *testing.T, status int, body string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(status)
-		w.Write([]byte(body))
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL + "/cgi-bin/webhook/send?key=k3y-0123456789"
+	return notifytest.Stub(t, status, body) + "/cgi-bin/webhook/send?key=k3y-0123456789"
 }
 
 func sample(m *notify.Message) *notify.Message {
@@ -63,16 +46,7 @@ func sample(m *notify.Message) *notify.Message {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	var pretty bytes.Buffer
-	require.NoError(t, json.Indent(&pretty, got, "", "  "))
-	pretty.WriteByte('\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, pretty.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create it")
-	require.Equal(t, string(want), pretty.String())
+	notifytest.Golden(t, name, got)
 }
 
 // body decodes a markdown or text message the simulator accepted.
