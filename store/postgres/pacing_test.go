@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // TestSendSlotsAcrossInstances has senders on three stores race for one
@@ -69,7 +70,7 @@ func TestRetentionKeepsTheRest(t *testing.T) {
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	ids := routeAll(t, s, 4, at, "a", "b") // created a second apart from midnight
 	require.NoError(t, s.MarkSent(t.Context(), ids[len(ids)-1:], at))
-	clues := benchClues(0, 4, 4) // a tracked change: one history row each
+	clues := storetest.BenchClues(0, 4, 4) // a tracked change: one history row each
 	_, err := s.UpsertClues(t.Context(), clues)
 	require.NoError(t, err)
 

@@ -30,7 +30,7 @@ func instances(t *testing.T, n int) []*Store {
 // per receiver, and returns the outbox ids.
 func routeAll(t *testing.T, s *Store, n int, at time.Time, receivers ...string) []int64 {
 	t.Helper()
-	clues := benchClues(0, n, 3)
+	clues := storetest.BenchClues(0, n, 3)
 	_, err := s.UpsertClues(t.Context(), clues)
 	require.NoError(t, err)
 	var ids []int64
@@ -105,7 +105,7 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 	}
 	slices.Sort(all)
 	require.Equal(t, want, all, "every row claimed exactly once")
-	for _, c := range benchClues(0, clues, 3) {
+	for _, c := range storetest.BenchClues(0, clues, 3) {
 		items, err := stores[1].OutboxItems(t.Context(), c.ID)
 		require.NoError(t, err)
 		for _, it := range items {
@@ -127,7 +127,7 @@ func TestExactlyOnceAcrossInstances(t *testing.T) {
 func TestSaveRoutingAcrossInstances(t *testing.T) {
 	const n = 60
 	stores := instances(t, 2)
-	clues := benchClues(0, n, 3)
+	clues := storetest.BenchClues(0, n, 3)
 	_, err := stores[0].UpsertClues(t.Context(), clues)
 	require.NoError(t, err)
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)

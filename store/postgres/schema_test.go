@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // TestQueryPlans checks that the routing, delivery and report queries have
@@ -77,7 +78,7 @@ func TestOutboxCountsFollowDeletes(t *testing.T) {
 	s := openTest(t)
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	routeAll(t, s, 2, at, "a", "b", "c")
-	clues := benchClues(0, 2, 3)
+	clues := storetest.BenchClues(0, 2, 3)
 	items, err := s.OutboxItems(t.Context(), clues[0].ID)
 	require.NoError(t, err)
 	require.NoError(t, s.MarkSent(t.Context(), []int64{items[0].ID}, at))

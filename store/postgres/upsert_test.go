@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // TestConcurrentChangesSerialize has workers on two stores change the same
@@ -26,7 +27,7 @@ func TestConcurrentChangesSerialize(t *testing.T) {
 	for g := range workers {
 		s := stores[g%2]
 		wg.Go(func() {
-			clues := benchClues(0, ids, 10+g) // worker g writes intention 10+g
+			clues := storetest.BenchClues(0, ids, 10+g) // worker g writes intention 10+g
 			rand.New(rand.NewPCG(uint64(g), 1)).Shuffle(len(clues), func(i, j int) { clues[i], clues[j] = clues[j], clues[i] })
 			for start := 0; start < ids; start += batch {
 				st, err := s.UpsertClues(context.Background(), clues[start:start+batch])
@@ -51,7 +52,7 @@ func TestConcurrentChangesSerialize(t *testing.T) {
 	for g := range all {
 		all[g] = int64(10 + g)
 	}
-	for _, c := range benchClues(0, ids, 0) {
+	for _, c := range storetest.BenchClues(0, ids, 0) {
 		hist, err := stores[0].ClueHistory(t.Context(), c.ID)
 		require.NoError(t, err)
 		stored, err := stores[1].Clue(t.Context(), c.ID)
@@ -76,8 +77,8 @@ func TestUpsertLeavesRoutingAlone(t *testing.T) {
 		clues []store.Clue
 		want  store.UpsertStats
 	}{
-		{"unchanged", benchClues(0, 3, 3), store.UpsertStats{Unchanged: 3}},
-		{"changed", benchClues(0, 3, 4), store.UpsertStats{Updated: 3}},
+		{"unchanged", storetest.BenchClues(0, 3, 3), store.UpsertStats{Unchanged: 3}},
+		{"changed", storetest.BenchClues(0, 3, 4), store.UpsertStats{Updated: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

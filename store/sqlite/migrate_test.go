@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // TestMigrateKeepsClues checks that clues stored before routing existed read
@@ -55,7 +56,7 @@ func TestMigrateKeepsClues(t *testing.T) {
 func TestOutboxCountsFollowDeletes(t *testing.T) {
 	s := openTemp(t, filepath.Join(t.TempDir(), "cluebot.db"))
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	clues := benchClues(0, 2, 3)
+	clues := storetest.BenchClues(0, 2, 3)
 	_, err := s.UpsertClues(t.Context(), clues)
 	require.NoError(t, err)
 	for _, c := range clues {

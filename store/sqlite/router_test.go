@@ -31,7 +31,7 @@ func TestRotationAcrossReopen(t *testing.T) {
 // routeAll stores n clues and routes each to receiver, one outbox row each.
 func routeAll(t *testing.T, s *Store, n int, receiver string, at time.Time) []int64 {
 	t.Helper()
-	clues := benchClues(0, n, 3)
+	clues := storetest.BenchClues(0, n, 3)
 	_, err := s.UpsertClues(t.Context(), clues)
 	require.NoError(t, err)
 	var ids []int64
