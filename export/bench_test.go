@@ -57,12 +57,34 @@ func peakHeap() (stop func() float64) {
 	return func() float64 { done.Store(true); wg.Wait(); return float64(peak) / (1 << 20) }
 }
 
-// BenchmarkReportDay writes the report of a day of N clues (and as many on
-// each comparison day) through the stream writer into a file: 100,000 by
-// default, CLUEBOT_BENCH_REPORT_ROWS=1000000 for the full measurement.
+// BenchmarkReportDay writes the report of a day of N clues through the
+// stream writer into a file, with as many clues on each comparison day and
+// with none: 100,000 by default, CLUEBOT_BENCH_REPORT_ROWS=1000000 for the
+// full measurement.
 // Targets: a million clues in under 30 s and 300 MB.
 func BenchmarkReportDay(b *testing.B) {
 	n := benchRows(b, "CLUEBOT_BENCH_REPORT_ROWS", 100_000)
+	b.Run("busy comparison days", func(b *testing.B) { benchReportDay(b, n, synthSource{n: n}) })
+	// Only the report day holds clues: the day's own cost, without reading
+	// two more busy days for the comparisons.
+	day := boundsOf(reportDay, shanghai).day.filter()
+	b.Run("quiet comparison days", func(b *testing.B) { benchReportDay(b, n, oneDaySource{synthSource{n: n}, day.From}) })
+}
+
+// oneDaySource holds synthetic clues on one day only.
+type oneDaySource struct {
+	synthSource
+	from time.Time
+}
+
+func (s oneDaySource) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
+	if !f.From.Equal(s.from) {
+		return nil
+	}
+	return s.synthSource.IterateClues(ctx, f, fn)
+}
+
+func benchReportDay(b *testing.B, n int, src Source) {
 	opts := ReportOptions{Zone: shanghai, Fields: sampleFields, TmpDir: b.TempDir()}
 	var elapsed time.Duration
 	var peak, size float64
@@ -70,7 +92,7 @@ func BenchmarkReportDay(b *testing.B) {
 		dir := b.TempDir()
 		stop := peakHeap()
 		start := time.Now()
-		files, sum, err := WriteReportFile(context.Background(), synthSource{n: n}, reportDay, opts, dir)
+		files, sum, err := WriteReportFile(context.Background(), src, reportDay, opts, dir)
 		elapsed += time.Since(start)
 		peak = max(peak, stop())
 		require.NoError(b, err)
