@@ -14,53 +14,15 @@ import (
 // benchBatch is the page size the puller stores at a time.
 const benchBatch = 500
 
-// BenchmarkUpsertClues measures UpsertClues on batches of 500 clues with
-// about 1.5 KB of raw JSON each: new clues, clues stored already, and clues
-// whose status changed (history rows). One op is one batch.
+// BenchmarkUpsertClues measures UpsertClues on 500-clue batches: new,
+// unchanged and changed clues (see storetest.BenchUpsert).
 func BenchmarkUpsertClues(b *testing.B) {
-	if n := len(storetest.BenchClues(0, 1, 3)[0].Raw); n < 1400 || n > 1700 {
-		b.Fatalf("raw JSON is %d bytes, want about 1.5 KB", n)
-	}
-	cases := []struct {
-		name  string
-		setup func(b *testing.B, s *Store, op int) []store.Clue // the op-th batch, stored as needed
-	}{
-		{"insert", func(_ *testing.B, _ *Store, op int) []store.Clue {
-			return storetest.BenchClues(op*benchBatch, benchBatch, 3)
-		}},
-		{"unchanged", func(b *testing.B, s *Store, op int) []store.Clue {
-			clues := storetest.BenchClues(op*benchBatch, benchBatch, 3)
-			_, err := s.UpsertClues(b.Context(), clues)
-			require.NoError(b, err)
-			return clues
-		}},
-		{"changed", func(b *testing.B, s *Store, op int) []store.Clue {
-			_, err := s.UpsertClues(b.Context(), storetest.BenchClues(op*benchBatch, benchBatch, 3))
-			require.NoError(b, err)
-			return storetest.BenchClues(op*benchBatch, benchBatch, 4)
-		}},
-	}
-	for _, bc := range cases {
-		b.Run(bc.name, func(b *testing.B) {
-			s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{})
-			require.NoError(b, err)
-			b.Cleanup(func() { require.NoError(b, s.Close()) })
-			b.ResetTimer()
-			for op := range b.N {
-				b.StopTimer()
-				clues := bc.setup(b, s, op)
-				b.StartTimer()
-				st, err := s.UpsertClues(b.Context(), clues)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if st.Total() != benchBatch {
-					b.Fatalf("upserted %d clues, want %d", st.Total(), benchBatch)
-				}
-			}
-			b.ReportMetric(float64(b.N*benchBatch)/b.Elapsed().Seconds(), "clues/s")
-		})
-	}
+	storetest.BenchUpsert(b, func(b *testing.B) store.Store {
+		s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+		require.NoError(b, err)
+		b.Cleanup(func() { require.NoError(b, s.Close()) })
+		return s
+	})
 }
 
 // BenchmarkSaveRouting measures routing one clue to two routes with one

@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
@@ -50,4 +51,57 @@ func BenchClues(first, n, intention int) []store.Clue {
 		}
 	}
 	return clues
+}
+
+// benchBatch is the page size the puller stores at a time.
+const benchBatch = 500
+
+// BenchUpsert measures UpsertClues of a backend on batches of 500 clues with
+// about 1.5 KB of raw JSON each: new clues, clues stored already, and clues
+// whose status changed (history rows). One op is one batch; the figure to
+// read is clues/s. open returns a fresh, empty store.
+func BenchUpsert(b *testing.B, open func(b *testing.B) store.Store) {
+	if n := len(BenchClues(0, 1, 3)[0].Raw); n < 1400 || n > 1700 {
+		b.Fatalf("raw JSON is %d bytes, want about 1.5 KB", n)
+	}
+	cases := []struct {
+		name  string
+		setup func(b *testing.B, s store.Store, op int) []store.Clue // the op-th batch, stored as needed
+	}{
+		{"insert", func(_ *testing.B, _ store.Store, op int) []store.Clue {
+			return BenchClues(op*benchBatch, benchBatch, 3)
+		}},
+		{"unchanged", func(b *testing.B, s store.Store, op int) []store.Clue {
+			clues := BenchClues(op*benchBatch, benchBatch, 3)
+			if _, err := s.UpsertClues(b.Context(), clues); err != nil {
+				b.Fatal(err)
+			}
+			return clues
+		}},
+		{"changed", func(b *testing.B, s store.Store, op int) []store.Clue {
+			if _, err := s.UpsertClues(b.Context(), BenchClues(op*benchBatch, benchBatch, 3)); err != nil {
+				b.Fatal(err)
+			}
+			return BenchClues(op*benchBatch, benchBatch, 4)
+		}},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
+			s := open(b)
+			b.ResetTimer()
+			for op := range b.N {
+				b.StopTimer()
+				clues := bc.setup(b, s, op)
+				b.StartTimer()
+				st, err := s.UpsertClues(b.Context(), clues)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if st.Total() != benchBatch {
+					b.Fatalf("upserted %d clues, want %d", st.Total(), benchBatch)
+				}
+			}
+			b.ReportMetric(float64(b.N*benchBatch)/b.Elapsed().Seconds(), "clues/s")
+		})
+	}
 }
