@@ -21,6 +21,7 @@ var defaults = map[string]any{
 	"kuaishou.retry_max":        "30s",
 	"kuaishou.refresh_ahead":    "30m",
 	"kuaishou.max_staleness":    "5m",
+	"kuaishou.hot_window":       "30m",
 	"kuaishou.calls_per_minute": 0,
 	"rules":                     "rules.yaml",
 	"templates":                 "templates",

@@ -48,7 +48,7 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 		run  func(ctx context.Context)
 		now  bool // also run at start
 	}
-	jobs := []job{{JobPull, gocron.DurationJob(d.cfg.Kuaishou.PollInterval), d.pull, true}}
+	jobs := []job{{JobPull, gocron.DurationJob(d.pullEvery()), d.pull, true}}
 	if d.a.Tokens != nil {
 		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
 	}
@@ -161,6 +161,17 @@ func (d *daemon) startCatchUp() {
 	if err := d.catchUpJob.RunNow(); err != nil {
 		d.log.Warn("report catch-up not started; it runs at its next time", "err", err)
 	}
+}
+
+// pullEvery is how often the pull job runs: every poll_interval, or when
+// polling adaptively a tenth of it (at least 1s), since then each account
+// has its own next poll time and one due just after a run must not wait a
+// whole extra interval for the next.
+func (d *daemon) pullEvery() time.Duration {
+	if d.adaptive() {
+		return max(time.Second, d.cfg.Kuaishou.PollInterval/10)
+	}
+	return d.cfg.Kuaishou.PollInterval
 }
 
 // adaptive reports whether pulls are leased and adaptive: when instances

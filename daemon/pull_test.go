@@ -88,3 +88,17 @@ func TestPanickingJobIsLoggedAndScheduledAgain(t *testing.T) {
 	require.True(t, lastPull(d).Equal(t0.Add(testPoll)), "the daemon lives on and pulls again")
 	require.NoError(t, stop())
 }
+
+func TestAdaptivePullRunsTenTimesAPollInterval(t *testing.T) {
+	// Polling adaptively, each account has its own next time: the job looks
+	// for due accounts every tenth of poll_interval, so a hot account due
+	// just after a run is not left waiting a whole extra interval.
+	e := newEnv(t, envOptions{})
+	e.cfg.Kuaishou.CallsPerMinute = 600
+	e.addClues(2)
+	t0 := e.clock.Now()
+	d, stop := e.start(Options{})
+	waitRuns(t, d, JobPull, 1)
+	require.True(t, t0.Add(testPoll/10).Equal(nextRun(t, d, JobPull)), "next pull at %s", nextRun(t, d, JobPull))
+	require.NoError(t, stop())
+}

@@ -40,6 +40,10 @@ type Config struct {
 	// daemon polls adaptively (on PostgreSQL, or with CallsPerMinute set);
 	// never less than PollInterval.
 	MaxStaleness time.Duration `koanf:"max_staleness"`
+	// HotWindow is how long an account that had new clues keeps being
+	// polled every PollInterval, when polling adaptively, before it backs
+	// off towards MaxStaleness.
+	HotWindow time.Duration `koanf:"hot_window"`
 	// CallsPerMinute is the developer app's API budget shared by every
 	// instance using the store; 0 means no shared budget (qps still applies).
 	CallsPerMinute int `koanf:"calls_per_minute"`
@@ -98,8 +102,13 @@ func (c *Config) Validate() error {
 		return errors.New("kuaishou.retry_backoff: must be positive and not above retry_max")
 	case c.MaxStaleness < 0:
 		return errors.New("kuaishou.max_staleness: must not be negative")
+	case c.HotWindow < 0:
+		return errors.New("kuaishou.hot_window: must not be negative")
 	case c.CallsPerMinute < 0:
 		return errors.New("kuaishou.calls_per_minute: must not be negative (0: no shared budget)")
+	case c.CallsPerMinute > 0 && c.StalenessCalls() > c.CallsPerMinute:
+		return fmt.Errorf("kuaishou.calls_per_minute: %d accounts polled at least every %s take %d calls a minute, more than %d; raise max_staleness or the budget",
+			len(c.Accounts), max(c.MaxStaleness, c.PollInterval), c.StalenessCalls(), c.CallsPerMinute)
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
 	}

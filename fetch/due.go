@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
@@ -21,25 +22,83 @@ type LeaseStore interface {
 // instance's accounts come back to the others when it ends.
 const pullLease = 10 * time.Minute
 
-// NextPoll schedules an account's next pull: soon after a pull that found
-// new clues (or failed), later and later while it stays quiet, doubling
-// from poll_interval up to max_staleness. Hot accounts stay near real time
-// and quiet ones cost few calls of the shared API budget.
+// NextPoll schedules an account's next pull. A failed pull is tried again
+// after poll_interval. After a pull that found new clues the account is hot: it is pulled every poll_interval
+// while it stays quiet for up to hot_window, since leads come in bursts and
+// a lead waiting for the next poll goes cold. After that it backs off,
+// doubling from poll_interval up to max_staleness, so quiet accounts cost few
+// calls of the shared API budget. quiet counts the pulls in a row that found
+// nothing; NextPoll returns the next time and the new count.
 func (c *Config) NextPoll(now time.Time, found bool, failed bool, quiet int) (time.Time, int) {
-	if found || failed {
+	if found {
 		return now.Add(c.PollInterval), 0
 	}
-	quiet++
-	wait := c.PollInterval << min(quiet, 16)
+	if failed { // try again soon, but a failure does not make it hot
+		return now.Add(c.PollInterval), quiet
+	}
+	hot, settled := c.hotPolls(), c.settledPolls()
+	quiet = min(quiet+1, settled)
+	if quiet <= hot {
+		return now.Add(c.PollInterval), quiet
+	}
+	wait := c.PollInterval << min(quiet-hot, 16)
 	if limit := max(c.MaxStaleness, c.PollInterval); wait > limit {
 		wait = limit
 	}
 	return now.Add(wait), quiet
 }
 
+// hotPolls is how many quiet pulls in a row an account stays hot for:
+// hot_window in poll intervals.
+func (c *Config) hotPolls() int {
+	if c.PollInterval <= 0 || c.HotWindow <= 0 {
+		return 0
+	}
+	return int((c.HotWindow + c.PollInterval - 1) / c.PollInterval)
+}
+
+// settledPolls is the quiet count at which the back-off has reached
+// max_staleness. An account whose first pull finds nothing starts there:
+// with thousands of accounts, most are quiet, and ramping each of them up
+// from poll_interval would spend the API budget the hot ones need.
+func (c *Config) settledPolls() int {
+	steps := 0
+	for c.PollInterval > 0 && steps < 16 && c.PollInterval<<steps < c.MaxStaleness {
+		steps++
+	}
+	return c.hotPolls() + steps
+}
+
+// spread moves a first quiet account's next pull, max_staleness away, to a
+// random time between poll_interval and max_staleness from now. The first
+// cycle of thousands of accounts is packed into the minutes the API budget
+// allows; without the spread they would stay packed, due all together
+// every max_staleness, and starve the hot accounts then.
+func (c *Config) spread(next time.Time) time.Time {
+	span := max(c.MaxStaleness, c.PollInterval) - c.PollInterval
+	if span <= 0 {
+		return next
+	}
+	return next.Add(-time.Duration(rand.Int64N(int64(span))))
+}
+
+// StalenessCalls is the fewest API calls a minute that polling every
+// account at least every max_staleness takes; hot accounts take more.
+func (c *Config) StalenessCalls() int {
+	every := max(c.MaxStaleness, c.PollInterval)
+	if every <= 0 {
+		return 0
+	}
+	return int((int64(len(c.Accounts))*int64(time.Minute) + int64(every) - 1) / int64(every))
+}
+
 // SyncDue pulls the accounts that are due, leasing each to owner so several
 // instances sharing the store split them and never pull one account twice
-// at once. It returns the results of the accounts it pulled.
+// at once. It returns the results of the accounts it pulled. It stops
+// claiming after one poll_interval, so that the caller routes and delivers
+// what was found while a long backlog (the first cycle of thousands of
+// accounts under an API budget) is still being worked off; the next call
+// goes on with the accounts still due.
 func (s *Syncer) SyncDue(ctx context.Context, ls LeaseStore, owner string) ([]Result, error) {
 	ids := make([]int64, len(s.cfg.Accounts))
 	byID := make(map[int64]Account, len(s.cfg.Accounts))
@@ -49,8 +108,12 @@ func (s *Syncer) SyncDue(ctx context.Context, ls LeaseStore, owner string) ([]Re
 	var all []Result
 	var errs []error
 	batch := max(1, s.cfg.Concurrency) * 4
+	start := s.now()
 	for ctx.Err() == nil {
 		now := s.now()
+		if len(all) > 0 && now.Sub(start) >= s.cfg.PollInterval {
+			break
+		}
 		claimed, err := ls.ClaimAccounts(ctx, store.AccountClaim{Owner: owner, Now: now, Lease: pullLease, Accounts: ids, Limit: batch})
 		if err != nil {
 			return all, fmt.Errorf("claim accounts: %w", err)
@@ -68,7 +131,15 @@ func (s *Syncer) SyncDue(ctx context.Context, ls LeaseStore, owner string) ([]Re
 			if perr != nil {
 				r.Err = errors.Join(r.Err, perr)
 			}
-			next, quiet := s.cfg.NextPoll(s.now(), r.Stats.Inserted+r.Stats.Updated > 0, r.Err != nil, poll.QuietPolls)
+			found, first := r.Stats.Inserted+r.Stats.Updated > 0, poll.NextPollAt.IsZero()
+			quiet := poll.QuietPolls
+			if first { // quiet unless its first pull finds clues
+				quiet = s.cfg.settledPolls()
+			}
+			next, quiet := s.cfg.NextPoll(s.now(), found, r.Err != nil, quiet)
+			if first && !found && r.Err == nil {
+				next = s.cfg.spread(next)
+			}
 			if rerr := ls.ReleaseAccount(context.WithoutCancel(ctx), a.AdvertiserID, owner, next, quiet); rerr != nil {
 				r.Err = errors.Join(r.Err, rerr)
 			}
