@@ -1,6 +1,8 @@
 # cluebot: a static binary on a distroless base, running as a non-root user.
 # docker build -t cluebot . && docker run -v $PWD/etc:/etc/cluebot -v cluebot-data:/var/lib/cluebot cluebot
 FROM golang:1.26 AS build
+# go.mod names the toolchain (go1.26.10); the image defaults to its own.
+ENV GOTOOLCHAIN=auto
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
