@@ -20,9 +20,22 @@ import (
 const (
 	listPath    = "/rest/openapi/v2/gemini/crm/clue/list"
 	opList      = "clue list"
-	defaultSize = 20       // the vendor's default page_size
-	maxBody     = 64 << 20 // a page of 500 clues is a few MB
+	defaultSize = 20 // the vendor's default page_size
 )
+
+// MaxResponseBytes caps the body of one API response. A page of 500 clues is
+// a few MB; a larger body fails the call at once with ErrResponseTooLarge, a
+// permanent error, rather than being read on or retried, so a broken or
+// hostile server cannot exhaust memory.
+const MaxResponseBytes = 64 << 20
+
+// ErrResponseTooLarge is wrapped by the error of a call whose response body
+// (declared by Content-Length, or as read) is over MaxResponseBytes.
+var ErrResponseTooLarge = fmt.Errorf("response body is over the %d MiB limit", MaxResponseBytes>>20)
+
+// maxBody is the cap post applies: MaxResponseBytes, in a variable so that
+// tests can lower it.
+var maxBody int64 = MaxResponseBytes
 
 // Limiter paces calls to the API. *rate.Limiter satisfies it.
 type Limiter interface {

@@ -3,6 +3,7 @@ package fetch
 import (
 	"bytes"
 	json "github.com/goccy/go-json"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -72,8 +73,8 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	}
 	if v, err := strconv.ParseInt(s, 10, 64); err == nil {
 		*n = Int(v)
-	} else if f, err := strconv.ParseFloat(s, 64); err == nil {
-		*n = Int(f)
+	} else if f, err := strconv.ParseFloat(s, 64); err == nil && f >= math.MinInt64 && f < math.MaxInt64 {
+		*n = Int(f) // NaN, ±Inf and out-of-range floats stay 0: Go's conversion of them is garbage
 	}
 	return nil
 }

@@ -157,7 +157,13 @@ func (c *Client) post(ctx context.Context, op, path, token string, body any, scr
 		return nil, &APIError{Op: op, Class: class, Err: err}
 	}
 	defer func() { _ = resp.Body.Close() }()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	var raw []byte
+	if resp.ContentLength <= maxBody {
+		raw, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	}
+	if resp.ContentLength > maxBody || int64(len(raw)) > maxBody {
+		return nil, &APIError{Op: op, HTTPStatus: resp.StatusCode, Class: ClassPermanent, Err: ErrResponseTooLarge}
+	}
 	env := envelope{status: resp.StatusCode}
 	if err == nil {
 		err = json.Unmarshal(raw, &env)
