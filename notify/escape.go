@@ -87,12 +87,13 @@ func Escape(m Markup, s string) string {
 }
 
 // special marks the ASCII bytes Escape may change, and the lead bytes of
-// C1 controls (0xc2) and of line separators and bidi controls (0xe2).
+// C1 controls (0xc2), of line separators and bidi controls (0xe2) and of the
+// Arabic letter mark (0xd8).
 var special = func() (t [256]bool) {
 	for i := range 0x20 {
 		t[i] = true
 	}
-	for _, c := range []byte("@*_~`[]#\\|<>&:()$-+.\x7f\xc2\xe2") {
+	for _, c := range []byte("@*_~`[]#\\|<>&:()$-+.\x7f\xc2\xd8\xe2") {
 		t[c] = true
 	}
 	return t
@@ -125,8 +126,8 @@ func listNumber(s string, i int) bool {
 }
 
 // oneLine turns line and paragraph breaks, tabs and other control
-// characters into single spaces, drops bidirectional overrides, and trims
-// the result, so text from a lead can never start a markdown block.
+// characters into single spaces, drops bidirectional controls (isBidi), and
+// trims the result, so text from a lead can never start a markdown block.
 func oneLine(s string) string {
 	clean := true
 	for _, r := range s {
@@ -157,10 +158,15 @@ func oneLine(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// isBidi reports whether r is a bidirectional embedding, override or isolate,
-// which could make text read in a different order than it is.
+// isBidi reports whether r is a bidirectional embedding, override or isolate
+// (U+202A-U+202E, U+2066-U+2069), or an invisible direction mark (LRM, RLM,
+// ALM), which could make text read in a different order than it is: a
+// hostile name could show the phone or the price after it reversed. Every
+// chat platform's text goes through here. The plain webhook is JSON for
+// programs and carries lead text as it came, controls included.
 func isBidi(r rune) bool {
-	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069' ||
+		r == '\u200e' || r == '\u200f' || r == '\u061c'
 }
 
 // LeadView is one lead as a template sees it. Every string that came from the
