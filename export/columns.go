@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -87,10 +90,35 @@ func detailColumns(formLabels []string) []column {
 	return append(cols, baseColumns[formColumn+1:]...)
 }
 
-// text leaves empty values out of the row (a smaller file, a blank cell).
+// text leaves empty values out of the row (a smaller file, a blank cell) and
+// fits the others in a cell (fitCell).
 func text(s string) any {
 	if s == "" {
 		return nil
+	}
+	return fitCell(s)
+}
+
+// truncatedMark ends a cell that was cut to fit, so a reader knows there is
+// more (the jsonl and csv exports carry it whole).
+const truncatedMark = "…(已截断)"
+
+// fitCell cuts s to Excel's limit of excelize.TotalCellChars UTF-16 units a
+// cell, ending it with truncatedMark. excelize would cut it silently.
+func fitCell(s string) string {
+	if len(s) <= excelize.TotalCellChars { // never more UTF-16 units than bytes
+		return s
+	}
+	room := excelize.TotalCellChars - len(utf16.Encode([]rune(truncatedMark)))
+	units, cut := 0, -1
+	for i, r := range s {
+		units += utf16.RuneLen(r)
+		if cut < 0 && units > room {
+			cut = i
+		}
+		if units > excelize.TotalCellChars {
+			return s[:cut] + truncatedMark
+		}
 	}
 	return s
 }
