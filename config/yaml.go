@@ -3,12 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/providers/confmap"
@@ -190,37 +188,13 @@ func decode(d *document, environ []string) (*Config, Errors) {
 // unmarshal decodes the value at path into out with cluebot's hooks.
 func unmarshal(k *koanf.Koanf, path string, out any) error {
 	return k.UnmarshalWithConf(path, out, koanf.UnmarshalConf{Tag: "koanf", DecoderConfig: &mapstructure.DecoderConfig{
-		DecodeHook:       mapstructure.ComposeDecodeHookFunc(durationHook, mapstructure.StringToSliceHookFunc(",")),
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(durationHook, mapstructure.StringToSliceHookFunc(","),
+			strictTypes),
 		ErrorUnused:      false, // unknown keys are found with their lines by unknownKeys
 		WeaklyTypedInput: true,
 		Result:           out,
 		TagName:          "koanf",
 	}})
-}
-
-// durationHook parses durations, accepting a day suffix ("30d") as well as
-// Go's units.
-func durationHook(_ reflect.Type, to reflect.Type, data any) (any, error) {
-	if to != reflect.TypeOf(time.Duration(0)) {
-		return data, nil
-	}
-	s, ok := data.(string)
-	if !ok {
-		return data, nil
-	}
-	s = strings.TrimSpace(s)
-	if days, found := strings.CutSuffix(s, "d"); found {
-		n, err := strconv.ParseFloat(days, 64)
-		if err != nil {
-			return nil, fmt.Errorf("invalid duration %q", s)
-		}
-		return time.Duration(n * float64(24*time.Hour)), nil
-	}
-	dur, err := time.ParseDuration(s)
-	if err != nil {
-		return nil, fmt.Errorf("invalid duration %q (use 30s, 5m, 1h or 7d)", s)
-	}
-	return dur, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
