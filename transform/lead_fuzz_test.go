@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
@@ -86,10 +87,15 @@ func requireMasked(t *testing.T, in, out string) {
 	require.NotRegexp(t, digitRun, out, "Mask(%q) shows five digits in a row", in)
 	require.Equal(t, out, transform.Mask(out), "masking is idempotent")
 	digits, stars := 0, 0
-	// Full-width digits (a Chinese input method) count as digits: Mask
-	// turns them into ASCII before masking.
-	in = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4",
-		"５", "5", "６", "6", "７", "7", "８", "8", "９", "9", "＋", "+", "＊", "*").Replace(in)
+	// Digits of every script (full-width ones from a Chinese input method,
+	// Arabic-Indic, …) count as digits: Mask turns them into ASCII first.
+	in = strings.NewReplacer("＋", "+", "＊", "*").Replace(in)
+	in = strings.Map(func(r rune) rune {
+		if r >= 0x80 && unicode.IsDigit(r) {
+			return '0' // its value does not matter for the counts below
+		}
+		return r
+	}, in)
 	for i := 0; i < len(in); i++ {
 		switch c := in[i]; {
 		case c >= '0' && c <= '9':

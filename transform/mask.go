@@ -3,6 +3,7 @@ package transform
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Mask hides the middle of a phone number for chat: an 11-digit mobile keeps
@@ -13,7 +14,7 @@ import (
 // third. A number of 7 digits or more is never returned whole. Stars count as
 // digits, so masking is idempotent. A value with no digit is returned as is.
 func Mask(phone string) string {
-	s := strings.TrimSpace(fullWidthDigits.Replace(phone))
+	s := strings.TrimSpace(asciiDigits(phone))
 	if s == "" {
 		return ""
 	}
@@ -42,10 +43,49 @@ func Mask(phone string) string {
 	return prefix + maskDigits(digits)
 }
 
-// fullWidthDigits turns full-width digits, plus and star (typed with a Chinese
-// input method) into ASCII, so they are masked like any other.
-var fullWidthDigits = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4",
-	"５", "5", "６", "6", "７", "7", "８", "8", "９", "9", "＋", "+", "＊", "*")
+// asciiDigits turns the decimal digits of every script (full-width ones
+// typed with a Chinese input method, Arabic-Indic, Devanagari, …) into ASCII,
+// and full-width plus and star too, so they are masked like any other.
+func asciiDigits(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '＋':
+			return '+'
+		case r == '＊':
+			return '*'
+		case r >= 0x80 && unicode.IsDigit(r):
+			return '0' + digitValue(r)
+		}
+		return r
+	}, s)
+}
+
+// digitValue is the value of a decimal digit: Unicode encodes each script's
+// digits as runs of ten from zero, and every range of the Nd table starts
+// at a zero.
+func digitValue(r rune) rune {
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10
+		}
+	}
+	return 0
+}
 
 func maskDigits(d []byte) string {
 	n := len(d)

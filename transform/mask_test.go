@@ -28,6 +28,10 @@ func TestMask(t *testing.T) {
 		{"one digit", "7", "*"},
 		{"already masked", "155****8917", "155****8917"},
 		{"already masked with prefix", "+86 155****8917", "+86 155****8917"},
+		{"full-width digits", "１５５８４４１８９１７", "155****8917"},
+		{"arabic-indic digits", "١٥٥٨٤٤١٨٩١٧", "155****8917"},
+		{"devanagari digits", "१५५८४४१८९१७", "155****8917"},
+		{"mathematical digits", "𝟏𝟓𝟓𝟖𝟒𝟒𝟏𝟖𝟗𝟏𝟕", "155****8917"},
 		{"no digits", "未填写", "未填写"},
 		{"empty", "", ""},
 	}
