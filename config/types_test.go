@@ -29,6 +29,8 @@ func TestWrongTypesNameFileLineKey(t *testing.T) {
 		{"overflowing quoted number", "app_id: 1001", `app_id: "99999999999999999999"`, `cluebot.yaml:7: kuaishou.app_id: "99999999999999999999" is out of range`},
 		{"negative page size", "page_size: 200", "page_size: -5", "cluebot.yaml:9: kuaishou.page_size: -5 is not within 1..500"},
 		{"negative retries", "  qps: 5", "  qps: 5\n  retries: -3", "cluebot.yaml:14: kuaishou.retries: must not be negative"},
+		{"negative app id", "app_id: 1001", "app_id: -1001", "cluebot.yaml:7: kuaishou.app_id: -1001 is not an app id"},
+		{"negative per_second", "    mask_phone: true", "    mask_phone: true\n    per_second: -1", "cluebot.yaml:25: receivers.henan-sales.per_second: must not be negative"},
 		{"negative id", "- advertiser_id: 20006545", "- advertiser_id: -20006545", "cluebot.yaml:15: kuaishou.accounts.0.advertiser_id: must be a positive id"},
 		// Numbers.
 		{"word for a float", "qps: 5", "qps: fast", `cluebot.yaml:13: kuaishou.qps: want a number, not "fast"`},

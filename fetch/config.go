@@ -80,6 +80,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("kuaishou.base_url: %q is not an http(s) URL", c.BaseURL)
 	}
 	switch {
+	case c.AppID < 0:
+		return fmt.Errorf("kuaishou.app_id: %d is not an app id", c.AppID)
 	case c.PageSize < 1 || c.PageSize > MaxPageSize:
 		return fmt.Errorf("kuaishou.page_size: %d is not within 1..%d", c.PageSize, MaxPageSize)
 	case c.PollInterval < time.Second:

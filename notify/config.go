@@ -72,13 +72,19 @@ func (c *ReceiverConfig) Validate(name string) error {
 		default:
 			return fmt.Errorf("%s.email.tls: %q is not one of starttls, tls, none", key, c.Email.TLS)
 		}
+		if c.Email.Port < 0 || c.Email.Port > 65535 {
+			return fmt.Errorf("%s.email.port: %d is not a port (1..65535, or 0 for the default)", key, c.Email.Port)
+		}
 	case "":
 		return fmt.Errorf("%s.type: must be set (dingtalk, wecom, feishu, webhook or email)", key)
 	default:
 		return fmt.Errorf("%s.type: %q is not one of dingtalk, wecom, feishu, webhook, email", key, c.Type)
 	}
-	if c.PerMinute < 0 || c.PerSecond < 0 {
+	if c.PerMinute < 0 {
 		return fmt.Errorf("%s.per_minute: must not be negative", key)
+	}
+	if c.PerSecond < 0 {
+		return fmt.Errorf("%s.per_second: must not be negative", key)
 	}
 	return nil
 }
