@@ -74,7 +74,7 @@ func expectedID(raw stdjson.RawMessage) string {
 		}
 		s = strings.TrimSpace(s)
 	}
-	if s == "0" || !isDigits(s) {
+	if s == "0" || len(s) > fetch.MaxIDDigits || !isDigits(s) {
 		return ""
 	}
 	return s

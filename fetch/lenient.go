@@ -25,11 +25,17 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	default:
 		*id = ID(b)
 	}
-	if *id == "0" || !isDecimal(string(*id)) {
+	if *id == "0" || len(*id) > MaxIDDigits || !isDecimal(string(*id)) {
 		*id = ""
 	}
 	return nil
 }
+
+// MaxIDDigits is the longest id accepted, far beyond any real one (22
+// digits seen) and far below what a database index key holds: a record
+// with a longer id is skipped and logged, where it would otherwise fail to
+// store on every poll.
+const MaxIDDigits = 40
 
 func isDecimal(s string) bool {
 	if s == "" {

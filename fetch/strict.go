@@ -79,7 +79,7 @@ func (s strictStore) info() StoreInfo {
 // numID turns a decoded number into an ID by the same rules as ID's decoder.
 func numID(n json.Number) ID {
 	s := string(n)
-	if s == "0" || !isDecimal(s) {
+	if s == "0" || len(s) > MaxIDDigits || !isDecimal(s) {
 		return ""
 	}
 	return ID(s)
