@@ -167,7 +167,7 @@ func Parse(name string, data []byte, lookup func(string) (string, bool), environ
 		}
 	}
 	if len(errs) > 0 {
-		sortByLine(errs)
+		errs.Sort()
 		return nil, errs
 	}
 	cfg.resolvePaths()

@@ -2,52 +2,18 @@ package config
 
 import (
 	"errors"
-	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
+
+	"github.com/cluebot/cluebot/fileerr"
 )
 
 // Error is one config problem at a position in a file.
-type Error struct {
-	File string
-	Line int // 0 when unknown
-	Key  string
-	Msg  string
-}
-
-// Error formats the problem as file:line: key: message.
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	// One problem, one line: a newline inside a key or value is shown escaped.
-	return strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(b.String())
-}
+type Error = fileerr.Error
 
 // Errors is every problem found in a config, one per line when printed.
-type Errors []error
-
-// Error joins the problems with newlines.
-func (es Errors) Error() string {
-	parts := make([]string, len(es))
-	for i, e := range es {
-		parts[i] = e.Error()
-	}
-	return strings.Join(parts, "\n")
-}
-
-// Unwrap exposes the individual problems to errors.Is and errors.As.
-func (es Errors) Unwrap() []error { return es }
+type Errors = fileerr.List
 
 // errorAt positions a validation error of the form "key.path: message".
 func (d *document) errorAt(err error) error {
@@ -90,22 +56,9 @@ func (d *document) decodeErrors(err error, prefix string) Errors {
 	return out
 }
 
-// sortByLine orders problems as they appear in the file.
-func sortByLine(errs Errors) {
-	sort.SliceStable(errs, func(i, j int) bool { return lineOf(errs[i]) < lineOf(errs[j]) })
-}
-
 func isJoin(e error) bool {
 	_, ok := e.(interface{ Unwrap() []error })
 	return ok
-}
-
-func lineOf(e error) int {
-	var ce *Error
-	if errors.As(e, &ce) {
-		return ce.Line
-	}
-	return 0
 }
 
 // normalizeKey turns mapstructure names like receivers[a].url or

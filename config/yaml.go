@@ -60,7 +60,7 @@ func yamlErrors(name string, err error) Errors {
 		for _, e := range te.Errors {
 			out = append(out, yamlError(name, errors.New("yaml: "+e)))
 		}
-		sortByLine(out)
+		out.Sort()
 		return out
 	}
 	return Errors{yamlError(name, err)}

@@ -3,44 +3,20 @@ package route
 import (
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cluebot/cluebot/fileerr"
 )
 
-// PosError is one problem in a rules file, at a line (counted from 1; 0 when
-// the problem has no single place).
-type PosError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-// Error formats the problem as file:line: message.
-func (e *PosError) Error() string {
-	if e.Line <= 0 {
-		return e.File + ": " + e.Msg
-	}
-	return e.File + ":" + strconv.Itoa(e.Line) + ": " + e.Msg
-}
+// PosError is one problem in a rules file, at a line (counted from 1; 0
+// when the problem has no single place). config reports with the same type.
+type PosError = fileerr.Error
 
 // Errors is every problem found in a rules file, in line order. Its items
 // are *PosError.
-type Errors []error
-
-// Error lists the problems, one a line.
-func (e Errors) Error() string {
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
-// Unwrap returns the problems, for errors.As and errors.Is.
-func (e Errors) Unwrap() []error { return e }
+type Errors = fileerr.List
 
 // parser walks a YAML node tree and collects problems with their lines.
 type parser struct {
@@ -56,9 +32,7 @@ func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
 	if n != nil {
 		line = n.Line
 	}
-	// One problem, one line: a newline in a pattern or key is shown escaped.
-	msg := strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(fmt.Sprintf(format, args...))
-	p.errs = append(p.errs, &PosError{File: p.file, Line: line, Msg: msg})
+	p.errs = append(p.errs, &PosError{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
 // result returns the collected problems sorted by line, or nil.
@@ -66,9 +40,7 @@ func (p *parser) result() error {
 	if len(p.errs) == 0 {
 		return nil
 	}
-	sort.SliceStable(p.errs, func(i, j int) bool {
-		return p.errs[i].(*PosError).Line < p.errs[j].(*PosError).Line
-	})
+	p.errs.Sort()
 	return p.errs
 }
 

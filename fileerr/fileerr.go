@@ -1,0 +1,70 @@
+// Package fileerr reports problems at the lines of a file an admin edits.
+// cluebot.yaml (package config) and rules.yaml (package route) both report
+// with it, so `cluebot config check` prints every problem alike: one a line,
+// as file:line: key: message, in the order they appear in the file.
+package fileerr
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem at a line of a file.
+type Error struct {
+	File string
+	Line int    // counted from 1; 0 when the problem has no single place
+	Key  string // the key's dotted path, when there is one
+	Msg  string
+}
+
+// oneLine shows a newline inside a key, value or message escaped, so each
+// problem prints as one line.
+var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
+
+// Error formats the problem as file:line: key: message, leaving out the
+// line and key when they are not known.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return oneLine.Replace(b.String())
+}
+
+// List is every problem found in a file, one a line when printed.
+type List []error
+
+// Error joins the problems with newlines.
+func (l List) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap exposes the problems to errors.Is and errors.As.
+func (l List) Unwrap() []error { return l }
+
+// Sort orders the problems by line, keeping the order of those on one line.
+func (l List) Sort() {
+	sort.SliceStable(l, func(i, j int) bool { return Line(l[i]) < Line(l[j]) })
+}
+
+// Line is the line of the *Error in err's chain, or 0.
+func Line(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Line
+	}
+	return 0
+}
