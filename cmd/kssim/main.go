@@ -31,6 +31,7 @@ func main() {
 	faultRate := flag.Float64("fault-rate", 0, "share of clue-list calls answered with a fault (5xx, busy, truncated, html)")
 	expireEvery := flag.Int("expire-every", 0, "expire every account's access token after each N clue-list calls (0: never)")
 	arrive := flag.Duration("arrive-every", 0, "add one new clue to a random account this often (0: none)")
+	arriveCount := flag.Int("arrive-count", 0, "stop adding clues after this many (0: never)")
 	appID := flag.Int64("app-id", 4242, "the developer app id cluebot must refresh tokens with")
 	secret := flag.String("secret", "kssim-app-secret", "the developer app secret")
 	seed := flag.Int64("seed", 1, "random seed")
@@ -98,7 +99,7 @@ func main() {
 		go func() {
 			t := time.NewTicker(*arrive)
 			defer t.Stop()
-			for i := 0; ; i++ {
+			for i := 0; *arriveCount == 0 || i < *arriveCount; i++ {
 				select {
 				case <-ctx.Done():
 					return
