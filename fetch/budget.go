@@ -34,6 +34,15 @@ type Budget struct {
 
 var _ Limiter = Budget{}
 
+// perSecond spreads the minute: at most twice the average rate in any
+// second. A sliding minute alone lets a backlog spend the whole budget in
+// its first seconds and then starve for the rest; once that happens the
+// burst repeats every minute, as the slots free together, and accounts due
+// in the starved part wait.
+func (b Budget) perSecond() int {
+	return max(1, (2*b.PerMinute+59)/60)
+}
+
 // Wait takes a slot, sleeping until one frees when the minute is used up.
 func (b Budget) Wait(ctx context.Context) error {
 	now := b.Now
@@ -41,7 +50,7 @@ func (b Budget) Wait(ctx context.Context) error {
 		now = time.Now
 	}
 	for {
-		ok, next, err := b.Store.TakeSendSlot(ctx, budgetKey, now(), b.PerMinute, 0, time.Minute)
+		ok, next, err := b.Store.TakeSendSlot(ctx, budgetKey, now(), b.PerMinute, b.perSecond(), time.Minute)
 		if err != nil || ok {
 			return err
 		}

@@ -118,8 +118,9 @@ func TestBudgetIsSharedThroughTheStore(t *testing.T) {
 	b2 := fetch.Budget{Store: h.store, PerMinute: 5, Now: now}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 5; i++ { // one a second: within the spread of the minute
 		require.NoError(t, []fetch.Budget{b1, b2}[i%2].Wait(ctx))
+		clock.Add(int64(1100 * time.Millisecond))
 	}
 	require.ErrorIs(t, b2.Wait(ctx), context.DeadlineExceeded, "the sixth call of the minute waits, whichever instance makes it")
 }
@@ -165,4 +166,21 @@ func TestValidateRefusesABudgetBelowTheStalenessFloor(t *testing.T) {
 	require.NoError(t, h.cfg.Validate())
 	h.cfg.HotWindow = -time.Second
 	require.ErrorContains(t, h.cfg.Validate(), "kuaishou.hot_window")
+}
+
+func TestBudgetSpreadsTheMinute(t *testing.T) {
+	h := newHarness(t, sim.Options{}, 1)
+	var clock atomic.Int64
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	clock.Store(t0.UnixNano())
+	b := fetch.Budget{Store: h.store, PerMinute: 60, Now: func() time.Time { return time.Unix(0, clock.Load()) }}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	require.NoError(t, b.Wait(ctx))
+	require.NoError(t, b.Wait(ctx))
+	require.ErrorIs(t, b.Wait(ctx), context.DeadlineExceeded, "60 a minute: no more than 2 in a second")
+	clock.Store(t0.Add(1100 * time.Millisecond).UnixNano())
+	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	require.NoError(t, b.Wait(ctx), "the next second has room")
 }
