@@ -9,8 +9,9 @@ PKGS     := ./...
 BENCHTIME ?= 1s
 
 FUZZTIME ?= 3
+DELAY    ?= 20m
 
-.PHONY: all build demo test test-short bench fuzz lint fmt clean
+.PHONY: all build demo test test-short bench bench-delay fuzz lint fmt clean
 
 all: lint test build
 
@@ -33,6 +34,9 @@ test-short:
 
 bench: ## benchmarks: sync throughput, store upserts, routing, rendering, reports
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+bench-delay: ## delay from a lead's arrival to its pull: 10,000 accounts, 5% active, 3,000 calls/min; needs CLUEBOT_TEST_POSTGRES; real time, DELAY long
+	CLUEBOT_BENCH_DELAY=$(DELAY) $(GO) test -run '^$$' -bench PollDelay -benchtime 1x -timeout 0 ./fetch/
 
 lint: ## gofmt, go vet and govulncheck must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
