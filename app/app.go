@@ -142,9 +142,15 @@ func (a *App) Receivers(tmpl *notify.Templates, wrap func(name string, n notify.
 }
 
 // NewDeliverer builds a deliverer over receivers that shares the app's
-// store, pacer and lease owner.
+// store, pacer and lease owner, with the configured lease and retry waits.
 func (a *App) NewDeliverer(receivers []*dispatch.Receiver) *dispatch.Deliverer {
-	return dispatch.NewDeliverer(a.Store, receivers, a.Leads, a.Pacer, a.Owner, a.Log, nil)
+	d := dispatch.NewDeliverer(a.Store, receivers, a.Leads, a.Pacer, a.Owner, a.Log, nil)
+	al := a.Config.Alerts
+	if al.Lease > 0 {
+		d.Lease = al.Lease
+	}
+	d.RetryBackoff, d.RetryMax = al.RetryBackoff, al.RetryMax
+	return d
 }
 
 // Close releases the store.

@@ -49,6 +49,16 @@ type AlertsConfig struct {
 	// backfill, a first sync) are routed and reported but not alerted; 0
 	// alerts every clue whatever its age.
 	MaxAge time.Duration `koanf:"max_age"`
+	// Lease is how long a process reserves the alerts of the message it is
+	// sending, so no other instance sends them too; after a crash they wait
+	// this long before another try. It must outlast one send.
+	Lease time.Duration `koanf:"lease"`
+	// RetryBackoff is the wait after a failed send, doubled at each further
+	// failure (with jitter) up to RetryMax.
+	RetryBackoff time.Duration `koanf:"retry_backoff"`
+	// RetryMax caps the wait before the next attempt, a robot's own
+	// rate-limit penalty (DingTalk's 10 minutes) included.
+	RetryMax time.Duration `koanf:"retry_max"`
 }
 
 // LogConfig is the `log:` section.
@@ -86,6 +96,12 @@ func (c *Config) Validate() []error {
 	}
 	if c.Alerts.MaxAge < 0 {
 		add(fmt.Errorf("alerts.max_age: must not be negative"))
+	}
+	if c.Alerts.Lease < time.Second {
+		add(fmt.Errorf("alerts.lease: %s is shorter than 1s", c.Alerts.Lease))
+	}
+	if c.Alerts.RetryBackoff <= 0 || c.Alerts.RetryMax < c.Alerts.RetryBackoff {
+		add(fmt.Errorf("alerts.retry_backoff: must be positive and not above alerts.retry_max"))
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -29,6 +29,9 @@ var defaults = map[string]any{
 	"report.out_dir":            "reports",
 	"http.listen":               "",
 	"alerts.max_age":            "24h",
+	"alerts.lease":              "2m",
+	"alerts.retry_backoff":      "15s",
+	"alerts.retry_max":          "10m",
 	"log.level":                 "info",
 	"log.format":                "auto",
 }

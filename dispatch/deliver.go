@@ -1,6 +1,7 @@
 package dispatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,6 +60,12 @@ type Deliverer struct {
 
 	// Lease is how long claimed alerts are reserved for this process.
 	Lease time.Duration
+	// RetryBackoff is the wait after a failed send, doubled at each further
+	// failure up to RetryMax, with jitter; 0 means 15s.
+	RetryBackoff time.Duration
+	// RetryMax caps the wait before another attempt, a robot's rate-limit
+	// penalty included; 0 means 10m.
+	RetryMax time.Duration
 	// Sleep waits while paced receivers' budgets free up (Drain); tests
 	// replace it to advance a fake clock.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -110,13 +117,19 @@ func (d *Deliverer) DeliverDue(ctx context.Context) (*DeliverStats, error) {
 	return stats, errors.Join(errs...)
 }
 
-// retryDelay is the backoff after a failed attempt: 15s doubling to 10m,
-// with jitter.
-func retryDelay(attempts int) time.Duration {
-	d := 15 * time.Second << min(attempts, 6)
-	d = min(d, 10*time.Minute)
-	return d/2 + rand.N(d/2+1)
+// retryDelay is the backoff after a failed attempt: RetryBackoff (15s)
+// doubling to RetryMax (10m), with jitter.
+func (d *Deliverer) retryDelay(attempts int) time.Duration {
+	limit := d.retryMax()
+	wait := min(cmp.Or(d.RetryBackoff, 15*time.Second), limit)
+	for i := 0; i < attempts && wait < limit; i++ {
+		wait = min(wait, limit/2) * 2
+	}
+	return wait/2 + rand.N(wait/2+1)
 }
+
+// retryMax is RetryMax or its default.
+func (d *Deliverer) retryMax() time.Duration { return cmp.Or(d.RetryMax, 10*time.Minute) }
 
 func (s *DeliverStats) waitUntil(t time.Time) {
 	s.mu.Lock()

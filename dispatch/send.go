@@ -68,31 +68,28 @@ func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverSt
 		if len(items) == 0 {
 			return nil
 		}
-		groups := [][]store.OutboxItem{items}
-		if len(items) < limit && len(items) <= slots {
-			groups = groups[:0]
-			for i := range items {
-				groups = append(groups, items[i:i+1])
+		if len(items) > 1 && len(items) < limit && len(items) <= slots {
+			// A short queue goes out one alert per message. Only the alert
+			// being sent stays leased: the lease then covers one send, and a
+			// crash holds back that one message until the lease ends, not
+			// the whole batch. The next turn of the loop claims the next.
+			if err := d.store.ReleaseOutbox(context.WithoutCancel(ctx), ids(items[1:])); err != nil {
+				return fmt.Errorf("receiver %s: release alerts: %w", r.Name, err)
 			}
+			items = items[:1]
 		}
-		for i, g := range groups {
-			ok, next, err := d.pacer.Reserve(ctx, r.Name, d.now(), budget)
-			if err == nil && !ok {
-				stats.waitUntil(next)
+		ok, next, err := d.pacer.Reserve(ctx, r.Name, d.now(), budget)
+		if err == nil && !ok {
+			stats.waitUntil(next)
+		}
+		if err != nil || !ok {
+			if rerr := d.store.ReleaseOutbox(context.WithoutCancel(ctx), ids(items)); rerr != nil {
+				return errors.Join(err, rerr)
 			}
-			if err != nil || !ok {
-				var rest []int64
-				for _, g := range groups[i:] {
-					rest = append(rest, ids(g)...)
-				}
-				if rerr := d.store.ReleaseOutbox(context.WithoutCancel(ctx), rest); rerr != nil {
-					return errors.Join(err, rerr)
-				}
-				return err
-			}
-			if err := d.send(ctx, r, g, stats, &limit); err != nil {
-				return err
-			}
+			return err
+		}
+		if err := d.send(ctx, r, items, stats, &limit); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -157,9 +154,9 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxI
 		stats.record(r.Name, len(sent), err, "dead")
 		return d.store.MarkDead(bg, sent, err.Error())
 	}
-	next := d.now().Add(retryDelay(maxAttempts(items)))
+	next := d.now().Add(d.retryDelay(maxAttempts(items)))
 	if ne != nil && ne.RetryAfter > 0 {
-		next = d.now().Add(ne.RetryAfter)
+		next = d.now().Add(min(ne.RetryAfter, d.retryMax()))
 		if perr := d.pacer.Pause(bg, r.Name, next); perr != nil {
 			return perr
 		}
