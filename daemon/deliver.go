@@ -119,20 +119,26 @@ type observed struct {
 	d        *daemon
 }
 
-// Notify sends msg and records the alerts' latency on success.
+// Notify sends msg and records the alerts' latency on success. The leads'
+// first-seen times are read before the send: nothing may stand between the
+// robot's answer and the deliverer marking the alerts sent, since a crash
+// in between sends them again.
 func (o *observed) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
+	firstSeen := make([]time.Time, 0, len(msg.Alerts))
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	for _, al := range msg.Alerts {
+		if c, err := o.d.a.Store.Clue(rctx, al.Lead.ID); err == nil && !c.FirstSeen.IsZero() {
+			firstSeen = append(firstSeen, c.FirstSeen)
+		}
+	}
+	cancel()
 	retry, err := o.Notifier.Notify(ctx, msg)
 	if err != nil {
 		return retry, err
 	}
 	now := time.Now()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	for _, al := range msg.Alerts {
-		c, err := o.d.a.Store.Clue(ctx, al.Lead.ID)
-		if err == nil && !c.FirstSeen.IsZero() {
-			o.d.m.AlertLatency(o.receiver, now.Sub(c.FirstSeen))
-		}
+	for _, t := range firstSeen {
+		o.d.m.AlertLatency(o.receiver, now.Sub(t))
 	}
 	return retry, nil
 }
