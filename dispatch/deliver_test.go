@@ -188,3 +188,39 @@ func TestTwoDeliverersShareTheRobotsBudget(t *testing.T) {
 	require.Zero(t, stats.Pending)
 	require.Len(t, r.received("dtok"), 200)
 }
+
+func TestShortQueueGoesOutSinglyButKeepsHalfTheBudget(t *testing.T) {
+	// One message per lead while the queue is short, since a single alert
+	// shows the whole form; but never more than half of the minute's
+	// budget at once, so the leads still coming are not left waiting for
+	// the window to slide.
+	tests := []struct {
+		name          string
+		leads         int // per robot
+		wantMessages  int
+		wantFirstSize int
+	}{
+		{"two leads: two alerts", 2, 2, 1},
+		{"nine leads: nine alerts, half of 19", 9, 9, 1},
+		{"twelve leads: one digest", 12, 1, 12},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, nil, robots.Options{})
+			r.addLeads(t, 3*tc.leads)
+			ctx := context.Background()
+			_, err := r.router.RouteNew(ctx)
+			require.NoError(t, err)
+			_, err = r.deliv.Drain(ctx)
+			require.NoError(t, err)
+			msgs := r.robots.Messages("dtok")
+			require.Len(t, msgs, tc.wantMessages)
+			require.Len(t, r.received("dtok"), tc.leads)
+			seen := map[string]bool{}
+			for _, n := range leadName.FindAllStringSubmatch(string(msgs[0].Raw), -1) {
+				seen[n[1]] = true
+			}
+			require.Len(t, seen, tc.wantFirstSize)
+		})
+	}
+}

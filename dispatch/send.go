@@ -40,8 +40,9 @@ func (d *Deliverer) setDigestSize(r *Receiver, n int) {
 }
 
 // deliverTo sends receiver r's due alerts while its budget lasts. A small
-// queue goes out as single alerts; when a full batch waits, or more wait than
-// the budget has slots, they go out as digests, so a burst of hundreds of
+// queue goes out as single alerts, which show the whole form; when a full
+// batch waits, or more than half the budget's slots would go on it, they go
+// out as digests (the other half stays for the leads still coming), so a burst of hundreds of
 // leads arrives within minutes without exceeding the robot's rate limit.
 func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverStats) error {
 	budget := BudgetFor(&r.Config)
@@ -68,7 +69,7 @@ func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverSt
 		if len(items) == 0 {
 			return nil
 		}
-		if len(items) > 1 && len(items) < limit && len(items) <= slots {
+		if len(items) > 1 && len(items) < limit && len(items) <= slots/2 {
 			// A short queue goes out one alert per message. Only the alert
 			// being sent stays leased: the lease then covers one send, and a
 			// crash holds back that one message until the lease ends, not
