@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -39,14 +38,7 @@ func TestCrashRecovery(t *testing.T) {
 	triggers := []string{"pull", "pull", "route", "route", "deliver", "deliver", "accept", "random"}
 	rng.Shuffle(len(triggers), func(i, j int) { triggers[i], triggers[j] = triggers[j], triggers[i] })
 
-	r.addPast(30)
-	r.startDaemon()
-	var arrivals sync.WaitGroup
-	arrivals.Add(1)
-	go func() {
-		defer arrivals.Done()
-		r.arrive(70, 20*time.Second)
-	}()
+	arrivals := r.begin(30, 70, 20*time.Second)
 	for _, trig := range triggers {
 		time.Sleep(300*time.Millisecond + time.Duration(rng.Int64N(int64(1500*time.Millisecond))))
 		jitter := 15 * time.Millisecond
@@ -86,14 +78,7 @@ func TestCombinedTrial(t *testing.T) {
 		alerts:      "  lease: 3s\n  retry_backoff: 200ms\n  retry_max: 2s\n",
 	})
 	rng := rand.New(rand.NewPCG(uint64(r.seed), 1))
-	r.addPast(24)
-	r.startDaemon()
-	var arrivals sync.WaitGroup
-	arrivals.Add(1)
-	go func() {
-		defer arrivals.Done()
-		r.arrive(136, 25*time.Second)
-	}()
+	arrivals := r.begin(24, 136, 25*time.Second)
 	for i := 0; i < 5; i++ {
 		time.Sleep(1500*time.Millisecond + time.Duration(rng.Int64N(int64(3500*time.Millisecond))))
 		r.killOn("random", 0, 0, rng)

@@ -296,6 +296,20 @@ func (r *crashRig) addPast(n int) {
 	}
 }
 
+// begin adds past leads, starts the daemon, and has arriving more leads
+// come in over d while the test kills it; wait for them with the result.
+func (r *crashRig) begin(past, arriving int, d time.Duration) *sync.WaitGroup {
+	r.addPast(past)
+	r.startDaemon()
+	var arrivals sync.WaitGroup
+	arrivals.Add(1)
+	go func() {
+		defer arrivals.Done()
+		r.arrive(arriving, d)
+	}()
+	return &arrivals
+}
+
 // arrive adds n leads over d, at random moments, each created at the second
 // it arrives, and returns when the last one is in.
 func (r *crashRig) arrive(n int, d time.Duration) {
