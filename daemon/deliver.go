@@ -119,26 +119,20 @@ type observed struct {
 	d        *daemon
 }
 
-// Notify sends msg and records the alerts' latency on success. The leads'
-// first-seen times are read before the send: nothing may stand between the
-// robot's answer and the deliverer marking the alerts sent, since a crash
-// in between sends them again.
+// Notify sends msg and records the alerts' latency on success, from the
+// first-seen times the deliverer read with the leads: nothing stands between
+// the robot's answer and the alerts being marked sent, since a crash in
+// between sends them again.
 func (o *observed) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
-	firstSeen := make([]time.Time, 0, len(msg.Alerts))
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	for _, al := range msg.Alerts {
-		if c, err := o.d.a.Store.Clue(rctx, al.Lead.ID); err == nil && !c.FirstSeen.IsZero() {
-			firstSeen = append(firstSeen, c.FirstSeen)
-		}
-	}
-	cancel()
 	retry, err := o.Notifier.Notify(ctx, msg)
 	if err != nil {
 		return retry, err
 	}
 	now := time.Now()
-	for _, t := range firstSeen {
-		o.d.m.AlertLatency(o.receiver, now.Sub(t))
+	for _, al := range msg.Alerts {
+		if !al.FirstSeen.IsZero() {
+			o.d.m.AlertLatency(o.receiver, now.Sub(al.FirstSeen))
+		}
 	}
 	return retry, nil
 }

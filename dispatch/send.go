@@ -185,6 +185,7 @@ func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.Outb
 		c, err := d.store.Clue(ctx, it.ClueID)
 		var lead = notify.Alert{Route: it.Route, OutboxID: it.ID}
 		if err == nil {
+			lead.FirstSeen = c.FirstSeen
 			lead.Lead, err = d.leads.Lead(&c)
 		}
 		if err != nil {

@@ -28,6 +28,9 @@ type Alert struct {
 	Route    string
 	Assignee *route.Member // nil without round robin
 	OutboxID int64
+	// FirstSeen is when the lead was first stored; zero when unknown. The
+	// alert latency metric is measured from it.
+	FirstSeen time.Time
 }
 
 // Message is what one request to a robot carries: one lead, a digest of
