@@ -3,13 +3,13 @@ package config_test
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/fileerr/fileerrtest"
 )
 
 // fuzzName is the file name errors are placed in.
@@ -18,9 +18,6 @@ const fuzzName = "/etc/cluebot/cluebot.yaml"
 var fuzzEnv = map[string]string{"KS_APP_SECRET": "app-secret-value", "KS_TOKEN": "access-token-value", "EMPTY": ""}
 
 func fuzzLookup(k string) (string, bool) { v, ok := fuzzEnv[k]; return v, ok }
-
-// configLine is one line of a config error: file, optional line, message.
-var configLine = regexp.MustCompile(`^` + regexp.QuoteMeta(fuzzName) + `(:[1-9][0-9]*)?: \S`)
 
 // FuzzParse parses arbitrary bytes as cluebot.yaml, with ${VAR} lookups and
 // a CLUEBOT_ override. It never panics; a failure is config.Errors of
@@ -59,24 +56,7 @@ func FuzzParse(f *testing.F) {
 			require.EqualError(t, err2, err.Error(), "Parse is deterministic")
 			require.EqualError(t, err3, err.Error(), "Parse is deterministic")
 			require.True(t, config.IsInvalid(err))
-			var errs config.Errors
-			require.ErrorAs(t, err, &errs)
-			require.NotEmpty(t, errs)
-			lines := lineCount(data)
-			prev := 0
-			for _, e := range errs {
-				var ce *config.Error
-				require.ErrorAs(t, e, &ce)
-				require.Equal(t, fuzzName, ce.File)
-				require.GreaterOrEqual(t, ce.Line, prev, "errors come in line order")
-				require.LessOrEqual(t, ce.Line, lines+1, "the line is in the file")
-				prev = ce.Line
-			}
-			msg := err.Error()
-			require.Len(t, strings.Split(msg, "\n"), len(errs), "one problem a line:\n%s", msg)
-			for _, line := range strings.Split(msg, "\n") {
-				require.Regexp(t, configLine, line, "every error line starts with the file name")
-			}
+			fileerrtest.RequireList(t, err, fuzzName, data)
 			return
 		}
 		require.NoError(t, err2)
@@ -95,15 +75,4 @@ func FuzzParse(f *testing.F) {
 			require.NoError(t, r.Validate(name))
 		}
 	})
-}
-
-// lineCount is how many lines YAML may see in data: it breaks lines at \n,
-// \r\n, a lone \r, NEL, LS and PS.
-func lineCount(data []byte) int {
-	s := strings.ReplaceAll(string(data), "\r\n", "\n")
-	n := 1
-	for _, sep := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
-		n += strings.Count(s, sep)
-	}
-	return n
 }

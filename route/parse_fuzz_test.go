@@ -4,7 +4,6 @@ import (
 	"context"
 	stdjson "encoding/json"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/fileerr/fileerrtest"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -49,32 +49,12 @@ func seedRules(tb testing.TB) [][]byte {
 	return out
 }
 
-// errLine is one line of a rules error: file, optional line, message.
-var errLine = regexp.MustCompile(`^` + regexp.QuoteMeta(fuzzFile) + `(:[1-9][0-9]*)?: \S`)
-
 // requireParseResult checks the contract of Parse's result for data.
 func requireParseResult(t *testing.T, data []byte, rules *route.Rules, err error) {
 	t.Helper()
-	lines := lineCount(data)
 	if err != nil {
 		require.Nil(t, rules)
-		var errs route.Errors
-		require.ErrorAs(t, err, &errs, "Parse reports route.Errors")
-		require.NotEmpty(t, errs)
-		prev := 0
-		for _, e := range errs {
-			var pe *route.PosError
-			require.ErrorAs(t, e, &pe)
-			require.Equal(t, fuzzFile, pe.File)
-			require.GreaterOrEqual(t, pe.Line, prev, "errors come in line order")
-			require.LessOrEqual(t, pe.Line, lines+1, "the line is in the file")
-			prev = pe.Line
-		}
-		msg := err.Error()
-		require.Len(t, strings.Split(msg, "\n"), len(errs), "one problem a line:\n%s", msg)
-		for _, line := range strings.Split(msg, "\n") {
-			require.Regexp(t, errLine, line, "every line is file:line: message")
-		}
+		fileerrtest.RequireList(t, err, fuzzFile, data)
 		return
 	}
 	require.NotNil(t, rules)
@@ -257,15 +237,4 @@ func FuzzRoute(f *testing.F) {
 			}
 		}
 	})
-}
-
-// lineCount is how many lines YAML may see in data: it breaks lines at \n,
-// \r\n, a lone \r, NEL, LS and PS.
-func lineCount(data []byte) int {
-	s := strings.ReplaceAll(string(data), "\r\n", "\n")
-	n := 1
-	for _, sep := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
-		n += strings.Count(s, sep)
-	}
-	return n
 }
