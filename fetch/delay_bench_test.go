@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/fetch"
@@ -19,6 +18,7 @@ import (
 	sim "github.com/cluebot/cluebot/sim/kuaishou"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/postgres"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 )
 
 // delayRun is one load run of BenchmarkPollDelay: 10,000 accounts, 5% of
@@ -86,15 +86,7 @@ func (r delayRun) measure(b *testing.B, dsn string) {
 			s.Generate(id, 2, now.Add(-time.Hour), now.Add(-time.Minute))
 		}
 	}
-	schema := fmt.Sprintf("cluebot_delay_%d", time.Now().UnixNano())
-	admin, err := pgx.Connect(ctx, dsn)
-	require.NoError(b, err)
-	_, err = admin.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(b, err)
-	defer func() {
-		_, _ = admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-		_ = admin.Close(ctx)
-	}()
+	_, schema := pgtest.FreshSchema(b)
 	cfg := &fetch.Config{BaseURL: srv.URL, AppID: appID, Secret: appSecret, PageSize: 200,
 		PollInterval: r.poll, MaxStaleness: r.staleness, HotWindow: r.hot, CallsPerMinute: r.budget,
 		Lookback: time.Hour, Backfill: time.Hour, Window: 24 * time.Hour, Concurrency: 8,

@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/secret"
 	sim "github.com/cluebot/cluebot/sim/kuaishou"
 	"github.com/cluebot/cluebot/store/postgres"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 )
 
 // BenchmarkPollCycle polls 10,000 accounts (CLUEBOT_BENCH_ACCOUNTS to change
@@ -23,10 +23,7 @@ import (
 // PostgreSQL (CLUEBOT_TEST_POSTGRES; skipped without it): the time for every
 // account to be pulled once, the instances splitting them by lease.
 func BenchmarkPollCycle(b *testing.B) {
-	dsn := os.Getenv("CLUEBOT_TEST_POSTGRES")
-	if dsn == "" {
-		b.Skip("CLUEBOT_TEST_POSTGRES not set")
-	}
+	dsn := pgtest.DSN(b)
 	n := 10_000
 	if v := os.Getenv("CLUEBOT_BENCH_ACCOUNTS"); v != "" {
 		fmt.Sscan(v, &n)
@@ -44,15 +41,7 @@ func BenchmarkPollCycle(b *testing.B) {
 		b.Run(fmt.Sprintf("instances=%d", instances), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				schema := fmt.Sprintf("cluebot_bench_%d_%d", instances, time.Now().UnixNano())
-				admin, err := pgx.Connect(context.Background(), dsn)
-				require.NoError(b, err)
-				_, err = admin.Exec(context.Background(), "CREATE SCHEMA "+schema)
-				require.NoError(b, err)
-				b.Cleanup(func() {
-					_, _ = admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-					_ = admin.Close(context.Background())
-				})
+				_, schema := pgtest.FreshSchema(b)
 				var syncers []*fetch.Syncer
 				var stores []*postgres.Store
 				for k := 0; k < instances; k++ {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 )
 
 // schemaVersion reads the schema_version rows.
@@ -39,7 +40,7 @@ func testPool(t *testing.T, dsn, schema string) *pgxpool.Pool {
 // TestMigrateFromEmpty checks that an empty schema gets every table, that
 // reopening migrates nothing again and that the data stays.
 func TestMigrateFromEmpty(t *testing.T) {
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	s, err := Open(t.Context(), dsn, Options{Schema: schema})
 	require.NoError(t, err)
 	require.Equal(t, []int{len(migrations)}, schemaVersion(t, s))
@@ -78,7 +79,7 @@ func (b *lockedBuffer) Write(p []byte) (int, error) {
 // schema all open it and apply every migration exactly once between them.
 func TestConcurrentOpen(t *testing.T) {
 	const instances = 4
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	var logs lockedBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	stores := make([]*Store, instances)
@@ -117,7 +118,7 @@ func requireWritable(t *testing.T, s *Store, i int) {
 
 // TestOpenRejectsNewerSchema checks that an older binary refuses a newer schema.
 func TestOpenRejectsNewerSchema(t *testing.T) {
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	s := openIn(t, dsn, schema)
 	_, err := s.pool.Exec(t.Context(), `UPDATE schema_version SET version = $1`, len(migrations)+1)
 	require.NoError(t, err)
@@ -129,7 +130,7 @@ func TestOpenRejectsNewerSchema(t *testing.T) {
 // TestMigrateAppliesAppendedOnce checks that an appended migration runs once
 // and that a failing one rolls back and is retried on the next run.
 func TestMigrateAppliesAppendedOnce(t *testing.T) {
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	s := openIn(t, dsn, schema)
 	applied := 0
 	appended := append(migrations[:len(migrations):len(migrations)],
@@ -163,7 +164,7 @@ func TestMigrateAppliesAppendedOnce(t *testing.T) {
 // TestMigrateKeepsClues checks that clues stored before routing existed read
 // back unrouted after the upgrade and can then be routed.
 func TestMigrateKeepsClues(t *testing.T) {
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	pool := testPool(t, dsn, schema)
 	require.NoError(t, migrate(t.Context(), pool, migrations[:1], slog.New(slog.DiscardHandler)))
 	_, err := pool.Exec(t.Context(), `INSERT INTO clues (id, advertiser_id, create_time, update_time,

@@ -2,55 +2,16 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 	"github.com/cluebot/cluebot/store/storetest"
 )
-
-// testDSN returns the DSN of the test database from CLUEBOT_TEST_POSTGRES,
-// or skips the test when it is not set.
-func testDSN(tb testing.TB) string {
-	tb.Helper()
-	dsn := os.Getenv("CLUEBOT_TEST_POSTGRES")
-	if dsn == "" {
-		tb.Skip("CLUEBOT_TEST_POSTGRES not set")
-	}
-	return dsn
-}
-
-// freshSchema creates an empty schema named cluebot_test_<random> and drops
-// it, with everything in it, when the test ends.
-func freshSchema(tb testing.TB) (dsn, schema string) {
-	tb.Helper()
-	dsn = testDSN(tb)
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // never fails
-	schema = "cluebot_test_" + hex.EncodeToString(b[:])
-	admin(tb, dsn, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize())
-	tb.Cleanup(func() { admin(tb, dsn, `DROP SCHEMA `+pgx.Identifier{schema}.Sanitize()+` CASCADE`) })
-	return dsn, schema
-}
-
-// admin runs sql on a connection of its own.
-func admin(tb testing.TB, dsn, sql string, args ...any) {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(tb, err)
-	defer func() { assert.NoError(tb, conn.Close(ctx)) }()
-	_, err = conn.Exec(ctx, sql, args...)
-	require.NoError(tb, err)
-}
 
 // openIn opens a store in schema and closes it when the test ends.
 func openIn(tb testing.TB, dsn, schema string) *Store {
@@ -64,16 +25,16 @@ func openIn(tb testing.TB, dsn, schema string) *Store {
 // openTest opens a store in a fresh schema.
 func openTest(tb testing.TB) *Store {
 	tb.Helper()
-	dsn, schema := freshSchema(tb)
+	dsn, schema := pgtest.FreshSchema(tb)
 	return openIn(tb, dsn, schema)
 }
 
 // TestContract runs the shared store contract, each subtest in a fresh
 // schema.
 func TestContract(t *testing.T) {
-	testDSN(t)
+	pgtest.DSN(t)
 	storetest.Run(t, func(t *testing.T, now func() time.Time) store.Store {
-		dsn, schema := freshSchema(t)
+		dsn, schema := pgtest.FreshSchema(t)
 		s, err := Open(t.Context(), dsn, Options{Now: now, Schema: schema})
 		require.NoError(t, err)
 		return s
@@ -82,7 +43,7 @@ func TestContract(t *testing.T) {
 
 // TestOpenErrors checks that Open reports what keeps it from working.
 func TestOpenErrors(t *testing.T) {
-	dsn := testDSN(t)
+	dsn := pgtest.DSN(t)
 	tests := []struct {
 		name string
 		dsn  string

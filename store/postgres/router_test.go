@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 	"github.com/cluebot/cluebot/store/storetest"
 )
 
@@ -18,7 +19,7 @@ import (
 // n cluebot processes would.
 func instances(t *testing.T, n int) []*Store {
 	t.Helper()
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	stores := make([]*Store, n)
 	for i := range stores {
 		stores[i] = openIn(t, dsn, schema)
@@ -197,7 +198,7 @@ func TestLeaseExpiryAcrossInstances(t *testing.T) {
 // and that the turns survive a restart.
 func TestRotationAcrossInstances(t *testing.T) {
 	const workers, cycles = 6, 5
-	dsn, schema := freshSchema(t)
+	dsn, schema := pgtest.FreshSchema(t)
 	stores := []*Store{openIn(t, dsn, schema), openIn(t, dsn, schema)}
 	count := make([]int, workers)
 	var mu sync.Mutex
