@@ -21,14 +21,20 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || string(b) == "null":
 		*id = ""
 	case b[0] == '"':
-		*id = ID(strings.TrimSpace(unquote(b)))
+		*id = usableID(strings.TrimSpace(unquote(b)))
 	default:
-		*id = ID(b)
-	}
-	if *id == "0" || len(*id) > MaxIDDigits || !isDecimal(string(*id)) {
-		*id = ""
+		*id = usableID(string(b))
 	}
 	return nil
+}
+
+// usableID is s as an ID when it is one: decimal digits, not 0, at most
+// MaxIDDigits long; otherwise no id.
+func usableID(s string) ID {
+	if s == "0" || len(s) > MaxIDDigits || !isDecimal(s) {
+		return ""
+	}
+	return ID(s)
 }
 
 // MaxIDDigits is the longest id accepted, far beyond any real one (22

@@ -77,13 +77,7 @@ func (s strictStore) info() StoreInfo {
 }
 
 // numID turns a decoded number into an ID by the same rules as ID's decoder.
-func numID(n json.Number) ID {
-	s := string(n)
-	if s == "0" || len(s) > MaxIDDigits || !isDecimal(s) {
-		return ""
-	}
-	return ID(s)
-}
+func numID(n json.Number) ID { return usableID(string(n)) }
 
 // clue converts the strict form into the model.
 func (s *strictClue) clue() Clue {
