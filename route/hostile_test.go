@@ -43,7 +43,10 @@ func TestCatastrophicPatternsStayLinear(t *testing.T) {
 			l.Answers = append(l.Answers, transform.Answer{Label: "留言", Value: tc.value})
 			start := time.Now()
 			got := routeNames(rules, &l, noon)
-			require.Less(t, time.Since(start), 3*time.Second)
+			// A backtracking engine takes years on these inputs; RE2 takes
+			// well under a second, or a few under -race on a loaded machine.
+			// The bound only tells the two apart: speed is BenchmarkRoute's.
+			require.Less(t, time.Since(start), time.Minute)
 			var want []string
 			if tc.want {
 				want = []string{"page", "form"}
