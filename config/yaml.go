@@ -12,9 +12,9 @@ import (
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/v2"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cluebot/cluebot/notify"
-	"gopkg.in/yaml.v3"
 )
 
 // document is the parsed YAML with the line of every key, so errors found
