@@ -107,8 +107,8 @@ type Router interface {
 	// ClaimOutbox leases up to c.Limit due pending rows of c.Receiver, oldest
 	// first (by next_at, then id).
 	ClaimOutbox(ctx context.Context, c Claim) ([]OutboxItem, error)
-	// MarkSent marks rows delivered, counts the attempt and releases their
-	// lease. The marks apply to pending rows only: sent and dead are final.
+	// MarkSent marks rows delivered, counts the attempt, clears the last
+	// error (it was overcome) and releases their lease. The marks apply to pending rows only: sent and dead are final.
 	// Unknown ids are no error and no ids is a no-op.
 	MarkSent(ctx context.Context, ids []int64, at time.Time) error
 	// MarkRetry counts a failed attempt, records why and makes the rows due

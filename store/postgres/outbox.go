@@ -105,11 +105,12 @@ func (s *Store) updateOutbox(ctx context.Context, op string, ids []int64, set, c
 	return nil
 }
 
-// MarkSent marks the pending rows among ids sent at at, counts the attempt
-// and releases their lease. Rows no longer pending are left as they are.
+// MarkSent marks the pending rows among ids sent at at, counts the attempt,
+// clears the last error and releases their lease. Rows no longer pending
+// are left as they are.
 func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
 	return s.updateOutbox(ctx, "mark sent", ids, `state = 'sent', sent_at = $2, attempts = attempts + 1,
-		lease_owner = '', lease_until = '-infinity'`, `state = 'pending'`, stamp(at))
+		last_error = '', lease_owner = '', lease_until = '-infinity'`, `state = 'pending'`, stamp(at))
 }
 
 // MarkRetry counts a failed attempt of the pending rows among ids, records

@@ -144,11 +144,12 @@ func (s *Store) updateOutbox(ctx context.Context, op string, ids []int64, query 
 	return nil
 }
 
-// MarkSent marks the pending rows among ids sent at at, counts the attempt
-// and releases their lease. Rows no longer pending are left as they are.
+// MarkSent marks the pending rows among ids sent at at, counts the attempt,
+// clears the last error and releases their lease. Rows no longer pending
+// are left as they are.
 func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
 	return s.updateOutbox(ctx, "mark sent", ids, `UPDATE outbox SET state = 'sent', sent_at = ?,
-		attempts = attempts + 1, lease_owner = '', lease_until = 0 WHERE state = 'pending' AND`, toMillis(at))
+		attempts = attempts + 1, last_error = '', lease_owner = '', lease_until = 0 WHERE state = 'pending' AND`, toMillis(at))
 }
 
 // MarkRetry counts a failed attempt of the pending rows among ids, records

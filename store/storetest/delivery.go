@@ -40,7 +40,7 @@ func testTransitions(t *testing.T, s store.Store, clk *clock) {
 		{"sent", []step{sent}, delivered{store.OutboxSent, 1, now, "", sentAt}, time.Time{}},
 		{"retry", []step{retry}, delivered{store.OutboxPending, 1, retryAt, "http 502", time.Time{}}, retryAt},
 		{"retry twice", []step{retry, retry}, delivered{store.OutboxPending, 2, retryAt, "http 502", time.Time{}}, retryAt},
-		{"retry then sent", []step{retry, sent}, delivered{store.OutboxSent, 2, retryAt, "http 502", sentAt}, time.Time{}},
+		{"retry then sent clears the error", []step{retry, sent}, delivered{store.OutboxSent, 2, retryAt, "", sentAt}, time.Time{}},
 		{"dead counts no attempt", []step{dead}, delivered{store.OutboxDead, 0, now, "webhook gone", time.Time{}}, time.Time{}},
 		{"retry then dead", []step{retry, dead}, delivered{store.OutboxDead, 1, retryAt, "webhook gone", time.Time{}}, time.Time{}},
 		{"release", []step{release}, delivered{store.OutboxPending, 0, now, "", time.Time{}}, now},

@@ -31,6 +31,7 @@
 //   - MarkSent and MarkRetry count an attempt, MarkDead and ReleaseOutbox do
 //     not; every mark ends the lease; sent and dead rows are final: marks
 //     leave them alone; unknown ids are no error and no ids is a no-op;
+//     MarkSent clears last_error: a sent row has no error to show;
 //   - OutboxStats counts pending rows whether due or not.
 package storetest
 
