@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/cluebot/cluebot/store"
 )
 
 // startHTTP serves /healthz, /readyz and /metrics on the listener or
@@ -67,13 +69,20 @@ func (d *daemon) handler() http.Handler {
 	return mux
 }
 
-// ready checks that the store answers and that a pull in which every
-// account synced happened within 3 poll intervals and a minute.
+// ready checks that the store answers, that its writes are not failing
+// (a store that reads but cannot write, as on a full disk, loses leads),
+// and that a pull in which every account synced happened within 3 poll
+// intervals and a minute.
 func (d *daemon) ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	if err := d.a.Store.Ping(ctx); err != nil {
 		return fmt.Errorf("store: %w", err)
+	}
+	if w, ok := d.a.Store.(store.WriteWatcher); ok {
+		if err := w.WriteErr(); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 	last, lastErr := d.health.get()
 	if last.IsZero() {

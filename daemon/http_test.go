@@ -77,12 +77,21 @@ type downStore struct{ store.Store }
 
 func (downStore) Ping(context.Context) error { return errors.New("database is locked") }
 
+// fullStore is a store that pings but whose writes fail, as SQLite's on a
+// full disk (store/sqlite's TestWriteErr makes its writes fail for real).
+type fullStore struct{ store.Store }
+
+func (fullStore) WriteErr() error {
+	return errors.New("sqlite: a write failed 3s ago: database or disk is full (13)")
+}
+
 func TestReadiness(t *testing.T) {
 	tests := []struct {
 		name    string
 		pullAge time.Duration // since the last successful pull; <0: none
 		lastErr error
 		down    bool
+		full    bool
 		want    string // "" for ready
 	}{
 		{name: "no pull yet", pullAge: -1, want: "no successful pull yet"},
@@ -94,6 +103,8 @@ func TestReadiness(t *testing.T) {
 		{name: "stale and failing", pullAge: time.Hour, lastErr: errors.New("http 503"),
 			want: "last successful pull 1h0m0s ago (limit 4m0s); last pull: http 503"},
 		{name: "store down", pullAge: time.Minute, down: true, want: "store: database is locked"},
+		{name: "store writes failing", pullAge: time.Minute, full: true,
+			want: "store: sqlite: a write failed 3s ago: database or disk is full (13)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -107,6 +118,9 @@ func TestReadiness(t *testing.T) {
 			}
 			if tc.down {
 				e.app.Store = downStore{e.app.Store}
+			}
+			if tc.full {
+				e.app.Store = fullStore{e.app.Store}
 			}
 			err := d.ready(context.Background())
 			if tc.want == "" {

@@ -70,6 +70,8 @@ type Store struct {
 	mu    sync.Mutex
 	locks map[*pgx.Conn]struct{} // connections holding TryLock locks
 
+	health store.WriteHealth
+
 	closeOnce sync.Once
 }
 
@@ -83,20 +85,37 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	pool, err := newPool(ctx, dsn, opts.Schema)
+	cfg, err := poolConfig(dsn, opts.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
-	if err := migrate(ctx, pool, migrations, opts.Logger); err != nil {
-		pool.Close()
+	s, err := newStore(ctx, cfg, opts)
+	if err != nil {
 		return nil, fmt.Errorf("open postgres store: %w", err)
 	}
-	return &Store{pool: pool, now: opts.Now, log: opts.Logger, locks: map[*pgx.Conn]struct{}{}}, nil
+	if err := migrate(ctx, s.pool, migrations, opts.Logger); err != nil {
+		s.pool.Close()
+		return nil, fmt.Errorf("open postgres store: %w", err)
+	}
+	return s, nil
 }
 
-// newPool connects a pool to dsn, with only schema on the search_path if it
-// is set, and checks that one connection can be made.
-func newPool(ctx context.Context, dsn, schema string) (*pgxpool.Pool, error) {
+// newStore connects a store with the pool config cfg, watching its writes,
+// without migrating.
+func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, error) {
+	s := &Store{now: opts.Now, log: opts.Logger, locks: map[*pgx.Conn]struct{}{}}
+	s.health.Now = opts.Now
+	cfg.ConnConfig.Tracer = writeTracer{&s.health}
+	var err error
+	if s.pool, err = connect(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// poolConfig reads dsn into a pool config with only schema on the
+// search_path if it is set.
+func poolConfig(dsn, schema string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
@@ -105,6 +124,21 @@ func newPool(ctx context.Context, dsn, schema string) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
 	}
 	cfg.AfterConnect = createBatchTable
+	return cfg, nil
+}
+
+// newPool connects a pool to dsn, with only schema on the search_path if it
+// is set, and checks that one connection can be made.
+func newPool(ctx context.Context, dsn, schema string) (*pgxpool.Pool, error) {
+	cfg, err := poolConfig(dsn, schema)
+	if err != nil {
+		return nil, err
+	}
+	return connect(ctx, cfg)
+}
+
+// connect opens a pool with cfg and checks that one connection can be made.
+func connect(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -69,6 +69,7 @@ func (s *Store) ClaimAccounts(ctx context.Context, c store.AccountClaim) ([]int6
 func (s *Store) ReleaseAccount(ctx context.Context, advertiserID int64, owner string, next time.Time, quiet int) error {
 	_, err := s.write.ExecContext(ctx, `UPDATE account_poll SET next_poll_at = ?, quiet_polls = ?, lease_owner = '', lease_until = 0
 		WHERE advertiser_id = ? AND lease_owner = ?`, toMillis(next), quiet, advertiserID, owner)
+	s.wrote(ctx, err)
 	if err != nil {
 		return fmt.Errorf("release account %d: %w", advertiserID, err)
 	}

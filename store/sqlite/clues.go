@@ -90,6 +90,7 @@ func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (stats stor
 	if len(clues) == 0 {
 		return stats, nil
 	}
+	defer func() { s.wrote(ctx, err) }()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return stats, fmt.Errorf("upsert clues: begin: %w", err)

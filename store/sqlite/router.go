@@ -17,7 +17,8 @@ const listSep = "\x1f"
 // inTx runs fn in a write transaction, committing if fn returns nil. The
 // write pool's transactions BEGIN IMMEDIATE, so a read-modify-write in fn is
 // atomic even against another process using the same file.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	defer func() { s.wrote(ctx, err) }()
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

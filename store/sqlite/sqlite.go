@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -49,6 +50,10 @@ type Store struct {
 	read  *sql.DB // several query-only connections
 	now   func() time.Time
 	log   *slog.Logger
+	path  string // the database file, absolute
+
+	health         store.WriteHealth
+	lastCheckpoint atomic.Int64 // unix nanoseconds of the last try
 
 	closeOnce sync.Once
 	closeErr  error
@@ -84,7 +89,9 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
-	return &Store{write: write, read: read, now: opts.Now, log: opts.Logger}, nil
+	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
+	s.health.Now = opts.Now
+	return s, nil
 }
 
 // prepareFile makes sure the database file exists with mode 0600, inside a
@@ -139,7 +146,7 @@ const pageSize = 16384
 // change it in WAL mode, and the pools' DSN would switch to WAL first.
 func initFile(ctx context.Context, abs string) error {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	db, err := sql.Open("sqlite", fileURI(abs, q))
 	if err != nil {
 		return err
@@ -157,10 +164,12 @@ func initFile(ctx context.Context, abs string) error {
 // a file: URI so that characters such as '?' or '#' in it stay part of it.
 func dsn(abs string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walLimit))
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walLimit/pageSize))
 	if readOnly {
 		q.Set("_query_only", "1")
 	} else {

@@ -35,6 +35,7 @@ func (s *Store) SaveSyncState(ctx context.Context, st store.SyncState) error {
 			last_run_at = excluded.last_run_at, last_success_at = excluded.last_success_at,
 			last_error = excluded.last_error`,
 		st.AdvertiserID, toMillis(st.SyncedTo), toMillis(st.LastRunAt), toMillis(st.LastSuccessAt), st.LastError)
+	s.wrote(ctx, err)
 	if err != nil {
 		return fmt.Errorf("save sync state %d: %w", st.AdvertiserID, err)
 	}
@@ -66,6 +67,12 @@ func (s *Store) Token(ctx context.Context, advertiserID int64) (store.Token, err
 // disk before SaveToken returns (synchronous=FULL for its transaction): a
 // power cut right after it cannot bring back the already rotated pair.
 func (s *Store) SaveToken(ctx context.Context, t store.Token) error {
+	err := s.saveToken(ctx, t)
+	s.wrote(ctx, err) // once the write connection is back in the pool
+	return err
+}
+
+func (s *Store) saveToken(ctx context.Context, t store.Token) error {
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
