@@ -14,6 +14,7 @@ import (
 	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 // HTTPConfig is the `http:` section: where /healthz, /readyz and /metrics listen.
 type HTTPConfig struct {
 	Listen string `koanf:"listen"` // empty: no HTTP server
+	// MetricsToken, when set, is the bearer token /metrics asks for
+	// (Authorization: Bearer <token>): the metrics name accounts.
+	MetricsToken secret.String `koanf:"metrics_token"`
 }
 
 // AlertsConfig is the `alerts:` section.

@@ -116,3 +116,23 @@ func TestLoadAndPath(t *testing.T) {
 	t.Setenv("CLUEBOT_CONFIG", "env.yaml")
 	require.Equal(t, "env.yaml", Path(""))
 }
+
+// TestMetricsToken reads http.metrics_token from the environment, keeps it
+// a secret that never prints, and takes an override.
+func TestMetricsToken(t *testing.T) {
+	text := "http:\n  listen: 127.0.0.1:9100\n  metrics_token: ${METRICS_TOKEN}\n"
+	cfg, err := Parse("c.yaml", []byte(text), lookupFrom(map[string]string{"METRICS_TOKEN": "m3tr1cs-t0ken"}), nil)
+	require.NoError(t, err)
+	require.Equal(t, "m3tr1cs-t0ken", cfg.HTTP.MetricsToken.Reveal())
+	require.NotContains(t, fmt.Sprintf("%+v %#v", cfg, cfg), "m3tr1cs-t0ken")
+
+	_, err = Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+	require.ErrorContains(t, err, "c.yaml:3: http.metrics_token: environment variable METRICS_TOKEN is not set")
+
+	cfg, err = Parse("c.yaml", []byte("{}"), lookupFrom(nil), []string{"CLUEBOT_HTTP__METRICS_TOKEN=from-env"})
+	require.NoError(t, err)
+	require.Equal(t, "from-env", cfg.HTTP.MetricsToken.Reveal())
+	cfg, err = Parse("c.yaml", []byte("{}"), lookupFrom(nil), nil)
+	require.NoError(t, err)
+	require.True(t, cfg.HTTP.MetricsToken.IsZero(), "no token by default")
+}

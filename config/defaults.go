@@ -28,6 +28,7 @@ var defaults = map[string]any{
 	"report.schedule":           "0 9 * * *",
 	"report.out_dir":            "reports",
 	"http.listen":               "",
+	"http.metrics_token":        "",
 	"alerts.max_age":            "24h",
 	"alerts.lease":              "2m",
 	"alerts.retry_backoff":      "15s",

@@ -2,12 +2,16 @@ package daemon
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -34,7 +38,8 @@ func (d *daemon) startHTTP() (*http.Server, error) {
 			d.log.Error("http server stopped", "err", err)
 		}
 	}()
-	d.log.Info("serving /healthz, /readyz and /metrics", "addr", ln.Addr().String())
+	d.log.Info("serving /healthz, /readyz and /metrics", "addr", ln.Addr().String(),
+		"metrics_token", !d.cfg.HTTP.MetricsToken.IsZero())
 	return srv, nil
 }
 
@@ -65,8 +70,30 @@ func (d *daemon) handler() http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("GET /metrics", d.m.Handler())
+	mux.Handle("GET /metrics", bearer(d.cfg.HTTP.MetricsToken, d.m.Handler()))
 	return mux
+}
+
+// bearer lets through the requests that carry "Authorization: Bearer
+// <token>", as Prometheus sends with `authorization: {credentials: …}`,
+// and answers the others 401; no token lets every request through. The
+// token is compared in constant time, by its SHA-256, so neither its
+// content nor its length shows in the time taken.
+func bearer(token secret.String, next http.Handler) http.Handler {
+	if token.IsZero() {
+		return next
+	}
+	want := sha256.Sum256([]byte(token.Reveal()))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !strings.EqualFold(scheme, "Bearer") {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cluebot metrics"`)
+			http.Error(w, "unauthorized: /metrics needs Authorization: Bearer <http.metrics_token>", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ready checks that the store answers, that its writes are not failing

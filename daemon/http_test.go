@@ -163,3 +163,57 @@ func TestMetricsAfterACycle(t *testing.T) {
 	require.NotContains(t, body, "tok-access-abcdef", "no secret in the metrics")
 	require.NoError(t, stop())
 }
+
+// TestMetricsToken checks that with http.metrics_token set /metrics answers
+// only a request with the bearer token, while /healthz and /readyz stay
+// open, and that the token is not logged.
+func TestMetricsToken(t *testing.T) {
+	const token = "m3tr1cs-t0ken-abcdef"
+	e := newEnv(t, envOptions{})
+	e.cfg.HTTP.MetricsToken = token
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+
+	tests := []struct {
+		name, auth string
+		want       int
+	}{
+		{"no header", "", http.StatusUnauthorized},
+		{"wrong token", "Bearer wrong", http.StatusUnauthorized},
+		{"token with a suffix", "Bearer " + token + "x", http.StatusUnauthorized},
+		{"a prefix of the token", "Bearer " + token[:10], http.StatusUnauthorized},
+		{"basic scheme", "Basic " + token, http.StatusUnauthorized},
+		{"token alone", token, http.StatusUnauthorized},
+		{"bearer token", "Bearer " + token, http.StatusOK},
+		{"scheme in lower case", "bearer " + token, http.StatusOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+			require.NoError(t, err)
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.NoError(t, resp.Body.Close())
+			require.Equal(t, tc.want, resp.StatusCode, string(body))
+			if tc.want == http.StatusOK {
+				require.Contains(t, string(body), "go_goroutines ")
+				return
+			}
+			require.Equal(t, `Bearer realm="cluebot metrics"`, resp.Header.Get("WWW-Authenticate"))
+			require.NotContains(t, string(body), "cluebot_")
+			require.NotContains(t, string(body), token)
+		})
+	}
+	code, _ := get(t, base+"/healthz")
+	require.Equal(t, http.StatusOK, code, "health needs no token")
+	code, body := get(t, base+"/readyz")
+	require.NotEqual(t, http.StatusUnauthorized, code, body)
+	require.NoError(t, stop())
+	require.Contains(t, e.logs.String(), `"metrics_token":true`)
+	require.NotContains(t, e.logs.String(), token, "the token is never logged")
+}
