@@ -173,6 +173,35 @@ func Load(path string) (*Config, error) {
 // Parse decodes and validates config text; name is used in error positions,
 // lookup resolves ${VAR} and environ supplies CLUEBOT_ overrides.
 func Parse(name string, data []byte, lookup func(string) (string, bool), environ []string) (*Config, error) {
+	cfg, errs := parse(name, data, lookup, environ)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return cfg, nil
+}
+
+// Check reads the config file at path like Load, but returns the config as
+// far as it could be read together with the problems, so that the files it
+// names (rules.yaml, the templates) can be checked in the same run: `config
+// check` reports every problem of every file at once. The config is nil
+// when the file cannot be read or is not YAML, and a config that comes with
+// problems must not be run.
+func Check(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	cfg, errs := parse(path, data, os.LookupEnv, os.Environ())
+	if len(errs) > 0 {
+		return cfg, errs
+	}
+	return cfg, nil
+}
+
+// parse decodes and validates config text, returning every problem and the
+// config as far as it could be decoded (nil when the text is not YAML).
+// A value that failed to decode is not validated again.
+func parse(name string, data []byte, lookup func(string) (string, bool), environ []string) (*Config, Errors) {
 	doc, errs := parseYAML(name, data, lookup)
 	if len(errs) > 0 {
 		return nil, errs
@@ -180,18 +209,19 @@ func Parse(name string, data []byte, lookup func(string) (string, bool), environ
 	errs = doc.unknownKeys()
 	cfg, derrs := decode(doc, environ)
 	errs = append(errs, derrs...)
-	if cfg != nil {
-		cfg.File = name
-		for _, err := range cfg.Validate() {
-			errs = append(errs, doc.errorAt(err))
-		}
-	}
-	if len(errs) > 0 {
+	if cfg == nil {
 		errs.Sort()
 		return nil, errs
 	}
+	cfg.File = name
+	for _, err := range cfg.Validate() {
+		if e := doc.errorAt(err); !reported(derrs, e) {
+			errs = append(errs, e)
+		}
+	}
 	cfg.resolvePaths()
-	return cfg, nil
+	errs.Sort()
+	return cfg, errs
 }
 
 // IsInvalid reports whether err is a config validation error (exit 2) rather

@@ -136,3 +136,46 @@ func TestMetricsToken(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, cfg.HTTP.MetricsToken.IsZero(), "no token by default")
 }
+
+// TestCheckReportsEveryProblem puts problems of every stage in one file: a
+// receiver that does not decode no longer hides the rest, a value that did
+// not decode is not also reported invalid, and Check returns the config as
+// far as it was read, so rules.yaml can be checked against it.
+func TestCheckReportsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cluebot.yaml")
+	text := "receivers:\n" +
+		"  a: {type: dingtalk, url: [1]}\n" +
+		"  b: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\"}\n" +
+		"kuaishou:\n" +
+		"  qps: lots\n" +
+		"  page_size: 900\n" +
+		"  bogus: 1\n" +
+		"rules: my-rules.yaml\n"
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o600))
+
+	cfg, err := Check(path)
+	require.True(t, IsInvalid(err))
+	require.Equal(t, []string{
+		path + ":2: receivers.a.url: want a single value, not a list",
+		path + ":5: kuaishou.qps: want a number, not \"lots\"",
+		path + ":6: kuaishou.page_size: 900 is not within 1..500",
+		path + ":7: kuaishou.bogus: unknown key",
+	}, strings.Split(err.Error(), "\n"))
+	require.NotNil(t, cfg)
+	require.Equal(t, filepath.Join(dir, "my-rules.yaml"), cfg.Rules)
+	require.Equal(t, map[string]bool{"a": true, "b": true}, cfg.ReceiverNames())
+
+	_, err = Load(path)
+	require.EqualError(t, err, strings.Join([]string{
+		path + ":2: receivers.a.url: want a single value, not a list",
+		path + ":5: kuaishou.qps: want a number, not \"lots\"",
+		path + ":6: kuaishou.page_size: 900 is not within 1..500",
+		path + ":7: kuaishou.bogus: unknown key",
+	}, "\n"), "Load reports the same")
+
+	require.NoError(t, os.WriteFile(path, []byte("kuaishou: [\n"), 0o600))
+	cfg, err = Check(path)
+	require.True(t, IsInvalid(err))
+	require.Nil(t, cfg, "not YAML: nothing to go on")
+}

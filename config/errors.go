@@ -56,6 +56,28 @@ func (d *document) decodeErrors(err error, prefix string) Errors {
 	return out
 }
 
+// reported reports whether a problem at e's key, or at a key containing it
+// or contained in it, is in l already: a value that did not decode is not
+// also reported as invalid.
+func reported(l Errors, e error) bool {
+	var fe *Error
+	if !errors.As(e, &fe) || fe.Key == "" {
+		return false
+	}
+	for _, x := range l {
+		var xe *Error
+		if errors.As(x, &xe) && xe.Key != "" && related(xe.Key, fe.Key) {
+			return true
+		}
+	}
+	return false
+}
+
+// related reports whether key a is b, or one contains the other.
+func related(a, b string) bool {
+	return a == b || strings.HasPrefix(a, b+".") || strings.HasPrefix(b, a+".")
+}
+
 func isJoin(e error) bool {
 	_, ok := e.(interface{ Unwrap() []error })
 	return ok

@@ -167,22 +167,28 @@ func decode(d *document, environ []string) (*Config, Errors) {
 	}
 	// A map's entries decode in random order and the decoder stops at the
 	// first bad one: decode each receiver on its own, in name order, so every
-	// bad receiver is reported, the same way every time.
+	// bad receiver is reported, the same way every time; then the rest
+	// without them, so its problems are reported too.
 	var errs Errors
+	receivers := map[string]notify.ReceiverConfig{}
 	for _, name := range k.MapKeys("receivers") {
 		var rc notify.ReceiverConfig
 		if err := unmarshal(k, "receivers."+name, &rc); err != nil {
 			errs = append(errs, d.decodeErrors(err, "receivers."+name)...)
 		}
+		receivers[name] = rc // as far as it decoded: its name is known
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		k.Delete("receivers")
 	}
 	var cfg Config
 	if err := unmarshal(k, "", &cfg); err != nil {
-		return nil, d.decodeErrors(err, "")
+		errs = append(errs, d.decodeErrors(err, "")...)
 	}
-	return &cfg, nil
+	if len(receivers) > 0 && cfg.Receivers == nil {
+		cfg.Receivers = receivers
+	}
+	return &cfg, errs
 }
 
 // unmarshal decodes the value at path into out with cluebot's hooks.

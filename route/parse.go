@@ -25,16 +25,54 @@ func Load(path string) (*Rules, error) {
 // in. It reports every problem it finds, as Errors of *PosError, not just
 // the first. The rules' Zone is Beijing time until the caller sets it.
 func Parse(name string, data []byte) (*Rules, error) {
+	rules, err := Check(name, data, nil)
+	if err != nil {
+		return nil, err
+	}
+	return rules, nil
+}
+
+// LoadChecked reads the rules file at path and compiles it like Load,
+// checking the receivers its routes name like Check.
+func LoadChecked(path string, receivers map[string]bool) (*Rules, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	return Check(path, data, receivers)
+}
+
+// Check compiles rules from data like Parse and, unless receivers is nil,
+// also checks that every receiver a route names is in it, reporting the
+// problems of both kinds together, in line order: a route with a bad
+// pattern does not hide an unknown receiver. With problems it returns them
+// and the rules as far as they could be read, for further checks (the
+// templates the routes name); such rules must not route.
+func Check(name string, data []byte, receivers map[string]bool) (*Rules, error) {
+	rules, p := parse(name, data)
+	if rules != nil && receivers != nil {
+		p.errs = append(p.errs, rules.Validate(receivers)...)
+	}
+	if err := p.result(); err != nil {
+		return rules, err
+	}
+	rules.ix = buildIndex(rules.Routes)
+	return rules, nil
+}
+
+// parse reads data into rules, as far as it can, and a parser holding the
+// problems; the rules are nil when data is not YAML or is empty.
+func parse(name string, data []byte) (*Rules, *parser) {
 	p := &parser{file: name}
 	rules := &Rules{File: name, Zone: fetch.VendorZone}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		p.syntax(err)
-		return nil, p.result()
+		return nil, p
 	}
 	if len(doc.Content) == 0 {
 		p.errorf(nil, "no routes: the file is empty")
-		return nil, p.result()
+		return nil, p
 	}
 	top := resolve(doc.Content[0])
 	var routesKey *yaml.Node
@@ -60,11 +98,7 @@ func Parse(name string, data []byte) (*Rules, error) {
 			}
 		}
 	}
-	if err := p.result(); err != nil {
-		return nil, err
-	}
-	rules.ix = buildIndex(rules.Routes)
-	return rules, nil
+	return rules, p
 }
 
 // Validate checks names the rules file uses but cluebot.yaml defines: every

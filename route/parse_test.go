@@ -123,6 +123,43 @@ func TestValidateReceivers(t *testing.T) {
 	require.Empty(t, rules.Validate(map[string]bool{"managers": true, "sales": true}))
 }
 
+// TestCheckReportsEveryProblem is the example of issue 12: a bad pattern
+// and an unknown receiver, in one route or in two, are both reported, in
+// line order, and the rules come back as far as they were read.
+func TestCheckReportsEveryProblem(t *testing.T) {
+	known := map[string]bool{"sales": true}
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"one route", `routes: [{name: x, match: {page_name: "re:(["}, receivers: [nobody]}]`, []string{
+			`rules.yaml:1: bad regexp "(["`,
+			`rules.yaml:1: unknown receiver "nobody" in route "x" (not in cluebot.yaml receivers)`,
+		}},
+		{"two routes", "routes:\n  - name: x\n    match: {page_name: \"re:([\"}\n    receivers: [sales]\n" +
+			"  - name: y\n    receivers: [nobody]\n", []string{
+			`rules.yaml:3: bad regexp "(["`,
+			`rules.yaml:6: unknown receiver "nobody" in route "y" (not in cluebot.yaml receivers)`,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rules, err := Check("rules.yaml", []byte(tc.src), known)
+			require.Error(t, err)
+			lines := strings.Split(err.Error(), "\n")
+			require.Len(t, lines, len(tc.want), err.Error())
+			for i, w := range tc.want {
+				require.True(t, strings.HasPrefix(lines[i], w), "line %d: %q does not start with %q", i, lines[i], w)
+			}
+			require.NotNil(t, rules, "the rules as far as they were read")
+			require.Equal(t, "x", rules.Routes[0].Name)
+		})
+	}
+	rules, err := Check("rules.yaml", []byte("routes: [{name: x, receivers: [nobody]}]"), nil)
+	require.NoError(t, err, "nil receivers: no receiver check, as Parse")
+	require.Len(t, rules.Routes, 1)
+}
+
 func TestParseAnchorsAndMerge(t *testing.T) {
 	src := `routes:
   - name: a
