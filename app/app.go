@@ -45,18 +45,16 @@ func IsConfigError(err error) bool {
 
 // App is every part of cluebot wired together from one config.
 type App struct {
-	Config    *config.Config
-	Log       *slog.Logger
-	Store     store.Store
-	Rules     *atomic.Pointer[route.Rules]
-	Templates *notify.Templates
-	Leads     *dispatch.Leads
-	Syncer    *fetch.Syncer
+	Config *config.Config
+	Log    *slog.Logger
+	Store  store.Store
+	Rules  *atomic.Pointer[route.Rules]
+	Leads  *dispatch.Leads
+	Syncer *fetch.Syncer
 	// Tokens is the syncer's token manager (the daemon refreshes ahead).
 	Tokens    *fetch.Tokens
 	Router    *dispatch.Router
 	Deliverer *dispatch.Deliverer
-	Notifiers map[string]notify.Notifier
 	// Pacer paces every deliverer built from this app, so a deliverer
 	// rebuilt with new templates keeps the robots' rate budgets.
 	Pacer dispatch.Pacer
@@ -64,6 +62,11 @@ type App struct {
 	HTTPClient *http.Client
 	// Owner names this process in outbox leases.
 	Owner string
+
+	// The templates in force and the receivers' senders built with them,
+	// swapped together by UseTemplates.
+	templates atomic.Pointer[notify.Templates]
+	notifiers atomic.Pointer[map[string]notify.Notifier]
 }
 
 // Options tune New; the zero value is fine.
@@ -74,32 +77,29 @@ type Options struct {
 
 // New opens the store and builds the pipeline. Close releases it.
 func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Options) (*App, error) {
-	rules, err := LoadRules(cfg)
-	if err != nil {
-		return nil, err
-	}
 	tmpl, err := notify.LoadTemplates(cfg.Templates)
 	if err != nil {
 		return nil, &ConfigError{err}
+	}
+	rules, err := LoadRules(cfg, tmpl)
+	if err != nil {
+		return nil, err
 	}
 	client := opts.HTTPClient
 	if client == nil {
 		client = &http.Client{Timeout: 15 * time.Second}
 	}
-	a := &App{Config: cfg, Log: logger, Rules: &atomic.Pointer[route.Rules]{}, Templates: tmpl,
-		Notifiers: map[string]notify.Notifier{}, Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
+	a := &App{Config: cfg, Log: logger, Rules: &atomic.Pointer[route.Rules]{},
+		Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
 	a.Rules.Store(rules)
 	names := map[int64]string{}
 	for _, acct := range cfg.Kuaishou.Accounts {
 		names[acct.AdvertiserID] = acct.Name
 	}
 	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: names, Rules: a.Rules}
-	receivers, err := a.Receivers(tmpl, nil)
+	receivers, err := a.UseTemplates(tmpl, nil)
 	if err != nil {
 		return nil, err
-	}
-	for _, r := range receivers {
-		a.Notifiers[r.Name] = r.Notifier
 	}
 	if a.Store, err = OpenStore(ctx, cfg, logger); err != nil {
 		return nil, err
@@ -200,18 +200,4 @@ func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) (*fetch.
 	}
 	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
 	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now), tokens
-}
-
-// LoadRules loads rules.yaml for the configured zone and checks it against
-// the configured receivers.
-func LoadRules(cfg *config.Config) (*route.Rules, error) {
-	rules, err := route.Load(cfg.Rules)
-	if err != nil {
-		return nil, &ConfigError{fmt.Errorf("invalid rules:\n%w", err)}
-	}
-	if errs := rules.Validate(cfg.ReceiverNames()); len(errs) > 0 {
-		return nil, &ConfigError{fmt.Errorf("invalid rules:\n%w", route.Errors(errs))}
-	}
-	rules.Zone = cfg.Location
-	return rules, nil
 }

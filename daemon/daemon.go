@@ -121,7 +121,7 @@ func newDaemon(a *app.App, opts Options) (*daemon, error) {
 		d.m = metrics.New(a.Store, d.clock.Now, d.log)
 	}
 	d.m.Accounts(d.cfg.Kuaishou.Accounts)
-	if err := d.buildDeliverer(a.Templates); err != nil {
+	if err := d.buildDeliverer(a.Templates()); err != nil {
 		return nil, err
 	}
 	if opts.Report != nil {

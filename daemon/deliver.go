@@ -14,12 +14,14 @@ import (
 // nothing wakes it (retries coming due, other instances' leftovers).
 const deliveryTick = time.Second
 
-// buildDeliverer makes the deliverer the worker uses: the app's receivers
+// buildDeliverer makes tmpl the app's templates in force (the daily
+// summary's too) and the deliverer the worker uses: the app's receivers
 // rendered with tmpl, each notifier observed for metrics, sharing the app's
 // store, pacer and lease owner. It replaces the current one atomically; a
-// pass in progress finishes with the old one.
+// pass in progress finishes with the old one. When tmpl lacks a template
+// the rules in force name, nothing changes.
 func (d *daemon) buildDeliverer(tmpl *notify.Templates) error {
-	receivers, err := d.a.Receivers(tmpl, func(name string, n notify.Notifier) notify.Notifier {
+	receivers, err := d.a.UseTemplates(tmpl, func(name string, n notify.Notifier) notify.Notifier {
 		return &observed{Notifier: n, receiver: name, d: d}
 	})
 	if err != nil {

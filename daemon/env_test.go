@@ -52,6 +52,9 @@ type envOptions struct {
 	poll  time.Duration // poll_interval
 	rules string        // rules.yaml
 	hook  http.Handler  // serves the webhook receiver "sales" instead of the robot simulator
+	// templates are files of the templates directory, by name, written
+	// before the app starts.
+	templates map[string]string
 }
 
 func newEnv(t *testing.T, o envOptions) *env {
@@ -119,6 +122,9 @@ report:
 	e.cfg = cfg
 	e.writeFile("rules.yaml", o.rules)
 	require.NoError(t, os.MkdirAll(filepath.Join(e.dir, "templates"), 0o755))
+	for name, text := range o.templates {
+		e.writeFile(filepath.Join("templates", name), text)
+	}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.app, err = app.New(context.Background(), cfg, logger, app.Options{})
 	require.NoError(t, err)

@@ -114,28 +114,46 @@ func (rl *reloader) relevant(ev fsnotify.Event) bool {
 		strings.HasPrefix(filepath.Base(name), "..")
 }
 
-// check reloads what changed since it was last seen.
+// check reloads what changed since it was last seen. Rules and templates
+// that changed together (a ConfigMap swap) are checked together: a route
+// may name a template added, or stop naming one removed, in the same
+// change.
 func (rl *reloader) check() {
 	defer func() {
 		if r := recover(); r != nil {
 			rl.d.log.Error("reload panicked", "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
+	rulesChanged, tmplChanged := false, false
 	if sum := fileSum(rl.rules); sum != rl.rulesSum {
-		rl.rulesSum = sum
-		rl.reloadRules()
+		rl.rulesSum, rulesChanged = sum, true
 	}
 	if sum := dirSum(rl.tmplDir); sum != rl.tmplSum {
-		rl.tmplSum = sum
-		rl.reloadTemplates()
+		rl.tmplSum, tmplChanged = sum, true
+	}
+	var tmpl *notify.Templates
+	var tmplErr error
+	if tmplChanged {
+		tmpl, tmplErr = notify.LoadTemplates(rl.d.cfg.Templates)
+	}
+	if rulesChanged {
+		against := rl.d.a.Templates()
+		if tmpl != nil {
+			against = tmpl
+		}
+		rl.reloadRules(against)
+	}
+	if tmplChanged {
+		rl.reloadTemplates(tmpl, tmplErr)
 	}
 }
 
-// reloadRules swaps in the new rules when they are valid; otherwise it logs
-// every problem and the current rules stay in force.
-func (rl *reloader) reloadRules() {
+// reloadRules swaps in the new rules when they are valid, with every
+// template their routes name in tmpl; otherwise it logs every problem and
+// the current rules stay in force.
+func (rl *reloader) reloadRules(tmpl *notify.Templates) {
 	d := rl.d
-	rules, err := app.LoadRules(d.cfg)
+	rules, err := app.LoadRules(d.cfg, tmpl)
 	d.m.Reload("rules", err)
 	if err != nil {
 		d.log.Error("rules.yaml change rejected; the previous rules stay in force",
@@ -146,11 +164,12 @@ func (rl *reloader) reloadRules() {
 	d.log.Info("rules.yaml reloaded", "file", d.cfg.Rules, "routes", len(rules.Routes))
 }
 
-// reloadTemplates rebuilds the senders with the new templates when they
-// are valid; otherwise it logs every problem and the current ones stay.
-func (rl *reloader) reloadTemplates() {
+// reloadTemplates rebuilds the senders, the daily summary's too, with the
+// new templates tmpl (loaded with err) when they are valid and have every
+// template the routes in force name; otherwise it logs every problem and
+// the current ones stay.
+func (rl *reloader) reloadTemplates(tmpl *notify.Templates, err error) {
 	d := rl.d
-	tmpl, err := notify.LoadTemplates(d.cfg.Templates)
 	if err == nil {
 		err = d.buildDeliverer(tmpl)
 	}

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,6 +40,10 @@ func TestReloadRules(t *testing.T) {
 		{name: "unknown receiver rejected", want: []string{"henan", "rest"},
 			content: "routes:\n  - name: broken\n    receivers: [nobody]\n",
 			errs:    []string{rulesPath + `:3: unknown receiver \"nobody\"`}},
+		{name: "missing template rejected", want: []string{"henan", "rest"},
+			content: "routes:\n  - name: fancy\n    receivers: [group]\n    template: fancy\n",
+			errs: []string{rulesPath + `:2: route \"fancy\": template \"fancy\" has no fancy.dingtalk.tmpl in ` +
+				filepath.Join(e.dir, "templates")}},
 		{name: "fixed again", want: []string{"only"},
 			content: "routes:\n  - name: only\n    receivers: [sales]\n"},
 	}
@@ -90,5 +95,72 @@ func TestReloadTemplates(t *testing.T) {
 	require.Eventually(t, func() bool { return e.logs.contains("templates change rejected") }, wait, time.Millisecond)
 	require.Contains(t, e.logs.String(), tmplPath+":3: ", "the problem with its file and line")
 	require.Same(t, current, d.deliverer.Load(), "the previous templates stay")
+	require.NoError(t, stop())
+}
+
+// fancyRules send every lead to the DingTalk group with the template fancy.
+const fancyRules = "routes:\n  - name: all\n    receivers: [group]\n    template: fancy\n"
+
+const fancyTemplate = "{{define \"title\"}}新线索{{end}}\n{{define \"text\"}}FANCY {{.Name}}{{end}}\n"
+
+// TestReloadKeepsRoutesTemplates refuses a templates change that removes a
+// template a route in force names, and takes rules and templates changed
+// together (a ConfigMap swap) as one: a route may name a template added in
+// the same change, or stop naming one removed in it.
+func TestReloadKeepsRoutesTemplates(t *testing.T) {
+	e := newEnv(t, envOptions{rules: fancyRules, templates: map[string]string{"fancy.dingtalk.tmpl": fancyTemplate}})
+	// One burst for files written together, however loaded the machine.
+	d, stop := e.start(Options{ReloadDebounce: time.Second})
+	rulesPath := filepath.Join(e.dir, "rules.yaml")
+	fancy := filepath.Join(e.dir, "templates", "fancy.dingtalk.tmpl")
+
+	before := d.deliverer.Load()
+	mark := len(e.logs.String())
+	require.NoError(t, os.Remove(fancy))
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "templates change rejected") },
+		wait, time.Millisecond)
+	require.Contains(t, e.logs.String()[mark:], rulesPath+`:2: route \"all\": template \"fancy\" has no fancy.dingtalk.tmpl`)
+	require.Same(t, before, d.deliverer.Load(), "the previous templates stay")
+	require.True(t, e.app.Templates().Has("fancy", "dingtalk"))
+
+	// The route stops naming fancy as the file goes: both changes apply.
+	mark = len(e.logs.String())
+	e.writeFile("rules.yaml", defaultRules)
+	e.writeFile("templates/other.dingtalk.tmpl", fancyTemplate)
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "templates reloaded") },
+		wait, time.Millisecond)
+	require.Contains(t, e.logs.String()[mark:], "rules.yaml reloaded")
+	require.NotContains(t, e.logs.String()[mark:], "rejected")
+	require.False(t, e.app.Templates().Has("fancy", "dingtalk"))
+
+	// A route names a template added in the same change.
+	mark = len(e.logs.String())
+	e.writeFile("rules.yaml", strings.ReplaceAll(fancyRules, "fancy", "newer"))
+	e.writeFile("templates/newer.dingtalk.tmpl", fancyTemplate)
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "templates reloaded") },
+		wait, time.Millisecond)
+	require.Contains(t, e.logs.String()[mark:], "rules.yaml reloaded")
+	require.NotContains(t, e.logs.String()[mark:], "rejected")
+	require.Equal(t, "newer", e.app.Rules.Load().Routes[0].Template)
+	require.NoError(t, stop())
+}
+
+// TestReloadedSummaryTemplate changes the DingTalk summary template while
+// the daemon runs: the next daily summary uses it, without a restart.
+func TestReloadedSummaryTemplate(t *testing.T) {
+	e := newEnv(t, envOptions{rules: "routes:\n  - name: all\n    receivers: [group]\n"})
+	e.cfg.Report.Receivers = []string{"group"}
+	_, stop := e.start(Options{})
+
+	e.writeFile("templates/summary.dingtalk.tmpl",
+		"{{define \"title\"}}日报{{end}}\n{{define \"text\"}}SUMMARY-V2 {{.Date}} 共 {{.Total}} 条{{end}}\n")
+	require.Eventually(t, func() bool { return e.logs.contains("templates reloaded") }, wait, time.Millisecond)
+
+	day := time.Date(2025, 3, 9, 0, 0, 0, 0, e.cfg.Location)
+	_, _, err := e.app.Report(context.Background(), day, "", true)
+	require.NoError(t, err)
+	msgs := e.robots.Messages("tk")
+	require.Len(t, msgs, 1)
+	require.Contains(t, string(msgs[0].Raw), "SUMMARY-V2 2025-03-09", "the reloaded summary template")
 	require.NoError(t, stop())
 }

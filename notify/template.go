@@ -28,7 +28,8 @@ const (
 // message's "text" (or is the text itself) and may define its "title" and,
 // for Feishu, its header "color". It is safe for concurrent use.
 type Templates struct {
-	files map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
+	files  map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
+	broken map[string]bool               // files of the directory that did not load (CheckTemplates)
 }
 
 // RenderOptions say how to render a message for one receiver.
@@ -56,7 +57,19 @@ var fileName = regexp.MustCompile(`^([A-Za-z0-9_-]+)\.([a-z]+)\.tmpl$`)
 // that is empty or does not exist leaves the defaults. Every file is parsed
 // and tried on sample data; problems are reported as "file:line: message".
 func LoadTemplates(dir string) (*Templates, error) {
-	t := &Templates{files: map[string]*template.Template{}}
+	t, err := CheckTemplates(dir)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// CheckTemplates loads the templates like LoadTemplates, but with problems
+// it returns them too, as far as they loaded, so that the routes naming them
+// can be checked in the same run (`config check`): a file that did not load
+// is left out and Broken names it. Such templates must not render.
+func CheckTemplates(dir string) (*Templates, error) {
+	t := &Templates{files: map[string]*template.Template{}, broken: map[string]bool{}}
 	var errs []error
 	load := func(fsys fs.FS, prefix string) {
 		names, err := fs.Glob(fsys, "*.tmpl")
@@ -73,6 +86,7 @@ func LoadTemplates(dir string) (*Templates, error) {
 			}
 			if err != nil {
 				errs = append(errs, err)
+				t.broken[name] = true
 			}
 		}
 	}
@@ -89,7 +103,7 @@ func LoadTemplates(dir string) (*Templates, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return t, errors.Join(errs...)
 	}
 	return t, nil
 }
@@ -107,6 +121,12 @@ func DefaultTemplates() *Templates {
 // be checked.
 func (t *Templates) Has(name, platform string) bool {
 	return t.files[name+"."+platform+".tmpl"] != nil
+}
+
+// Broken reports whether NAME.platform.tmpl is a file CheckTemplates could
+// not load: it exists, and its own problem is reported.
+func (t *Templates) Broken(name, platform string) bool {
+	return t.broken[name+"."+platform+".tmpl"]
 }
 
 // add parses one file and tries it on sample data.

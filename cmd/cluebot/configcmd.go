@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 )
 
@@ -31,21 +32,25 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // checkAll validates the config and everything it points at, returning each
-// problem as a file:line: message string.
+// problem as a file:line: message string: every problem of cluebot.yaml,
+// then of rules.yaml and the templates it names, checked against the config
+// as far as it could be read.
 func checkAll(path string) []string {
 	var out []string
-	cfg, err := config.Load(path)
-	if err != nil {
-		var errs config.Errors
-		if errors.As(err, &errs) {
-			for _, e := range errs {
-				out = append(out, e.Error())
-			}
-			return out
+	cfg, err := config.Check(path)
+	var errs config.Errors
+	switch {
+	case errors.As(err, &errs):
+		for _, e := range errs {
+			out = append(out, e.Error())
 		}
+	case err != nil:
 		return []string{fmt.Sprintf("%s: %v", path, err)}
 	}
-	for _, e := range checkRules(cfg) {
+	if cfg == nil {
+		return out
+	}
+	for _, e := range app.CheckFiles(cfg) {
 		out = append(out, e.Error())
 	}
 	return out

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,52 +10,12 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/app"
-	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
-
-// checkRules validates rules.yaml and the templates against the config.
-func checkRules(cfg *config.Config) []error {
-	var out []error
-	rules, err := route.Load(cfg.Rules)
-	if err != nil {
-		var errs route.Errors
-		if errors.As(err, &errs) {
-			return append(out, errs...)
-		}
-		return append(out, err)
-	}
-	out = append(out, rules.Validate(cfg.ReceiverNames())...)
-	tmpl, err := notify.LoadTemplates(cfg.Templates)
-	if err != nil {
-		return append(out, err)
-	}
-	for _, rt := range rules.Routes {
-		if rt.Template == "" {
-			continue
-		}
-		if rt.Template == notify.KindDigest || rt.Template == notify.KindSummary {
-			out = append(out, &route.PosError{File: rules.File, Line: rt.Line,
-				Msg: fmt.Sprintf("route %q: template %q is the %s template, not one for single leads", rt.Name, rt.Template, rt.Template)})
-			continue
-		}
-		for _, name := range rt.Receivers {
-			typ := cfg.Receivers[name].Type
-			if typ == notify.TypeWebhook || typ == notify.TypeEmail || typ == "" {
-				continue
-			}
-			if !tmpl.Has(rt.Template, typ) {
-				out = append(out, &route.PosError{File: rules.File, Line: rt.Line,
-					Msg: fmt.Sprintf("route %q: template %q has no %s.%s.tmpl in %s", rt.Name, rt.Template, rt.Template, typ, cfg.Templates)})
-			}
-		}
-	}
-	return out
-}
 
 // ruleMatch is one route of `rules test --json`.
 type ruleMatch struct {
@@ -85,13 +44,13 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rules, err := app.LoadRules(cfg)
-	if err != nil {
-		return appErr(err)
-	}
 	tmpl, err := notify.LoadTemplates(cfg.Templates)
 	if err != nil {
 		return &exitError{code: 2, err: err}
+	}
+	rules, err := app.LoadRules(cfg, tmpl)
+	if err != nil {
+		return appErr(err)
 	}
 	at := time.Now()
 	if *atS != "" {
