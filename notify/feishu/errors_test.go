@@ -56,7 +56,7 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 				_, err := n.Notify(context.Background(), sample(nil))
 				require.NoError(t, err)
 			}
-		}, class: notify.Retry, code: 9499, message: "too many request"},
+		}, class: notify.Retry, code: 11232, message: "limits bots at peak times"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +86,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 	}{
 		{name: "bad request for a large body", msg: big, status: 400, body: `{"code":9499,"msg":"Bad Request","data":{}}`, class: notify.TooLarge, code: 9499},
 		{name: "bad request for a small body", status: 400, body: `{"code":9499,"msg":"Bad Request","data":{}}`, class: notify.Permanent, code: 9499},
+		{name: "too many requests", status: 400, body: `{"code":9499,"msg":"too many request","data":{}}`, class: notify.Retry, code: 9499},
 		{name: "peak-time limit", status: 200, body: `{"code":11232,"msg":"frequency limited"}`, class: notify.Retry, code: 11232},
 		{name: "ip", status: 200, body: `{"code":19022,"msg":"Ip Not Allowed"}`, class: notify.Permanent, code: 19022},
 		{name: "legacy StatusCode only", status: 200, body: `{"StatusCode":19024,"StatusMessage":"Key Words Not Found"}`, class: notify.Permanent, code: 19024},

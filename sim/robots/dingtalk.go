@@ -31,7 +31,7 @@ func (s *Server) dingTalk(req *request) answer {
 	if rb == nil {
 		return dingTalkError(300001, "token is not exist")
 	}
-	now := s.opts.Now()
+	now := req.at
 	s.mu.Lock()
 	blocked := now.Before(rb.blocked)
 	s.mu.Unlock()
@@ -70,7 +70,7 @@ func (s *Server) dingTalk(req *request) answer {
 		rb.blocked = now.Add(DingTalkPenalty)
 		return dingTalkError(130101, "send too fast, exceed 20 times per minute")
 	}
-	rb.sent = append(rb.sent, now)
+	accept(&rb.sent, now)
 	a := dingTalkError(0, "ok")
 	a.record = true
 	return a

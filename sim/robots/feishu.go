@@ -42,7 +42,7 @@ func (s *Server) feishu(req *request) answer {
 	if err := dec.Decode(&req.body); err != nil || req.body == nil || !feishuShape(req.body) {
 		return feishuError(http.StatusBadRequest, 9499, "Bad Request")
 	}
-	now := s.opts.Now()
+	now := req.at
 	if rb.secret != "" {
 		ts := fmt.Sprint(dig(req.body, "timestamp")) // a string, or a number in practice
 		sec, err := strconv.ParseInt(ts, 10, 64)
@@ -60,9 +60,11 @@ func (s *Server) feishu(req *request) answer {
 	defer s.mu.Unlock()
 	if within(&rb.sent, now, time.Second, time.Minute) >= FeishuPerSecond ||
 		within(&rb.sent, now, time.Minute, time.Minute) >= FeishuPerMinute {
-		return feishuError(http.StatusBadRequest, 9499, "too many request")
+		// The documented code for a bot over its limit; 9499 "too many
+		// request" (HTTP 400) is also seen, and is the injected fault.
+		return feishuError(http.StatusOK, 11232, FeishuRateLimited)
 	}
-	rb.sent = append(rb.sent, now)
+	accept(&rb.sent, now)
 	return answer{status: http.StatusOK, record: true, body: map[string]any{
 		"StatusCode": 0, "StatusMessage": "success", "code": 0, "data": map[string]any{}, "msg": "success"}}
 }

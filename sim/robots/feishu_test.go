@@ -91,9 +91,9 @@ func TestFeishuRateLimits(t *testing.T) {
 		require.Equal(t, 0, post(t, u, card("t", "x"), nil).code(), "message %d", i+1)
 	}
 	r := post(t, u, card("t", "x"), nil)
-	require.Equal(t, http.StatusBadRequest, r.Status)
-	require.Equal(t, 9499, r.code())
-	require.Equal(t, "too many request", r.msg())
+	require.Equal(t, http.StatusOK, r.Status)
+	require.Equal(t, 11232, r.code())
+	require.Equal(t, robots.FeishuRateLimited, r.msg())
 
 	// 5 a second for 19 more seconds makes 100 in the minute.
 	for range 19 {
@@ -103,7 +103,7 @@ func TestFeishuRateLimits(t *testing.T) {
 		}
 	}
 	c.Add(time.Second)
-	require.Equal(t, "too many request", post(t, u, card("t", "x"), nil).msg(), "the 101st within a minute")
+	require.Equal(t, 11232, post(t, u, card("t", "x"), nil).code(), "the 101st within a minute")
 	c.Add(time.Minute)
 	require.Equal(t, 0, post(t, u, card("t", "x"), nil).code())
 }

@@ -54,19 +54,23 @@ const (
 	Webhook  = "webhook"
 )
 
-// The platforms' limits, as the simulator enforces them.
+// The platforms' limits, as the simulator enforces them: in sliding windows
+// that count a request when it arrives.
 const (
-	DingTalkMaxBody      = 20000 // bytes of the request body
-	DingTalkPerMinute    = 20    // messages a robot takes in any 60 s
-	DingTalkPenalty      = 10 * time.Minute
-	WeComMaxMarkdown     = 4096 // bytes of markdown.content
-	WeComMaxText         = 2048 // bytes of text.content
-	WeComPerMinute       = 20
-	WeComMaxFile         = 20 << 20 // bytes of an uploaded file
-	WeComMediaTTL        = 72 * time.Hour
-	FeishuMaxBody        = 20 << 10 // bytes of the request body
-	FeishuPerSecond      = 5
-	FeishuPerMinute      = 100
+	DingTalkMaxBody   = 20000 // bytes of the request body
+	DingTalkPerMinute = 20    // messages a robot takes in any 60 s
+	DingTalkPenalty   = 10 * time.Minute
+	WeComMaxMarkdown  = 4096 // bytes of markdown.content
+	WeComMaxText      = 2048 // bytes of text.content
+	WeComPerMinute    = 20
+	WeComMaxFile      = 20 << 20 // bytes of an uploaded file
+	WeComMediaTTL     = 72 * time.Hour
+	FeishuMaxBody     = 20 << 10 // bytes of the request body
+	FeishuPerSecond   = 5
+	FeishuPerMinute   = 100
+	// FeishuRateLimited is the msg of code 11232, the answer to a bot over
+	// its limit (the code is documented, its text is the simulator's).
+	FeishuRateLimited    = "frequency limited"
 	SignatureWindow      = time.Hour // how far a signed timestamp may be off
 	WebhookSignatureSkew = 5 * time.Minute
 )

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +68,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	arrived := s.opts.Now() // rate limits count a request when it arrives
 	p := r.URL.Path
 	var platform, id string
 	var handle func(*request) answer
@@ -90,7 +92,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return
 	}
-	req := &request{http: r, platform: platform, id: id, raw: raw}
+	req := &request{http: r, platform: platform, id: id, raw: raw, at: arrived}
 	if f := s.drawFault(); f != "" {
 		if f != FaultSlow {
 			s.write(w, req, s.fault(req, f))
@@ -110,6 +112,7 @@ type request struct {
 	id       string
 	raw      []byte
 	body     map[string]any // parsed by the handler
+	at       time.Time      // when the request arrived
 }
 
 // answer is a handler's reply: code 0 accepts the message.
@@ -123,9 +126,9 @@ type answer struct {
 	record bool // an accepted message to record
 }
 
-// write sends a and records the outcome.
+// write sends a and records the outcome, at the request's arrival.
 func (s *Server) write(w http.ResponseWriter, req *request, a answer) {
-	now := s.opts.Now()
+	now := req.at
 	s.mu.Lock()
 	if a.record {
 		s.received = append(s.received, Received{Platform: req.platform, Robot: req.id, Body: req.body,
@@ -147,7 +150,8 @@ func (s *Server) write(w http.ResponseWriter, req *request, a answer) {
 	w.Write(b)
 }
 
-// within counts the times in ts after now-d, dropping those older than keep.
+// within counts the times in ts within the span d up to now (a sliding
+// window: after now-d, not after now), dropping those older than keep.
 func within(ts *[]time.Time, now time.Time, d, keep time.Duration) int {
 	i := 0
 	for i < len(*ts) && !(*ts)[i].After(now.Add(-keep)) {
@@ -156,11 +160,18 @@ func within(ts *[]time.Time, now time.Time, d, keep time.Duration) int {
 	*ts = (*ts)[i:]
 	n := 0
 	for _, t := range *ts {
-		if t.After(now.Add(-d)) {
+		if t.After(now.Add(-d)) && !t.After(now) {
 			n++
 		}
 	}
 	return n
+}
+
+// accept adds an accepted request's arrival to ts, kept in order: requests
+// handled concurrently may finish out of the order they arrived in.
+func accept(ts *[]time.Time, at time.Time) {
+	i, _ := slices.BinarySearchFunc(*ts, at, time.Time.Compare)
+	*ts = slices.Insert(*ts, i, at)
 }
 
 // lookup returns the robot registered as platform/id, or nil.

@@ -36,7 +36,7 @@ func (s *Server) weCom(req *request) answer {
 	if err := json.Unmarshal(req.raw, &req.body); err != nil || req.body == nil {
 		return weComError(40058, "Warning: wrong json format. invalid Request Parameter")
 	}
-	now := s.opts.Now()
+	now := req.at
 	switch t := str(req.body, "msgtype"); t {
 	case "text", "markdown", "markdown_v2":
 		max := WeComMaxMarkdown
@@ -66,7 +66,7 @@ func (s *Server) weCom(req *request) answer {
 	if within(&rb.sent, now, time.Minute, time.Minute) >= WeComPerMinute {
 		return weComError(45009, "api freq out of limit")
 	}
-	rb.sent = append(rb.sent, now)
+	accept(&rb.sent, now)
 	a := weComError(0, "ok")
 	a.record = true
 	return a
@@ -102,7 +102,7 @@ func (s *Server) weComUpload(req *request) answer {
 	if len(data) <= 5 || len(data) > WeComMaxFile {
 		return weComError(40006, "invalid media size")
 	}
-	now := s.opts.Now()
+	now := req.at
 	s.mu.Lock()
 	id := fmt.Sprintf("3%016x%016x", s.rng.Uint64(), s.rng.Uint64())
 	rb.media[id] = now.Add(WeComMediaTTL)
