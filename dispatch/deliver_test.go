@@ -19,9 +19,13 @@ import (
 var leadName = regexp.MustCompile(`客户(\d+)`)
 
 // received maps each lead number a robot got to how many messages held it.
-func (r *rig) received(robot string) map[string]int {
+func (r *rig) received(robot string) map[string]int { return receivedBy(r.robots, robot) }
+
+// receivedBy maps each lead number robot got from rb to how many messages
+// held it.
+func receivedBy(rb *robots.Server, robot string) map[string]int {
 	got := map[string]int{}
-	for _, m := range r.robots.Messages(robot) {
+	for _, m := range rb.Messages(robot) {
 		seen := map[string]bool{}
 		for _, n := range leadName.FindAllStringSubmatch(string(m.Raw), -1) {
 			seen[n[1]] = true

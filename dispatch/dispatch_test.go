@@ -118,8 +118,22 @@ var provinces = []string{"河南", "广东", "浙江"}
 func (r *rig) addLeads(t testing.TB, n int) map[string][]string {
 	t.Helper()
 	byProvince := map[string][]string{}
+	clues := testClues(t, 0, n)
+	for i, c := range clues {
+		p := provinces[i%len(provinces)]
+		byProvince[p] = append(byProvince[p], c.ID)
+	}
+	_, err := r.store.UpsertClues(context.Background(), clues)
+	require.NoError(t, err)
+	return byProvince
+}
+
+// testClues builds leads number from to from+n-1 (named 客户N), spread over
+// the three provinces.
+func testClues(t testing.TB, from, n int) []store.Clue {
+	t.Helper()
 	var clues []store.Clue
-	for i := 0; i < n; i++ {
+	for i := from; i < from+n; i++ {
 		p := provinces[i%len(provinces)]
 		id := fmt.Sprintf("19745160400853%05d", i)
 		cascade, _ := json.Marshal([]string{"宝马3系", p, "某市", "某区", "某店"})
@@ -130,9 +144,6 @@ func (r *rig) addLeads(t testing.TB, n int) map[string][]string {
 		require.NoError(t, err)
 		c.AdvertiserID = 1
 		clues = append(clues, fetch.ToStore(&c))
-		byProvince[p] = append(byProvince[p], id)
 	}
-	_, err := r.store.UpsertClues(context.Background(), clues)
-	require.NoError(t, err)
-	return byProvince
+	return clues
 }

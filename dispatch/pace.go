@@ -9,16 +9,18 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
-// Budget is how many messages a receiver may be sent: per minute and per
-// second, zero meaning no limit of that kind.
+// Budget is how many messages a receiver's robot may receive, as the robot
+// counts them when they arrive: per minute and per second, zero meaning no
+// limit of that kind.
 type Budget struct {
 	PerMinute int
 	PerSecond int
 }
 
 // BudgetFor returns a receiver's budget: its configured per_minute and
-// per_second, else the platform's limits with a margin (DingTalk and WeCom
-// allow 20 a minute, Feishu 5 a second and 100 a minute).
+// per_second, else the platform's: 19 a minute for DingTalk and WeCom
+// (which take 20), 5 a second and 95 a minute for Feishu (which takes 5
+// and 100).
 func BudgetFor(cfg *notify.ReceiverConfig) Budget {
 	b := Budget{PerMinute: cfg.PerMinute, PerSecond: cfg.PerSecond}
 	if b.PerMinute == 0 && b.PerSecond == 0 {
@@ -26,12 +28,39 @@ func BudgetFor(cfg *notify.ReceiverConfig) Budget {
 		case notify.TypeDingTalk, notify.TypeWeCom:
 			b.PerMinute = 19
 		case notify.TypeFeishu:
-			b.PerMinute, b.PerSecond = 95, 4
+			b.PerMinute, b.PerSecond = 95, 5
 		default:
 			b.PerSecond = 20
 		}
 	}
 	return b
+}
+
+// A robot counts a message when the request arrives, a varying delay after
+// its slot was taken (latency, a new TLS connection, the clocks of several
+// instances): slots taken a window apart can arrive closer than that, and
+// one more message than the robot takes then falls within its window. So
+// each window is counted longer than the robot's by a margin: n slots in
+// any window+margin arrive as at most n in any window as long as arrivals
+// vary by less than the margin, however the slots bunch. The margin sits
+// in the window and not in n, because a smaller n does not help: with 4 a
+// second, two bunches of 4 a second apart still put 6 within a second of
+// arrival when the second bunch is quicker on the wire.
+const (
+	minuteWindow = time.Minute + time.Second
+	secondWindow = time.Second + 500*time.Millisecond
+)
+
+// Limits are the windows the pacer counts b's slots in.
+func (b Budget) Limits() []store.SendLimit {
+	var out []store.SendLimit
+	if b.PerMinute > 0 {
+		out = append(out, store.SendLimit{Max: b.PerMinute, Per: minuteWindow})
+	}
+	if b.PerSecond > 0 {
+		out = append(out, store.SendLimit{Max: b.PerSecond, Per: secondWindow})
+	}
+	return out
 }
 
 // Pacer hands out send slots per receiver within its budget. A store-backed
@@ -47,10 +76,6 @@ type Pacer interface {
 	Pause(ctx context.Context, receiver string, until time.Time) error
 }
 
-// window is a little longer than a minute, so a message that reached the
-// robot late still counts in the robot's minute.
-const window = time.Minute + time.Second
-
 // MemoryPacer is a Pacer for one process: a sliding log of send times per
 // receiver. The zero value is ready to use.
 type MemoryPacer struct {
@@ -61,13 +86,14 @@ type MemoryPacer struct {
 
 var _ Pacer = (*MemoryPacer)(nil)
 
-func (p *MemoryPacer) prune(receiver string, now time.Time) []time.Time {
+// prune drops the sends of receiver that no window of b counts at now.
+func (p *MemoryPacer) prune(receiver string, now time.Time, b Budget) []time.Time {
 	if p.sent == nil {
 		p.sent, p.paused = map[string][]time.Time{}, map[string]time.Time{}
 	}
 	log := p.sent[receiver]
 	i := 0
-	for i < len(log) && !log[i].After(now.Add(-window)) {
+	for i < len(log) && !log[i].After(now.Add(-store.Longest(b.Limits()))) {
 		i++
 	}
 	log = log[i:]
@@ -75,26 +101,20 @@ func (p *MemoryPacer) prune(receiver string, now time.Time) []time.Time {
 	return log
 }
 
-// free computes the free slots and, when none, when the next one frees.
+// free computes the free slots and, when none, when the next one frees: as
+// the stores do, the least room of the limits.
 func free(log []time.Time, now time.Time, b Budget) (int, time.Time) {
 	n, next := 1<<30, time.Time{}
-	if b.PerMinute > 0 {
-		n = b.PerMinute - len(log)
-		if n <= 0 {
-			next = log[len(log)-b.PerMinute].Add(window)
+	for _, lim := range b.Limits() {
+		in := 0
+		for i := len(log) - 1; i >= 0 && log[i].After(now.Add(-lim.Per)); i-- {
+			in++
 		}
-	}
-	if b.PerSecond > 0 {
-		inSecond := 0
-		for i := len(log) - 1; i >= 0 && log[i].After(now.Add(-time.Second)); i-- {
-			inSecond++
-		}
-		if s := b.PerSecond - inSecond; s < n {
-			n = s
-			if s <= 0 {
-				if t := log[len(log)-b.PerSecond].Add(time.Second); t.After(next) {
-					next = t
-				}
+		n = min(n, lim.Max-in)
+		if in >= lim.Max {
+			// The oldest of the last Max sends frees its slot when it leaves the window.
+			if t := log[len(log)-lim.Max].Add(lim.Per); t.After(next) {
+				next = t
 			}
 		}
 	}
@@ -105,7 +125,7 @@ func free(log []time.Time, now time.Time, b Budget) (int, time.Time) {
 func (p *MemoryPacer) Reserve(_ context.Context, receiver string, now time.Time, b Budget) (bool, time.Time, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	log := p.prune(receiver, now)
+	log := p.prune(receiver, now, b)
 	if until := p.paused[receiver]; now.Before(until) {
 		return false, until, nil
 	}
@@ -121,7 +141,7 @@ func (p *MemoryPacer) Reserve(_ context.Context, receiver string, now time.Time,
 func (p *MemoryPacer) Remaining(_ context.Context, receiver string, now time.Time, b Budget) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	log := p.prune(receiver, now)
+	log := p.prune(receiver, now, b)
 	if now.Before(p.paused[receiver]) {
 		return 0, nil
 	}
@@ -152,12 +172,12 @@ var _ Pacer = StorePacer{}
 
 // Reserve implements Pacer.
 func (p StorePacer) Reserve(ctx context.Context, receiver string, now time.Time, b Budget) (bool, time.Time, error) {
-	return p.Store.TakeSendSlot(ctx, receiver, now, b.PerMinute, b.PerSecond, window)
+	return p.Store.TakeSendSlot(ctx, receiver, now, b.Limits())
 }
 
 // Remaining implements Pacer.
 func (p StorePacer) Remaining(ctx context.Context, receiver string, now time.Time, b Budget) (int, error) {
-	return p.Store.SendSlotsFree(ctx, receiver, now, b.PerMinute, b.PerSecond, window)
+	return p.Store.SendSlotsFree(ctx, receiver, now, b.Limits())
 }
 
 // Pause implements Pacer.

@@ -79,17 +79,27 @@ func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverSt
 			}
 			items = items[:1]
 		}
+		msg, err := d.message(ctx, r, items, stats)
+		if err != nil {
+			return err
+		}
+		if len(msg.Alerts) == 0 {
+			continue
+		}
+		// The slot is taken once the message is ready, just before it goes:
+		// the robot counts it when it arrives, and reading a digest's
+		// leads takes a while.
 		ok, next, err := d.pacer.Reserve(ctx, r.Name, d.now(), budget)
 		if err == nil && !ok {
 			stats.waitUntil(next)
 		}
 		if err != nil || !ok {
-			if rerr := d.store.ReleaseOutbox(context.WithoutCancel(ctx), ids(items)); rerr != nil {
+			if rerr := d.store.ReleaseOutbox(context.WithoutCancel(ctx), alertIDs(msg)); rerr != nil {
 				return errors.Join(err, rerr)
 			}
 			return err
 		}
-		if err := d.send(ctx, r, items, stats, &limit); err != nil {
+		if err := d.send(ctx, r, msg, maxAttempts(items), stats, &limit); err != nil {
 			return err
 		}
 	}
@@ -104,24 +114,11 @@ func ids(items []store.OutboxItem) []int64 {
 	return out
 }
 
-// send delivers one message and records its outcome in the store. Store
-// errors are returned; send failures are recorded, not returned.
-func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxItem, stats *DeliverStats, limit *int) error {
+// send delivers msg and records its outcome in the store. Store errors are
+// returned; send failures are recorded, not returned.
+func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, attempts int, stats *DeliverStats, limit *int) error {
 	bg := context.WithoutCancel(ctx) // outcomes are recorded even while stopping
-	msg, bad := d.message(ctx, r, items)
-	if len(bad) > 0 {
-		if err := d.store.MarkDead(bg, ids(bad), "lead cannot be read from the store"); err != nil {
-			return err
-		}
-		stats.record(r.Name, len(bad), nil, "dead")
-	}
-	if len(msg.Alerts) == 0 {
-		return nil
-	}
-	sent := make([]int64, len(msg.Alerts))
-	for i, a := range msg.Alerts {
-		sent[i] = a.OutboxID
-	}
+	sent := alertIDs(msg)
 	start := d.now()
 	_, err := r.Notifier.Notify(ctx, msg)
 	if d.OnMessage != nil {
@@ -138,8 +135,6 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxI
 		}
 		return d.store.MarkSent(bg, sent, d.now())
 	}
-	var ne *notify.Error
-	errors.As(err, &ne)
 	switch notify.ClassOf(err) {
 	case notify.TooLarge:
 		if len(sent) > 1 {
@@ -155,8 +150,9 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxI
 		stats.record(r.Name, len(sent), err, "dead")
 		return d.store.MarkDead(bg, sent, err.Error())
 	}
-	next := d.now().Add(d.retryDelay(maxAttempts(items)))
-	if ne != nil && ne.RetryAfter > 0 {
+	next := d.now().Add(d.retryDelay(attempts))
+	var ne *notify.Error
+	if errors.As(err, &ne) && ne.RetryAfter > 0 {
 		next = d.now().Add(min(ne.RetryAfter, d.retryMax()))
 		if perr := d.pacer.Pause(bg, r.Name, next); perr != nil {
 			return perr
@@ -167,6 +163,15 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, items []store.OutboxI
 	return d.store.MarkRetry(bg, sent, next, err.Error())
 }
 
+// alertIDs are the outbox rows of msg's alerts.
+func alertIDs(msg *notify.Message) []int64 {
+	out := make([]int64, len(msg.Alerts))
+	for i, a := range msg.Alerts {
+		out[i] = a.OutboxID
+	}
+	return out
+}
+
 func maxAttempts(items []store.OutboxItem) int {
 	n := 0
 	for _, it := range items {
@@ -175,9 +180,9 @@ func maxAttempts(items []store.OutboxItem) int {
 	return n
 }
 
-// message builds the message for claimed items; items whose clue cannot be
-// read come back as bad.
-func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.OutboxItem) (*notify.Message, []store.OutboxItem) {
+// message builds the message for claimed items; the items whose clue cannot
+// be read are parked.
+func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.OutboxItem, stats *DeliverStats) (*notify.Message, error) {
 	msg := &notify.Message{Receiver: r.Name}
 	rules := d.leads.Rules.Load()
 	var bad []store.OutboxItem
@@ -203,7 +208,13 @@ func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.Outb
 		}
 		msg.Alerts = append(msg.Alerts, lead)
 	}
-	return msg, bad
+	if len(bad) > 0 {
+		if err := d.store.MarkDead(context.WithoutCancel(ctx), ids(bad), "lead cannot be read from the store"); err != nil {
+			return nil, err
+		}
+		stats.record(r.Name, len(bad), nil, "dead")
+	}
+	return msg, nil
 }
 
 // member finds the assigned member by name in the route's rotation.

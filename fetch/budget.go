@@ -50,7 +50,8 @@ func (b Budget) Wait(ctx context.Context) error {
 		now = time.Now
 	}
 	for {
-		ok, next, err := b.Store.TakeSendSlot(ctx, budgetKey, now(), b.PerMinute, b.perSecond(), time.Minute)
+		ok, next, err := b.Store.TakeSendSlot(ctx, budgetKey, now(),
+			[]store.SendLimit{{Max: b.PerMinute, Per: time.Minute}, {Max: b.perSecond(), Per: time.Second}})
 		if err != nil || ok {
 			return err
 		}

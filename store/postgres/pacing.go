@@ -28,8 +28,7 @@ type querier interface {
 // slots computes the free send slots of receiver at now and, when none is
 // free, when the next one will be: at the end of a pause, or when the
 // oldest of the last sends that fill a budget leaves its window.
-func slots(ctx context.Context, q querier, receiver string, now time.Time, perMinute, perSecond int,
-	window time.Duration) (int, time.Time, error) {
+func slots(ctx context.Context, q querier, receiver string, now time.Time, limits []store.SendLimit) (int, time.Time, error) {
 	now = atStore(now)
 	var until time.Time
 	err := q.QueryRow(ctx, `SELECT until FROM receiver_pause WHERE receiver = $1`, receiver).Scan((*stamp)(&until))
@@ -40,27 +39,24 @@ func slots(ctx context.Context, q querier, receiver string, now time.Time, perMi
 		return 0, until, nil
 	}
 	free, next := 1<<30, time.Time{}
-	for _, lim := range []struct {
-		n   int
-		win time.Duration
-	}{{perMinute, window}, {perSecond, time.Second}} {
-		if lim.n <= 0 {
+	for _, lim := range limits {
+		if lim.Max <= 0 {
 			continue
 		}
-		// The count and the oldest of the last lim.n sends in the window:
+		// The count and the oldest of the last lim.Max sends in the window:
 		// one row, however big the budget (the API's is thousands).
 		var sent int
 		var oldest time.Time
 		err := q.QueryRow(ctx, `SELECT count(*), min(sent_at) FROM (SELECT sent_at FROM send_log
 			WHERE receiver = $1 AND sent_at > $2 ORDER BY sent_at DESC LIMIT $3) AS last`,
-			receiver, stamp(now.Add(-lim.win)), lim.n).Scan(&sent, (*stamp)(&oldest))
+			receiver, stamp(now.Add(-lim.Per)), lim.Max).Scan(&sent, (*stamp)(&oldest))
 		if err != nil {
 			return 0, time.Time{}, err
 		}
-		free = min(free, lim.n-sent)
-		if sent >= lim.n {
+		free = min(free, lim.Max-sent)
+		if sent >= lim.Max {
 			// The oldest of them frees its slot when it leaves the window.
-			if t := oldest.Add(lim.win); t.After(next) {
+			if t := oldest.Add(lim.Per); t.After(next) {
 				next = t
 			}
 		}
@@ -71,15 +67,15 @@ func slots(ctx context.Context, q querier, receiver string, now time.Time, perMi
 // TakeSendSlot implements store.Pacing. The receiver's slots are counted
 // and taken under a transaction advisory lock on its name, so two processes
 // never take the same last slot; sends older than two windows are pruned.
-func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time, perMinute, perSecond int,
-	window time.Duration) (bool, time.Time, error) {
+func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time,
+	limits []store.SendLimit) (bool, time.Time, error) {
 	var ok bool
 	var next time.Time
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, paceLockClass, receiver); err != nil {
 			return err
 		}
-		free, n, err := slots(ctx, tx, receiver, now, perMinute, perSecond, window)
+		free, n, err := slots(ctx, tx, receiver, now, limits)
 		if err != nil || free <= 0 {
 			next = n
 			return err
@@ -89,7 +85,7 @@ func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time
 			return err
 		}
 		_, err = tx.Exec(ctx, `DELETE FROM send_log WHERE receiver = $1 AND sent_at <= $2`, receiver,
-			stamp(now.Add(-2*window)))
+			stamp(now.Add(-2*store.Longest(limits))))
 		return err
 	})
 	if err != nil {
@@ -99,9 +95,9 @@ func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time
 }
 
 // SendSlotsFree implements store.Pacing.
-func (s *Store) SendSlotsFree(ctx context.Context, receiver string, now time.Time, perMinute, perSecond int,
-	window time.Duration) (int, error) {
-	free, _, err := slots(ctx, s.pool, receiver, now, perMinute, perSecond, window)
+func (s *Store) SendSlotsFree(ctx context.Context, receiver string, now time.Time,
+	limits []store.SendLimit) (int, error) {
+	free, _, err := slots(ctx, s.pool, receiver, now, limits)
 	if err != nil {
 		return 0, fmt.Errorf("free send slots for %s: %w", receiver, err)
 	}

@@ -26,8 +26,7 @@ func TestSendSlotsAcrossInstances(t *testing.T) {
 		s := stores[g%len(stores)]
 		wg.Go(func() {
 			for i := range tries {
-				ok, _, err := s.TakeSendSlot(context.Background(), "ding", now.Add(time.Duration(i)*time.Millisecond),
-					budget, 0, time.Minute)
+				ok, _, err := s.TakeSendSlot(context.Background(), "ding", now.Add(time.Duration(i)*time.Millisecond), []store.SendLimit{{Max: budget, Per: time.Minute}})
 				if err != nil {
 					errs[g] = err
 					return
@@ -43,7 +42,7 @@ func TestSendSlotsAcrossInstances(t *testing.T) {
 		require.NoError(t, err, "sender %d", g)
 	}
 	require.Equal(t, int32(budget), taken.Load(), "the budget is shared, not per instance")
-	free, err := stores[0].SendSlotsFree(t.Context(), "ding", now.Add(time.Second), budget, 0, time.Minute)
+	free, err := stores[0].SendSlotsFree(t.Context(), "ding", now.Add(time.Second), []store.SendLimit{{Max: budget, Per: time.Minute}})
 	require.NoError(t, err)
 	require.Zero(t, free)
 }
@@ -54,7 +53,7 @@ func TestSendLogPruned(t *testing.T) {
 	s := openTest(t)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	for i := range 5 {
-		ok, _, err := s.TakeSendSlot(t.Context(), "ding", now.Add(time.Duration(i)*time.Minute), 20, 0, time.Minute)
+		ok, _, err := s.TakeSendSlot(t.Context(), "ding", now.Add(time.Duration(i)*time.Minute), []store.SendLimit{{Max: 20, Per: time.Minute}})
 		require.NoError(t, err)
 		require.True(t, ok)
 	}

@@ -19,7 +19,7 @@ var (
 func slots(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, receiver string, now time.Time, perMinute, perSecond int, window time.Duration) (int, time.Time, error) {
+}, receiver string, now time.Time, limits []store.SendLimit) (int, time.Time, error) {
 	var until int64
 	err := q.QueryRowContext(ctx, `SELECT until FROM receiver_pause WHERE receiver = ?`, receiver).Scan(&until)
 	if err != nil && err != sql.ErrNoRows {
@@ -29,15 +29,12 @@ func slots(ctx context.Context, q interface {
 		return 0, fromMillis(until), nil
 	}
 	free, next := 1<<30, time.Time{}
-	for _, lim := range []struct {
-		n   int
-		win time.Duration
-	}{{perMinute, window}, {perSecond, time.Second}} {
-		if lim.n <= 0 {
+	for _, lim := range limits {
+		if lim.Max <= 0 {
 			continue
 		}
 		rows, err := q.QueryContext(ctx, `SELECT sent_at FROM send_log WHERE receiver = ? AND sent_at > ? ORDER BY sent_at DESC LIMIT ?`,
-			receiver, toMillis(now.Add(-lim.win)), lim.n)
+			receiver, toMillis(now.Add(-lim.Per)), lim.Max)
 		if err != nil {
 			return 0, time.Time{}, err
 		}
@@ -51,12 +48,12 @@ func slots(ctx context.Context, q interface {
 			times = append(times, t)
 		}
 		rows.Close()
-		if f := lim.n - len(times); f < free {
+		if f := lim.Max - len(times); f < free {
 			free = f
 		}
-		if len(times) >= lim.n {
-			// The oldest of the last n sends frees its slot when it leaves the window.
-			if t := fromMillis(times[len(times)-1]).Add(lim.win); t.After(next) {
+		if len(times) >= lim.Max {
+			// The oldest of the last Max sends frees its slot when it leaves the window.
+			if t := fromMillis(times[len(times)-1]).Add(lim.Per); t.After(next) {
 				next = t
 			}
 		}
@@ -66,11 +63,11 @@ func slots(ctx context.Context, q interface {
 
 // TakeSendSlot implements store.Pacing in one IMMEDIATE transaction, so two
 // processes never take the same last slot.
-func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time, perMinute, perSecond int, window time.Duration) (bool, time.Time, error) {
+func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time, limits []store.SendLimit) (bool, time.Time, error) {
 	var ok bool
 	var next time.Time
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		free, n, err := slots(ctx, tx, receiver, now, perMinute, perSecond, window)
+		free, n, err := slots(ctx, tx, receiver, now, limits)
 		if err != nil {
 			return err
 		}
@@ -82,7 +79,7 @@ func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time
 		if _, err := tx.ExecContext(ctx, `INSERT INTO send_log (receiver, sent_at) VALUES (?, ?)`, receiver, toMillis(now)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM send_log WHERE receiver = ? AND sent_at <= ?`, receiver, toMillis(now.Add(-2*window)))
+		_, err = tx.ExecContext(ctx, `DELETE FROM send_log WHERE receiver = ? AND sent_at <= ?`, receiver, toMillis(now.Add(-2*store.Longest(limits))))
 		return err
 	})
 	if err != nil {
@@ -92,8 +89,8 @@ func (s *Store) TakeSendSlot(ctx context.Context, receiver string, now time.Time
 }
 
 // SendSlotsFree implements store.Pacing.
-func (s *Store) SendSlotsFree(ctx context.Context, receiver string, now time.Time, perMinute, perSecond int, window time.Duration) (int, error) {
-	free, _, err := slots(ctx, s.read, receiver, now, perMinute, perSecond, window)
+func (s *Store) SendSlotsFree(ctx context.Context, receiver string, now time.Time, limits []store.SendLimit) (int, error) {
+	free, _, err := slots(ctx, s.read, receiver, now, limits)
 	if err != nil {
 		return 0, fmt.Errorf("free send slots for %s: %w", receiver, err)
 	}

@@ -22,43 +22,68 @@ func pacing(t *testing.T, s store.Store) store.Pacing {
 func testSendSlots(t *testing.T, s store.Store, clk *clock) {
 	p, ctx, now := pacing(t, s), context.Background(), clk.Now()
 	for i := 0; i < 3; i++ {
-		ok, _, err := p.TakeSendSlot(ctx, "ding", now.Add(time.Duration(i)*10*time.Second), 3, 0, time.Minute)
+		ok, _, err := p.TakeSendSlot(ctx, "ding", now.Add(time.Duration(i)*10*time.Second), []store.SendLimit{{Max: 3, Per: time.Minute}})
 		require.NoError(t, err)
 		require.True(t, ok, "send %d", i)
 	}
-	free, err := p.SendSlotsFree(ctx, "ding", now.Add(25*time.Second), 3, 0, time.Minute)
+	free, err := p.SendSlotsFree(ctx, "ding", now.Add(25*time.Second), []store.SendLimit{{Max: 3, Per: time.Minute}})
 	require.NoError(t, err)
 	require.Zero(t, free)
-	ok, next, err := p.TakeSendSlot(ctx, "ding", now.Add(25*time.Second), 3, 0, time.Minute)
+	ok, next, err := p.TakeSendSlot(ctx, "ding", now.Add(25*time.Second), []store.SendLimit{{Max: 3, Per: time.Minute}})
 	require.NoError(t, err)
 	require.False(t, ok)
 	require.True(t, next.Equal(now.Add(time.Minute)), "the first send leaves the window at %v, got %v", now.Add(time.Minute), next)
-	free, err = p.SendSlotsFree(ctx, "other", now, 3, 0, time.Minute)
+	free, err = p.SendSlotsFree(ctx, "other", now, []store.SendLimit{{Max: 3, Per: time.Minute}})
 	require.NoError(t, err)
 	require.Equal(t, 3, free, "budgets are per receiver")
-	ok, _, err = p.TakeSendSlot(ctx, "ding", now.Add(61*time.Second), 3, 0, time.Minute)
+	ok, _, err = p.TakeSendSlot(ctx, "ding", now.Add(61*time.Second), []store.SendLimit{{Max: 3, Per: time.Minute}})
 	require.NoError(t, err)
 	require.True(t, ok, "a slot frees as the window moves")
 
 	// Per second.
-	ok1, _, err := p.TakeSendSlot(ctx, "fs", now, 0, 1, time.Minute)
+	ok1, _, err := p.TakeSendSlot(ctx, "fs", now, []store.SendLimit{{Max: 1, Per: time.Second}})
 	require.NoError(t, err)
-	ok2, next, err := p.TakeSendSlot(ctx, "fs", now.Add(500*time.Millisecond), 0, 1, time.Minute)
+	ok2, next, err := p.TakeSendSlot(ctx, "fs", now.Add(500*time.Millisecond), []store.SendLimit{{Max: 1, Per: time.Second}})
 	require.NoError(t, err)
 	require.True(t, ok1)
 	require.False(t, ok2)
 	require.True(t, next.Equal(now.Add(time.Second)))
+
+	// Any span, every limit at once: the least room of them counts.
+	lims := []store.SendLimit{{Max: 5, Per: 1500 * time.Millisecond}, {Max: 6, Per: time.Minute}}
+	for i := range 5 {
+		ok, _, err := p.TakeSendSlot(ctx, "lark", now.Add(time.Duration(i)*100*time.Millisecond), lims)
+		require.NoError(t, err)
+		require.True(t, ok, "send %d", i)
+	}
+	free, err = p.SendSlotsFree(ctx, "lark", now.Add(1200*time.Millisecond), lims)
+	require.NoError(t, err)
+	require.Zero(t, free, "5 within the last 1.5s, though only 2 within the last second")
+	ok, next, err = p.TakeSendSlot(ctx, "lark", now.Add(1200*time.Millisecond), lims)
+	require.NoError(t, err)
+	require.False(t, ok)
+	require.True(t, next.Equal(now.Add(1500*time.Millisecond)), "the first leaves the 1.5s window then, got %v", next)
+	free, err = p.SendSlotsFree(ctx, "lark", now.Add(1500*time.Millisecond), lims)
+	require.NoError(t, err)
+	require.Equal(t, 1, free, "then the minute's sixth is the last")
+	ok, _, err = p.TakeSendSlot(ctx, "lark", now.Add(1500*time.Millisecond), lims)
+	require.NoError(t, err)
+	require.True(t, ok)
+	ok, next, err = p.TakeSendSlot(ctx, "lark", now.Add(3*time.Second), lims)
+	require.NoError(t, err)
+	require.False(t, ok, "the minute is full")
+	require.True(t, next.Equal(now.Add(time.Minute)), "got %v", next)
 }
 
 func testPauseReceiver(t *testing.T, s store.Store, clk *clock) {
 	p, ctx, now := pacing(t, s), context.Background(), clk.Now()
 	require.NoError(t, p.PauseReceiver(ctx, "ding", now.Add(10*time.Minute)))
 	require.NoError(t, p.PauseReceiver(ctx, "ding", now.Add(time.Minute)), "an earlier pause does not shorten it")
-	ok, next, err := p.TakeSendSlot(ctx, "ding", now.Add(5*time.Minute), 20, 0, time.Minute)
+	ok, next, err := p.TakeSendSlot(ctx, "ding", now.Add(5*time.Minute), []store.SendLimit{{Max: 20, Per: time.Minute}})
 	require.NoError(t, err)
 	require.False(t, ok)
 	require.True(t, next.Equal(now.Add(10*time.Minute)))
-	ok, _, err = p.TakeSendSlot(ctx, "ding", now.Add(10*time.Minute), 20, 0, time.Minute)
+	ok, _, err = p.TakeSendSlot(ctx, "ding", now.Add(10*time.Minute), []store.SendLimit{{Max: 20, Per: time.Minute}})
 	require.NoError(t, err)
 	require.True(t, ok)
 }
@@ -72,7 +97,7 @@ func testConcurrentSendSlots(t *testing.T, s store.Store, clk *clock) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				ok, _, err := p.TakeSendSlot(ctx, "ding", now, 20, 0, time.Minute)
+				ok, _, err := p.TakeSendSlot(ctx, "ding", now, []store.SendLimit{{Max: 20, Per: time.Minute}})
 				if err == nil && ok {
 					taken.Add(1)
 				}
