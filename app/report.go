@@ -70,13 +70,15 @@ func writeReportTo(ctx context.Context, a *App, day time.Time, opts export.Repor
 }
 
 // reportTargets are report.receivers with their senders, built with the
-// templates in force: a reloaded summary template applies to the next
-// report.
+// templates in force (a reloaded summary template applies to the next
+// report) and paced with the alerts to the same robots (the deliverers
+// share the app's pacer).
 func (a *App) reportTargets() []export.Target {
 	var out []export.Target
 	for _, name := range a.Config.Report.Receivers {
 		rc := a.Config.Receivers[name]
-		t := export.Target{Name: name, Type: rc.Type, Notifier: a.Notifier(name), SummaryTop: a.Config.Report.SummaryTop}
+		t := export.Target{Name: name, Type: rc.Type, Notifier: a.Notifier(name), SummaryTop: a.Config.Report.SummaryTop,
+			Pacer: a.Deliverer}
 		if rc.Type == notify.TypeEmail {
 			t.Email = &export.EmailSender{Config: rc.Email}
 		}

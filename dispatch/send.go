@@ -150,13 +150,12 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, 
 		stats.record(r.Name, len(sent), err, "dead")
 		return d.store.MarkDead(bg, sent, err.Error())
 	}
-	next := d.now().Add(d.retryDelay(attempts))
-	var ne *notify.Error
-	if errors.As(err, &ne) && ne.RetryAfter > 0 {
-		next = d.now().Add(min(ne.RetryAfter, d.retryMax()))
-		if perr := d.pacer.Pause(bg, r.Name, next); perr != nil {
-			return perr
-		}
+	next, err2 := d.penalize(bg, r.Name, err)
+	if err2 != nil {
+		return err2
+	}
+	if next.IsZero() {
+		next = d.now().Add(d.retryDelay(attempts))
 	}
 	log.Warn("alert not delivered; it stays queued", "err", err, "retry_at", next)
 	stats.record(r.Name, len(sent), err, "retry")

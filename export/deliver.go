@@ -31,6 +31,26 @@ type Target struct {
 	Email *EmailSender
 	// SummaryTop is the rows per breakdown of the summary; 0 is the default.
 	SummaryTop int
+	// Pacer, when set, sends each chat message within the robot's rate
+	// budget, with its alerts (a *dispatch.Deliverer); nil sends at once.
+	Pacer Pacer
+}
+
+// Pacer sends a message to a receiver under the pacing its alerts use: the
+// same shared slots and rate-limit pauses. *dispatch.Deliverer is one.
+type Pacer interface {
+	SendPaced(ctx context.Context, receiver string, send func(context.Context) (retry bool, err error)) (bool, error)
+}
+
+// send makes one chat message of the report reach t: each attempt through
+// t's pacer when it has one, retried as withRetry says.
+func (t Target) send(ctx context.Context, fn func(context.Context) (bool, error)) error {
+	return withRetry(ctx, func() (bool, error) {
+		if t.Pacer == nil {
+			return fn(ctx)
+		}
+		return t.Pacer.SendPaced(ctx, t.Name, fn)
+	})
 }
 
 // Deliver sends the report to every target: files to file-capable robots
@@ -67,7 +87,7 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 	}
 	summary := func() (string, error) {
 		msg := &notify.Message{Receiver: t.Name, Summary: sum.ChatSummary(t.SummaryTop)}
-		return "summary", withRetry(ctx, func() (bool, error) { return t.Notifier.Notify(ctx, msg) })
+		return "summary", t.send(ctx, func(ctx context.Context) (bool, error) { return t.Notifier.Notify(ctx, msg) })
 	}
 	fs, ok := t.Notifier.(notify.FileSender)
 	if !ok {
@@ -90,7 +110,7 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 			return "", fmt.Errorf("read report: %w", err)
 		}
 		name := filepath.Base(path)
-		if err := withRetry(ctx, func() (bool, error) { return fs.SendFile(ctx, name, data) }); err != nil {
+		if err := t.send(ctx, func(ctx context.Context) (bool, error) { return fs.SendFile(ctx, name, data) }); err != nil {
 			return "", fmt.Errorf("file %s: %w", name, err)
 		}
 	}
@@ -99,7 +119,8 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 
 // withRetry calls send until it succeeds, fails for good, or has failed
 // len(deliverBackoff)+1 times, waiting in between (longer when the platform
-// asks to, up to a minute).
+// asks to, up to a minute; a paced target then also waits out the pause of
+// its receiver).
 func withRetry(ctx context.Context, send func() (bool, error)) error {
 	for attempt := 0; ; attempt++ {
 		retry, err := send()
