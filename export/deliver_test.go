@@ -137,3 +137,24 @@ func TestDeliverStopsRetryingWhenCancelled(t *testing.T) {
 	require.ErrorContains(t, err, "connection reset")
 	require.Equal(t, 1, bot.calls)
 }
+
+// countingPacer records the receivers it was asked to pace.
+type countingPacer struct{ receivers []string }
+
+func (p *countingPacer) SendPaced(ctx context.Context, receiver string, send func(context.Context) (bool, error)) (bool, error) {
+	p.receivers = append(p.receivers, receiver)
+	return send(ctx)
+}
+
+func TestDeliverGoesThroughThePacer(t *testing.T) {
+	files, sum := writeFiles(t)
+	wecom, ding, pacer := &fakeWeCom{}, &fakeBot{}, &countingPacer{}
+	require.NoError(t, Deliver(context.Background(), files, sum, []Target{
+		{Name: "managers", Type: notify.TypeWeCom, Notifier: wecom, Pacer: pacer},
+		{Name: "henan-sales", Type: notify.TypeDingTalk, Notifier: ding, Pacer: pacer},
+	}, nil))
+	require.Equal(t, []string{"managers", "managers", "managers", "henan-sales"}, pacer.receivers,
+		"every file and the summary take a slot of their receiver")
+	require.Len(t, wecom.files, 3)
+	require.Len(t, ding.msgs, 1)
+}
