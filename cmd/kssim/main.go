@@ -29,6 +29,9 @@ func main() {
 	hours := flag.Float64("hours", 20, "spread the generated clues over this many past hours")
 	day := flag.String("day", "", "instead, spread them over this day (YYYY-MM-DD, Beijing time)")
 	faultRate := flag.Float64("fault-rate", 0, "share of clue-list calls answered with a fault (5xx, busy, truncated, html)")
+	quirkList := flag.String("quirks", "", "answer code-0 clue-list pages with these vendor quirks, comma-separated: "+
+		"data-null, details-null, undercount (see below)")
+	quirkRate := flag.Float64("quirk-rate", 1, "share of code-0 clue-list pages bent by -quirks; 1 bends every page")
 	expireEvery := flag.Int("expire-every", 0, "expire every account's access token after each N clue-list calls (0: never)")
 	arrive := flag.Duration("arrive-every", 0, "add one new clue to a random account this often (0: none)")
 	arriveCount := flag.Int("arrive-count", 0, "stop adding clues after this many (0: never)")
@@ -38,9 +41,23 @@ func main() {
 	withRobots := flag.Bool("robots", false, "also serve a signed DingTalk, a WeCom and a signed Feishu robot")
 	robotFaults := flag.Float64("robot-fault-rate", 0, "share of robot requests answered with a fault (5xx, rate-limit code, slow)")
 	dump := flag.String("dump", "", "on exit, write every message the robots accepted to this JSON-lines file")
+	flag.Usage = usage
 	flag.Parse()
+	quirks, err := sim.ParseQuirks(*quirkList)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kssim: -quirks:", err)
+		os.Exit(2)
+	}
+	if *quirkRate < 0 || *quirkRate > 1 {
+		fmt.Fprintln(os.Stderr, "kssim: -quirk-rate: must be within 0..1")
+		os.Exit(2)
+	}
+	var quirkCfg sim.QuirkConfig
+	if len(quirks) > 0 {
+		quirkCfg = sim.QuirkConfig{Rate: *quirkRate, Kinds: quirks}
+	}
 
-	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Faults: sim.FaultConfig{Rate: *faultRate,
+	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Quirks: quirkCfg, Faults: sim.FaultConfig{Rate: *faultRate,
 		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}}})
 	now := time.Now()
 	from, to := now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute)
@@ -120,8 +137,33 @@ func main() {
 		reportRobots(rb, *dump)
 	}
 	st := s.Stats()
-	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections\n",
-		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections)
+	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections, %d quirky pages\n",
+		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections, quirkyPages(st))
+}
+
+// usage prints the flags and what the vendor quirks do.
+func usage() {
+	out := flag.CommandLine.Output()
+	fmt.Fprintf(out, "usage: kssim [flags]\n\nServes the Kuaishou clue-list and token APIs on a local port and prints the\ncluebot.yaml fragment to point at them.\n\nflags:\n")
+	flag.PrintDefaults()
+	fmt.Fprint(out, `
+vendor quirks (-quirks, on a -quirk-rate share of the code-0 pages):
+  data-null     code 0 with "data": null, no page at all
+  details-null  code 0 with the true total_count and "details": null
+  undercount    the true rows with total_count one below the rows of the page
+                (a page of 100 says 99)
+A client must retry the first two (they are never the end of a window) and page
+on past the third while pages come back full.
+e.g. kssim -clues 600 -accounts 1 -quirks data-null -quirk-rate 0.3
+`)
+}
+
+func quirkyPages(st sim.Stats) int {
+	n := 0
+	for _, v := range st.Quirks {
+		n += v
+	}
+	return n
 }
 
 func configFragment(url string, appID int64, secret string, ids []int64) string {

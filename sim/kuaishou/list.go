@@ -1,7 +1,6 @@
 package kuaishou
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -161,13 +160,13 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 			rows = append(rows, sel[k].raw)
 		}
 	}
+	quirk := s.drawQuirk()
 	s.mu.Unlock()
 
-	var b bytes.Buffer
-	fmt.Fprintf(&b, `{"code":0,"message":"OK","data":{"total_count":%d,"details":[`, total)
-	b.Write(bytes.Join(rows, []byte{','}))
-	fmt.Fprintf(&b, `]},"request_id":"%s"}`, id)
-	return b.Bytes(), len(rows), true
+	if quirk == QuirkDataNull || quirk == QuirkDetailsNull {
+		return pageBody(quirk, total, nil, id), 0, true
+	}
+	return pageBody(quirk, total, rows, id), len(rows), true
 }
 
 // authorize checks the advertiser and its access token. The caller holds s.mu.

@@ -23,6 +23,7 @@ type Options struct {
 	RefreshTTL time.Duration // refresh token lifetime; default 720h
 
 	Faults FaultConfig // faults injected into clue-list calls
+	Quirks QuirkConfig // odd code-0 answers to clue-list calls; see SetQuirks
 	Seed   int64       // seeds every random choice (faults, tokens, data)
 
 	// Now is the clock token expiry and default times are measured with;
@@ -123,6 +124,7 @@ func (o Options) withDefaults() Options {
 			panic(fmt.Sprintf("kuaishou: unknown fault kind %q", k))
 		}
 	}
+	o.Quirks = o.Quirks.withDefaults()
 	return o
 }
 

@@ -24,6 +24,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	faultRNG *rand.Rand // fault draws, one per clue-list call
+	quirkRNG *rand.Rand // quirk draws, one per code-0 page
 	idRNG    *rand.Rand // request ids
 	tokenRNG *rand.Rand // issued tokens
 	dataRNG  *rand.Rand // generated clues
@@ -50,10 +51,11 @@ type account struct {
 type Stats struct {
 	Calls           int           // every HTTP request
 	ListCalls       int           // clue-list requests
-	ListPages       int           // clue-list answers sent whole with code 0
+	ListPages       int           // clue-list answers sent whole with code 0 (quirks included)
 	RefreshCalls    int           // refresh_token requests
 	ExchangeCalls   int           // access_token (auth code exchange) requests
 	Faults          map[Fault]int // injected faults by kind
+	Quirks          map[Quirk]int // code-0 pages bent by a quirk, by kind
 	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
 	TokenRejections int           // refresh and exchange calls refused
 	BadRequests     int           // clue-list calls refused for their parameters or advertiser
@@ -77,6 +79,7 @@ func New(opts Options) *Server {
 	return &Server{
 		opts:     opts,
 		faultRNG: stream(1),
+		quirkRNG: stream(5),
 		idRNG:    stream(2),
 		tokenRNG: stream(3),
 		dataRNG:  stream(4),
@@ -84,7 +87,7 @@ func New(opts Options) *Server {
 		clues:    map[string]*clue{},
 		retired:  map[string]bool{},
 		codes:    map[string]authCode{},
-		stats:    Stats{Faults: map[Fault]int{}},
+		stats:    Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}},
 	}
 }
 
@@ -164,6 +167,10 @@ func (s *Server) Stats() Stats {
 	st.Faults = make(map[Fault]int, len(s.stats.Faults))
 	for k, v := range s.stats.Faults {
 		st.Faults[k] = v
+	}
+	st.Quirks = make(map[Quirk]int, len(s.stats.Quirks))
+	for k, v := range s.stats.Quirks {
+		st.Quirks[k] = v
 	}
 	return st
 }
