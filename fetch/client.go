@@ -117,9 +117,14 @@ type listBody struct {
 }
 
 type listData struct {
-	TotalCount Int               `json:"total_count"`
-	Details    []json.RawMessage `json:"details"`
+	TotalCount Int                `json:"total_count"`
+	Details    *[]json.RawMessage `json:"details"` // nil: null or absent
 }
+
+// ErrNoPage is wrapped by the error of a clue-list answer with code 0 but no
+// page: data, or its details, null or absent. It is retried, and never read
+// as the end of a window.
+var ErrNoPage = errors.New("answer has no page")
 
 // ListClues fetches one page of clues with ts's access token, retrying
 // transient failures and refreshing the token once on an auth failure.

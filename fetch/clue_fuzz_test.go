@@ -269,7 +269,9 @@ func (staticToken) Refresh(context.Context, string) (string, error) { return "fu
 // panics, and it either fails with an *APIError or returns a page whose clues
 // all have decimal ids and the requested advertiser; when encoding/json reads
 // the body as a code-0 envelope with a details list, every record is either
-// returned or counted as skipped, each returned clue is that record's.
+// returned or counted as skipped, each returned clue is that record's; one
+// without a details list (data or details null or absent) fails with
+// ErrNoPage.
 func FuzzListPage(f *testing.F) {
 	for _, file := range []string{"testdata/clue-list-sample.json", "testdata/clue-list-variant.json"} {
 		data, err := os.ReadFile(file)
@@ -308,18 +310,23 @@ func FuzzListPage(f *testing.F) {
 
 		var env struct {
 			Code stdjson.RawMessage `json:"code"`
-			Data struct {
-				Details []stdjson.RawMessage `json:"details"`
+			Data *struct {
+				Details *[]stdjson.RawMessage `json:"details"`
 			} `json:"data"`
 		}
 		if !utf8.Valid(body) || stdjson.Unmarshal(body, &env) != nil || string(env.Code) != "0" {
 			return
 		}
-		require.NoError(t, err, "a code-0 envelope is a page")
-		require.Equal(t, len(env.Data.Details), len(page.Clues)+page.Skipped,
+		if env.Data == nil || env.Data.Details == nil {
+			require.ErrorIs(t, err, fetch.ErrNoPage, "a code-0 envelope without a details list is no page")
+			return
+		}
+		details := *env.Data.Details
+		require.NoError(t, err, "a code-0 envelope with a details list is a page")
+		require.Equal(t, len(details), len(page.Clues)+page.Skipped,
 			"every record is returned or counted as skipped")
 		i := 0
-		for _, rec := range env.Data.Details {
+		for _, rec := range details {
 			var obj map[string]stdjson.RawMessage
 			if stdjson.Unmarshal(rec, &obj) != nil || obj == nil || hasCaseTwins(obj) {
 				return // the next comparisons need records read the same way

@@ -90,7 +90,10 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 }
 
 // listOnce makes one attempt. An odd record is skipped and logged with the
-// request_id, never failing the page.
+// request_id, never failing the page. A code-0 answer without a page (data
+// or details null or absent) fails with ErrNoPage, retryable: it is never
+// an empty window, which the vendor answers with total_count 0 and an
+// empty list.
 func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, body listBody) (*ListPage, error) {
 	var scrub secret.Scrubber
 	scrub.Add(token)
@@ -98,16 +101,23 @@ func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, b
 	if err != nil {
 		return nil, err
 	}
-	var data listData
-	if len(env.Data) > 0 {
-		if err := json.Unmarshal(env.Data, &data); err != nil {
-			return nil, &APIError{Op: opList, HTTPStatus: env.status, RequestID: string(env.RequestID),
-				Class: ClassRetryable, Err: fmt.Errorf("decode data: %w", err)}
-		}
+	fail := func(err error) error {
+		return &APIError{Op: opList, HTTPStatus: env.status, RequestID: string(env.RequestID), Class: ClassRetryable, Err: err}
 	}
+	var data listData
+	if len(env.Data) == 0 || string(env.Data) == "null" {
+		return nil, fail(fmt.Errorf("%w: data is null", ErrNoPage))
+	}
+	if err := json.Unmarshal(env.Data, &data); err != nil {
+		return nil, fail(fmt.Errorf("decode data: %w", err))
+	}
+	if data.Details == nil {
+		return nil, fail(fmt.Errorf("%w: details is null (total_count %d)", ErrNoPage, data.TotalCount))
+	}
+	details := *data.Details
 	page := &ListPage{TotalCount: int(data.TotalCount), RequestID: string(env.RequestID),
-		Clues: make([]Clue, 0, len(data.Details))}
-	for i, raw := range data.Details {
+		Clues: make([]Clue, 0, len(details))}
+	for i, raw := range details {
 		clue, err := DecodeClue(raw)
 		if err != nil {
 			page.Skipped++

@@ -32,6 +32,7 @@ type harness struct {
 	store  *sqlite.Store
 	cfg    *fetch.Config
 	syncer *fetch.Syncer
+	logs   *fetch.LogBuffer // the syncer's and client's JSON logs, info and up
 }
 
 func newHarness(t *testing.T, opts sim.Options, accounts int) *harness {
@@ -56,13 +57,13 @@ func newHarness(t *testing.T, opts sim.Options, accounts int) *harness {
 		cfg.Accounts = append(cfg.Accounts, fetch.Account{AdvertiserID: id, Name: fmt.Sprintf("acct%d", i),
 			AccessToken: secret.String(access), RefreshToken: secret.String(refresh)})
 	}
-	h := &harness{sim: s, srv: srv, store: st, cfg: cfg}
+	h := &harness{sim: s, srv: srv, store: st, cfg: cfg, logs: &fetch.LogBuffer{}}
 	h.syncer = h.newSyncer()
 	return h
 }
 
 func (h *harness) newSyncer() *fetch.Syncer {
-	logger := slog.New(slog.DiscardHandler)
+	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	client := fetch.NewClient(h.cfg, nil, logger)
 	tokens := fetch.NewTokens(client, h.store, h.cfg, logger, time.Now)
 	return fetch.NewSyncer(h.cfg, client, tokens, h.store, logger, time.Now)

@@ -48,7 +48,9 @@ const (
 // listing is what the reads of one window have seen so far.
 type listing struct {
 	ids     map[string]struct{}
-	skipped int // the most undecodable records one pass met
+	skipped int  // the most undecodable records one pass met
+	passes  int  // passes begun
+	warned  bool // the count fell below the rows: logged, and not trusted
 }
 
 func (l *listing) seen() int { return len(l.ids) + l.skipped }
@@ -72,7 +74,7 @@ func (s *Syncer) syncWindow(ctx context.Context, log *slog.Logger, a Account, ts
 	l := &listing{ids: map[string]struct{}{}}
 	var prev *passResult
 	for n := 1; ; n++ {
-		p, err := s.readWindow(ctx, a, ts, w, l, res)
+		p, err := s.readWindow(ctx, log, a, ts, w, l, res)
 		if err != nil {
 			return err
 		}
@@ -104,10 +106,18 @@ func (s *Syncer) syncWindow(ctx context.Context, log *slog.Logger, a Account, ts
 	}
 }
 
-// readWindow makes one pass over w from the first page, storing every page,
-// until the rows seen reach the total or the listing ends.
-func (s *Syncer) readWindow(ctx context.Context, a Account, ts TokenSource, w Window, l *listing, res *Result) (passResult, error) {
+// readWindow makes one pass over w from the first page, storing every page.
+// The first pass reads until the listing ends, a page short of page_size:
+// full pages are followed whatever total_count says, since the vendor can
+// under-count (a page of 100 rows with total_count 99). A later pass, which
+// looks for clues that arrived while the first was paging, ends as soon as
+// the ids seen reach the count, unless the count was caught below the rows.
+// Past the count, a full page that brings no new id ends a pass too (a
+// vendor repeating itself), and a pass that meets more rows than a window may
+// hold asks for the window to be halved.
+func (s *Syncer) readWindow(ctx context.Context, log *slog.Logger, a Account, ts TokenSource, w Window, l *listing, res *Result) (passResult, error) {
 	p := passResult{firstTotal: -1}
+	l.passes++
 	size := s.cfg.PageSize
 	batch := make([]store.Clue, 0, size)
 	skipped := 0
@@ -128,6 +138,7 @@ func (s *Syncer) readWindow(ctx context.Context, a Account, ts TokenSource, w Wi
 		skipped += lp.Skipped
 		res.Skipped += lp.Skipped
 		l.skipped = max(l.skipped, skipped)
+		known := len(l.ids)
 		batch = batch[:0]
 		for i := range lp.Clues {
 			c := &lp.Clues[i]
@@ -145,13 +156,23 @@ func (s *Syncer) readWindow(ctx context.Context, a Account, ts TokenSource, w Wi
 			}
 		}
 		p.seen = l.seen()
-		if p.seen >= lp.TotalCount {
-			p.complete = true
-			return p, nil
+		if p.seen > lp.TotalCount && !l.warned {
+			l.warned = true
+			log.Warn("total_count is below the rows returned; paging on while pages are full",
+				"total_count", lp.TotalCount, "rows", p.seen, "page", page, "request_id", lp.RequestID,
+				"window_start", w.Start, "window_end", w.End)
 		}
+		p.complete = p.seen >= lp.TotalCount
 		got := len(lp.Clues) + lp.Skipped
-		if got == 0 || got < size || page*size >= lp.TotalCount {
+		switch {
+		case got < size: // the listing ended
 			return p, nil
+		case p.complete && l.passes > 1 && !l.warned:
+			return p, nil // a re-read caught up with a count not caught short
+		case page*size >= lp.TotalCount && len(l.ids) == known:
+			return p, nil // past the count and nothing new: the vendor repeats itself
+		case p.seen > s.maxWindowRows && w.End.Sub(w.Start) >= minSplit:
+			return passResult{split: true, firstTotal: p.seen}, nil // more rows than the count said
 		}
 	}
 }
