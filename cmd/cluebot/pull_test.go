@@ -61,13 +61,16 @@ func newTrial(t *testing.T, faultRate float64, accounts int) *trial {
 // run runs one cluebot command and returns its exit code and output.
 func (tr *trial) run(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	n := 1
-	if args[0] == "config" || args[0] == "rules" || args[0] == "notify" {
-		n = 2 // a command with a verb: cluebot config check -c …
-	}
-	full := append(append(append([]string{}, args[:n]...), "-c", tr.cfgPath), args[n:]...)
-	code := run(context.Background(), full, &out, &errb)
+	code := run(context.Background(), withConfig(tr.cfgPath, args...), &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// runProcess runs one cluebot command as its own process, as a user would
+// (the test binary acting as cluebot, -race included), and returns its exit
+// code and output.
+func (tr *trial) runProcess(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return runChild(t, tr.dir, childEnviron("KS_APP_SECRET="+testAppSecret), withConfig(tr.cfgPath, args...))
 }
 
 func (tr *trial) noSecrets(t *testing.T, texts ...string) {

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -228,12 +226,7 @@ alerts:
 		rb.URL, r.rb.Add(robots.Feishu, rigFeishuHook, rigFeishuSign, ""), rigFeishuSign, opts.alerts)
 	require.NoError(t, os.WriteFile(r.cfgPath, []byte(b.String()), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(r.dir, "rules.yaml"), []byte(rigRules), 0o600))
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CLUEBOT_") && !strings.HasPrefix(kv, "KS_") {
-			r.env = append(r.env, kv)
-		}
-	}
-	r.env = append(r.env, childEnv+"=1", "KS_APP_SECRET="+rigAppSecret)
+	r.env = childEnviron("KS_APP_SECRET=" + rigAppSecret)
 	code, _, errs := r.command("config", "check")
 	require.Equal(t, 0, code, errs)
 	return r
@@ -244,23 +237,11 @@ alerts:
 // check also reads.
 func (r *crashRig) command(args ...string) (int, string, string) {
 	r.t.Helper()
-	n := 1
-	if args[0] == "config" {
-		n = 2
-	}
-	full := append(append(append([]string{}, args[:n]...), "-c", r.cfgPath), args[n:]...)
-	cmd := exec.Command(os.Args[0], full...)
-	var out, errb bytes.Buffer
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = r.dir, r.env, &out, &errb
-	err := cmd.Run()
-	code := cmd.ProcessState.ExitCode()
-	if code < 0 {
-		require.NoError(r.t, err)
-	}
+	code, out, errs := runChild(r.t, r.dir, r.env, withConfig(r.cfgPath, args...))
 	r.mu.Lock()
-	r.commands = append(r.commands, strings.Join(args, " ")+"\n"+out.String()+errb.String())
+	r.commands = append(r.commands, strings.Join(args, " ")+"\n"+out+errs)
 	r.mu.Unlock()
-	return code, out.String(), errb.String()
+	return code, out, errs
 }
 
 // since is the time since the rig started, for logs.
