@@ -225,7 +225,7 @@ func (c *Client) refreshToken(ctx context.Context, log *slog.Logger, refreshToke
 			return &APIError{Op: opRefresh, HTTPStatus: env.status, RequestID: string(env.RequestID),
 				Class: ClassPermanent, Err: err}
 		}
-		if err := json.Unmarshal(env.Data, &d); err != nil {
+		if err := unmarshal(env.Data, &d); err != nil {
 			return fail(fmt.Errorf("decode data: %w", err))
 		}
 		if d.AccessToken == "" {

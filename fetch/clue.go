@@ -151,7 +151,7 @@ type answerWire struct {
 // not a JSON object or has no id; a bad nested value decodes to its zero value.
 func (c *Clue) UnmarshalJSON(b []byte) error {
 	var sc strictClue
-	if json.Unmarshal(b, &sc) == nil {
+	if unmarshal(b, &sc) == nil {
 		*c = sc.clue()
 		c.Raw = append(json.RawMessage(nil), b...)
 		if c.ID == "" {
@@ -160,11 +160,11 @@ func (c *Clue) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var w clueWire
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := unmarshal(b, &w); err != nil {
 		// A field of an unexpected shape (say details as an object) fails the
 		// one-pass decode: fall back to the flat fields alone.
 		var a clueAlias
-		if err := json.Unmarshal(b, &a); err != nil {
+		if err := unmarshal(b, &a); err != nil {
 			return err
 		}
 		w = clueWire{clueAlias: a}

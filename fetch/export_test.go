@@ -1,7 +1,23 @@
 package fetch
 
+import (
+	stdjson "encoding/json"
+
+	goccy "github.com/goccy/go-json"
+)
+
 // SetMaxWindowRows lets tests make window halving happen with few clues.
 func (s *Syncer) SetMaxWindowRows(n int) { s.maxWindowRows = n }
 
 // LogBuffer is a log sink safe for concurrent writers.
 type LogBuffer = syncBuffer
+
+// UseStdJSON makes the package decode with encoding/json (true) or
+// goccy/go-json (false).
+func UseStdJSON(std bool) {
+	if std {
+		unmarshal = stdjson.Unmarshal
+	} else {
+		unmarshal = goccy.Unmarshal
+	}
+}

@@ -124,7 +124,7 @@ func unquote(b []byte) string {
 		}
 	}
 	var s string
-	_ = json.Unmarshal(b, &s)
+	_ = unmarshal(b, &s)
 	return s
 }
 
@@ -138,20 +138,20 @@ func objectOrList[T any](b []byte) []T {
 	switch b[0] {
 	case '[':
 		var raws []json.RawMessage
-		if json.Unmarshal(b, &raws) != nil {
+		if unmarshal(b, &raws) != nil {
 			return nil
 		}
 		out := make([]T, 0, len(raws))
 		for _, r := range raws {
 			var v T
-			if json.Unmarshal(r, &v) == nil {
+			if unmarshal(r, &v) == nil {
 				out = append(out, v)
 			}
 		}
 		return out
 	case '{':
 		var v T
-		if json.Unmarshal(b, &v) == nil {
+		if unmarshal(b, &v) == nil {
 			return []T{v}
 		}
 	}
@@ -163,6 +163,6 @@ func objectOrList[T any](b []byte) []T {
 func object[T any](b []byte, v *T) {
 	b = bytes.TrimSpace(b)
 	if len(b) > 0 && b[0] == '{' {
-		_ = json.Unmarshal(b, v)
+		_ = unmarshal(b, v)
 	}
 }

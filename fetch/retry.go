@@ -108,7 +108,7 @@ func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, b
 	if len(env.Data) == 0 || string(env.Data) == "null" {
 		return nil, fail(fmt.Errorf("%w: data is null", ErrNoPage))
 	}
-	if err := json.Unmarshal(env.Data, &data); err != nil {
+	if err := unmarshal(env.Data, &data); err != nil {
 		return nil, fail(fmt.Errorf("decode data: %w", err))
 	}
 	if data.Details == nil {
@@ -176,7 +176,7 @@ func (c *Client) post(ctx context.Context, op, path, token string, body any, scr
 	}
 	env := envelope{status: resp.StatusCode}
 	if err == nil {
-		err = json.Unmarshal(raw, &env)
+		err = unmarshal(raw, &env)
 	}
 	var code Int
 	if err == nil && (len(env.Code) == 0 || string(env.Code) == "null") {
