@@ -216,19 +216,19 @@ func (c *Client) refreshToken(ctx context.Context, log *slog.Logger, refreshToke
 	scrub.Add(body.Secret, body.RefreshToken)
 	var grant *TokenGrant
 	call := func(ctx context.Context) error {
-		env, err := c.post(ctx, opRefresh, refreshPath, "", body, &scrub)
+		env, err := post[grantData](ctx, c, opRefresh, refreshPath, "", body, &scrub)
 		if err != nil {
 			return err
 		}
-		var d grantData
 		fail := func(err error) error {
 			return &APIError{Op: opRefresh, HTTPStatus: env.status, RequestID: string(env.RequestID),
 				Class: ClassPermanent, Err: err}
 		}
-		if err := unmarshal(env.Data, &d); err != nil {
-			return fail(fmt.Errorf("decode data: %w", err))
+		if env.dataErr != nil {
+			return fail(fmt.Errorf("decode data: %w", env.dataErr))
 		}
-		if d.AccessToken == "" {
+		d := env.Data
+		if d == nil || d.AccessToken == "" {
 			return fail(errors.New("response carries no access_token"))
 		}
 		grant = &TokenGrant{AccessToken: secret.String(d.AccessToken), RefreshToken: secret.String(d.RefreshToken),

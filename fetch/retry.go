@@ -1,15 +1,9 @@
 package fetch
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
-	"io"
 	"log/slog"
-	"net/http"
-	"strings"
 	"time"
 
 	"github.com/cluebot/cluebot/secret"
@@ -97,21 +91,20 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, body listBody) (*ListPage, error) {
 	var scrub secret.Scrubber
 	scrub.Add(token)
-	env, err := c.post(ctx, opList, listPath, token, body, &scrub)
+	env, err := post[listData](ctx, c, opList, listPath, token, body, &scrub)
 	if err != nil {
 		return nil, err
 	}
 	fail := func(err error) error {
 		return &APIError{Op: opList, HTTPStatus: env.status, RequestID: string(env.RequestID), Class: ClassRetryable, Err: err}
 	}
-	var data listData
-	if len(env.Data) == 0 || string(env.Data) == "null" {
+	data := env.Data
+	switch {
+	case env.dataErr != nil:
+		return nil, fail(fmt.Errorf("decode data: %w", env.dataErr))
+	case data == nil:
 		return nil, fail(fmt.Errorf("%w: data is null", ErrNoPage))
-	}
-	if err := unmarshal(env.Data, &data); err != nil {
-		return nil, fail(fmt.Errorf("decode data: %w", err))
-	}
-	if data.Details == nil {
+	case data.Details == nil:
 		return nil, fail(fmt.Errorf("%w: details is null (total_count %d)", ErrNoPage, data.TotalCount))
 	}
 	details := *data.Details
@@ -128,77 +121,4 @@ func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, b
 		page.Clues = append(page.Clues, clue)
 	}
 	return page, nil
-}
-
-// envelope is the vendor's response wrapper.
-type envelope struct {
-	Code      json.RawMessage `json:"code"`
-	Message   Str             `json:"message"`
-	RequestID Str             `json:"request_id"`
-	Data      json.RawMessage `json:"data"`
-	status    int
-}
-
-// post makes one call and returns the envelope of a success (2xx, code 0).
-// Anything else is an *APIError, or the context's error when ctx ended.
-func (c *Client) post(ctx context.Context, op, path, token string, body any, scrub *secret.Scrubber) (*envelope, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("%s: encode request: %w", op, err)
-	}
-	url := strings.TrimRight(c.cfg.BaseURL, "/") + path
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(buf))
-	if err != nil {
-		return nil, fmt.Errorf("%s: build request: %w", op, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("access-token", token)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
-		}
-		class := Classify(err)
-		if errors.Is(err, context.DeadlineExceeded) {
-			class = ClassRetryable // ctx is live: the http client's own timeout
-		}
-		return nil, &APIError{Op: op, Class: class, Err: err}
-	}
-	defer func() { _ = resp.Body.Close() }()
-	var raw []byte
-	if resp.ContentLength <= maxBody {
-		raw, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	}
-	if resp.ContentLength > maxBody || int64(len(raw)) > maxBody {
-		return nil, &APIError{Op: op, HTTPStatus: resp.StatusCode, Class: ClassPermanent, Err: ErrResponseTooLarge}
-	}
-	env := envelope{status: resp.StatusCode}
-	if err == nil {
-		err = unmarshal(raw, &env)
-	}
-	var code Int
-	if err == nil && (len(env.Code) == 0 || string(env.Code) == "null") {
-		err = errors.New("response carries no code")
-	} else if err == nil {
-		_ = code.UnmarshalJSON(env.Code)
-	}
-	status := resp.StatusCode
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", op, ctx.Err())
-		}
-		class := ClassRetryable
-		if status >= 400 && status < 500 && status != http.StatusTooManyRequests {
-			class = ClassPermanent
-		}
-		return nil, &APIError{Op: op, HTTPStatus: status, Class: class, Err: fmt.Errorf("decode response: %w", err)}
-	}
-	if code != 0 || status < 200 || status > 299 {
-		msg := scrub.Scrub(string(env.Message))
-		return nil, &APIError{Op: op, HTTPStatus: status, Code: int(code), Message: msg,
-			RequestID: string(env.RequestID), Class: classifyResponse(status, int(code), msg)}
-	}
-	return &env, nil
 }
