@@ -2,7 +2,7 @@ package transform
 
 import (
 	"bytes"
-	json "github.com/goccy/go-json"
+	"encoding/json"
 	"strings"
 
 	"github.com/cluebot/cluebot/fetch"
