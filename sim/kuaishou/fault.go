@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"time"
 )
@@ -12,12 +13,18 @@ import (
 // drawFault draws the fault for one clue-list call, or "" for none, and
 // counts it. The caller holds s.mu.
 func (s *Server) drawFault() Fault {
-	f := s.opts.Faults
-	if f.Rate <= 0 || s.faultRNG.Float64() >= f.Rate {
-		return ""
+	return draw(s.faultRNG, s.opts.Faults.Rate, s.opts.Faults.Kinds, s.stats.Faults)
+}
+
+// draw picks one of kinds, uniformly, with probability rate, and counts it;
+// otherwise it returns the zero K.
+func draw[K comparable](r *rand.Rand, rate float64, kinds []K, counts map[K]int) K {
+	var k K
+	if rate <= 0 || r.Float64() >= rate {
+		return k
 	}
-	k := f.Kinds[s.faultRNG.IntN(len(f.Kinds))]
-	s.stats.Faults[k]++
+	k = kinds[r.IntN(len(kinds))]
+	counts[k]++
 	return k
 }
 

@@ -96,13 +96,7 @@ func (s *Server) SetQuirks(c QuirkConfig) {
 // drawQuirk draws the quirk for one code-0 page, or "" for none, and counts
 // it. The caller holds s.mu.
 func (s *Server) drawQuirk() Quirk {
-	c := s.opts.Quirks
-	if c.Rate <= 0 || s.quirkRNG.Float64() >= c.Rate {
-		return ""
-	}
-	q := c.Kinds[s.quirkRNG.IntN(len(c.Kinds))]
-	s.stats.Quirks[q]++
-	return q
+	return draw(s.quirkRNG, s.opts.Quirks.Rate, s.opts.Quirks.Kinds, s.stats.Quirks)
 }
 
 // pageBody writes a code-0 answer of rows out of total, bent by q.
