@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"time"
 
+	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/notify"
 )
@@ -52,20 +52,15 @@ func (a *App) Report(ctx context.Context, day time.Time, out string, send bool) 
 	return files, sum, nil
 }
 
+// writeReportTo writes the report of day to the file out, whole or not at
+// all: a good report already there survives a failed or killed run.
 func writeReportTo(ctx context.Context, a *App, day time.Time, opts export.ReportOptions, out string) (*export.DaySummary, error) {
-	if dir := filepath.Dir(out); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
-		}
-	}
-	f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	sum, err := export.WriteReport(ctx, a.Store, day, opts, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	var sum *export.DaySummary
+	err := atomicfile.Write(out, func(w io.Writer) error {
+		var err error
+		sum, err = export.WriteReport(ctx, a.Store, day, opts, w)
+		return err
+	})
 	return sum, err
 }
 

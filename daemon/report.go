@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+
+	"github.com/cluebot/cluebot/atomicfile"
 )
 
 // StateFile, in report.out_dir, remembers the last report day the daemon
@@ -168,22 +171,11 @@ func (r *reporter) saveState(day string, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(r.dir, 0o700); err != nil {
-		return fmt.Errorf("create report dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(r.dir, ".cluebot-report-state-*.tmp")
+	err = atomicfile.Write(filepath.Join(r.dir, StateFile), func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("save report state: %w", err)
-	}
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(r.dir, StateFile))
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
 		return fmt.Errorf("save report state: %w", err)
 	}
 	return nil

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -87,7 +87,7 @@ func WriteReport(ctx context.Context, src Source, day time.Time, opts ReportOpti
 // WriteReportFile writes the report of day into dir (created 0700 if need
 // be) as cluebot-YYYY-MM-DD.xlsx, and with SplitBy "route" one
 // cluebot-YYYY-MM-DD-<route>.xlsx per route of the day. Files are mode 0600
-// and appear whole (written aside, then renamed). It returns the paths,
+// and appear whole (see package atomicfile). It returns the paths,
 // main file first, and the main file's numbers.
 func WriteReportFile(ctx context.Context, src Source, day time.Time, opts ReportOptions, dir string) ([]string, *DaySummary, error) {
 	r, err := newReportRun(opts, day)
@@ -98,45 +98,15 @@ func WriteReportFile(ctx context.Context, src Source, day time.Time, opts Report
 	if err := r.collect(ctx, src); err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("create report dir: %w", err)
-	}
 	var files []string
 	for _, b := range r.books() {
 		path := filepath.Join(dir, b.name)
-		if err := saveFile(b, path); err != nil {
-			return files, nil, err
+		if err := atomicfile.Write(path, b.save); err != nil {
+			return files, nil, fmt.Errorf("write report %s: %w", b.name, err)
 		}
 		files = append(files, path)
 	}
 	return files, r.main.summary, nil
-}
-
-// saveFile writes b to a temporary file beside path and renames it into
-// place, so a reader never sees half a report.
-func saveFile(b *book, path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".cluebot-*.xlsx.tmp")
-	if err != nil {
-		return fmt.Errorf("write report %s: %w", b.name, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	err = b.save(tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write report %s: %w", b.name, err)
-	}
-	return nil
 }
 
 // WriteXLSX writes the leads matching filter (collected in [From, To)) as a

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/route"
@@ -43,54 +44,50 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !to.After(from) {
 		return usageErr("--to must be after --from")
 	}
-	var w io.Writer = stdout
-	if *out != "" {
-		f, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-		if err != nil {
-			return err
+	if *format == "xlsx" && *out == "" && isTerminal(stdout) {
+		return usageErr("--format xlsx needs --out FILE (or a redirect)")
+	}
+	if *format != "xlsx" {
+		if _, err := export.NewWriter(*format, io.Discard); err != nil {
+			return usageErr("--format: %v", err)
 		}
-		defer f.Close()
-		w = f
 	}
 	opts, err := leadOptions(cfg)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(cfg, stderr)
-	if *format == "xlsx" {
-		if *out == "" && isTerminal(stdout) {
-			return usageErr("--format xlsx needs --out FILE (or a redirect)")
-		}
-		st, err := openStore(ctx, cfg, logger)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		n, err := export.WriteXLSX(ctx, st, store.ClueFilter{From: from, To: to},
-			export.ReportOptions{Zone: cfg.Location, Fields: opts.Fields, MaskPhone: cfg.Report.MaskPhone}, w)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		logger.Info("exported", "leads", n, "format", "xlsx")
-		return nil
-	}
-	ew, err := export.NewWriter(*format, w)
-	if err != nil {
-		return usageErr("--format: %v", err)
-	}
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	filter := store.ClueFilter{From: from, To: to}
 	n := 0
-	err = export.Leads(ctx, st, store.ClueFilter{From: from, To: to}, opts, func(l *transform.Lead, c *store.Clue) error {
-		r := export.NewRecord(l, c.Routes)
-		n++
-		return ew.Write(&r)
-	})
-	if cerr := ew.Close(); err == nil {
-		err = cerr
+	write := func(w io.Writer) error {
+		if *format == "xlsx" {
+			var err error
+			n, err = export.WriteXLSX(ctx, st, filter,
+				export.ReportOptions{Zone: cfg.Location, Fields: opts.Fields, MaskPhone: cfg.Report.MaskPhone}, w)
+			return err
+		}
+		ew, _ := export.NewWriter(*format, w) // the format was checked above
+		err := export.Leads(ctx, st, filter, opts, func(l *transform.Lead, c *store.Clue) error {
+			r := export.NewRecord(l, c.Routes)
+			n++
+			return ew.Write(&r)
+		})
+		if cerr := ew.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	// To a file: whole or not at all, so a killed export never leaves a
+	// truncated file, nor destroys the one that was there.
+	if *out != "" {
+		err = atomicfile.Write(*out, write)
+	} else {
+		err = write(stdout)
 	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
