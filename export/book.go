@@ -75,7 +75,10 @@ func (b *book) finish(s *DaySummary, now time.Time) error {
 	if err := addCharts(b.f, s, blocks); err != nil {
 		return fmt.Errorf("sheet %s: charts: %w", summarySheetName, err)
 	}
-	b.f.SetActiveSheet(0)
+	// The first sheet is the active one already (the workbook's first sheet,
+	// renamed). SetActiveSheet would visit every sheet, and excelize reads a
+	// streamed sheet still in its memory buffer back into a full worksheet
+	// to do so: for a report under 16 MB of XML, ten times its size in heap.
 	return b.f.SetDocProps(&excelize.DocProperties{
 		Title: s.title(), Creator: "cluebot", Created: now.UTC().Format(time.RFC3339),
 	})

@@ -16,6 +16,13 @@ var flateWriters = sync.Pool{New: func() any {
 	return w
 }}
 
+// chunkBufs recycles the chunks' input buffers: a workbook has dozens of
+// entries, most of a few KB, and each would otherwise take a fresh 1 MB.
+var chunkBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, deflateChunk)
+	return &b
+}}
+
 // parallelDeflate compresses a zip entry in chunks on every CPU at once,
 // for the big 明细 sheets that would otherwise take one core for seconds.
 // Each chunk is deflated on its own and ended with a sync flush, which
@@ -49,7 +56,7 @@ func (d *parallelDeflate) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if d.buf == nil {
-			d.buf = make([]byte, 0, deflateChunk)
+			d.buf = (*chunkBufs.Get().(*[]byte))[:0]
 		}
 		k := min(len(p), deflateChunk-len(d.buf))
 		d.buf, p = append(d.buf, p[:k]...), p[k:]
@@ -77,7 +84,12 @@ func (d *parallelDeflate) submit(last bool) {
 		fw := flateWriters.Get().(*flate.Writer)
 		defer flateWriters.Put(fw)
 		fw.Reset(&c.out)
-		if _, c.err = fw.Write(c.in); c.err != nil {
+		_, c.err = fw.Write(c.in)
+		// The input is done with: only the (smaller) output waits in line.
+		in := c.in[:0]
+		c.in = nil
+		chunkBufs.Put(&in)
+		if c.err != nil {
 			return
 		}
 		if last {

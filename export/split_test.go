@@ -143,6 +143,7 @@ func TestWriteXLSXRange(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	require.Equal(t, []string{"明细", "汇总"}, f.GetSheetList(), "an export opens on its rows")
+	require.Equal(t, 0, f.GetActiveSheetIndex())
 	require.Len(t, detailIDs(t, f, "明细"), 6)
 	rows, err := f.GetRows("汇总")
 	require.NoError(t, err)
