@@ -131,6 +131,11 @@ type Store interface {
 	IterateClues(ctx context.Context, f ClueFilter, fn func(c *Clue) error) error
 	// CountClues counts the clues matching f.
 	CountClues(ctx context.Context, f ClueFilter) (int, error)
+	// CountClueGroups counts the clues matching f by each column of by and
+	// by routing, with GROUP BY in the store: a report's comparison days
+	// cost a row per value, not a read of every clue. A clue is in one
+	// group of each column; groups come in no particular order.
+	CountClueGroups(ctx context.Context, f ClueFilter, by ...GroupBy) ([]ClueGroup, error)
 
 	// SyncState returns an account's sync state, or ErrNotFound.
 	SyncState(ctx context.Context, advertiserID int64) (SyncState, error)

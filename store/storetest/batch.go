@@ -164,6 +164,10 @@ func testCancelled(t *testing.T, s store.Store, _ *clock) {
 			return s.IterateClues(ctx, store.ClueFilter{}, func(*store.Clue) error { return nil })
 		}},
 		{"count", func() error { _, err := s.CountClues(ctx, store.ClueFilter{}); return err }},
+		{"count groups", func() error {
+			_, err := s.CountClueGroups(ctx, store.ClueFilter{}, store.GroupPage)
+			return err
+		}},
 		{"sync state", func() error { _, err := s.SyncState(ctx, 1); return err }},
 		{"save sync state", func() error { return s.SaveSyncState(ctx, store.SyncState{AdvertiserID: 1}) }},
 		{"token", func() error { _, err := s.Token(ctx, 1); return err }},

@@ -32,7 +32,10 @@
 //     not; every mark ends the lease; sent and dead rows are final: marks
 //     leave them alone; unknown ids are no error and no ids is a no-op;
 //     MarkSent clears last_error: a sent row has no error to show;
-//   - OutboxStats counts pending rows whether due or not.
+//   - OutboxStats counts pending rows whether due or not;
+//   - CountClueGroups agrees with GroupClues, the same counts worked out
+//     from IterateClues; a quarter hour runs from :00, :15, :30 or :45 to
+//     the millisecond before the next.
 package storetest
 
 import (
@@ -72,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{"concurrent upserts", testConcurrentUpserts},
 		{"cancelled context", testCancelled},
 		{"iterate cancelled midway", testIterateCancelled},
+		{"count clue groups", testCountClueGroups},
 		{"sync state", testSyncState},
 		{"token", testToken},
 		{"routing is saved once", testSaveRoutingOnce},
