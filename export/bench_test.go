@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 	"github.com/cluebot/cluebot/transform"
 )
 
@@ -84,7 +85,11 @@ func (s oneDaySource) IterateClues(ctx context.Context, f store.ClueFilter, fn f
 	return s.synthSource.IterateClues(ctx, f, fn)
 }
 
-func benchReportDay(b *testing.B, n int, src Source) {
+func (s oneDaySource) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
+	return storetest.GroupClues(ctx, s, f, by...)
+}
+
+func benchReportDay(b *testing.B, n int, src ReportSource) {
 	opts := ReportOptions{Zone: shanghai, Fields: sampleFields, TmpDir: b.TempDir()}
 	var elapsed time.Duration
 	var peak, size float64

@@ -53,7 +53,7 @@ var baseColumns = []column{
 	{"表单", 48, kindText, func(r *rowCtx) any { return text(formLines(r.l.Answers)) }},
 	{"路由", 18, kindText, func(r *rowCtx) any { return text(strings.Join(r.c.Routes, ", ")) }},
 	{"负责人", 12, kindText, func(r *rowCtx) any { return text(joinNonEmpty(r.c.Assignees)) }},
-	{"投递状态", 11, kindText, func(r *rowCtx) any { return deliveryStatus(r.c) }},
+	{"投递状态", 11, kindText, func(r *rowCtx) any { return deliveryOf(r.c).status() }},
 	{"来源类型", 10, kindText, func(r *rowCtx) any { return text(r.l.SourceTypeLabel) }},
 	{"通话状态", 18, kindText, func(r *rowCtx) any { return text(r.l.PhoneStatLabel) }},
 	{"线索标签", 10, kindText, func(r *rowCtx) any { return text(r.l.ClueTagLabel) }},

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 var shanghai = mustZone("Asia/Shanghai")
@@ -67,6 +68,11 @@ func (s *memSource) IterateClues(ctx context.Context, f store.ClueFilter, fn fun
 		}
 	}
 	return nil
+}
+
+// CountClueGroups counts the clues as the store's contract says.
+func (s *memSource) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
+	return storetest.GroupClues(ctx, s, f, by...)
 }
 
 // vendorRecords returns the raw records of a vendor clue-list file.

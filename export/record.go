@@ -72,6 +72,13 @@ type Source interface {
 	IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error
 }
 
+// ReportSource is what the daily report reads: the day's clues, and the
+// comparison days' counts (store.Store is one).
+type ReportSource interface {
+	Source
+	CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error)
+}
+
 // Leads decodes every stored clue matching f into a lead, in collection
 // order, and calls fn with it and the stored row. A row whose raw JSON no
 // longer decodes is an error naming the clue: exports must not skip rows.

@@ -68,7 +68,7 @@ func ReportFileName(day time.Time, zone *time.Location) string {
 // WriteReport writes the report of day's calendar date in opts.Zone (明细
 // and 汇总) to w and returns its numbers. SplitBy is ignored: one writer
 // holds one file (see WriteReportFile).
-func WriteReport(ctx context.Context, src Source, day time.Time, opts ReportOptions, w io.Writer) (*DaySummary, error) {
+func WriteReport(ctx context.Context, src ReportSource, day time.Time, opts ReportOptions, w io.Writer) (*DaySummary, error) {
 	opts.SplitBy = ""
 	r, err := newReportRun(opts, day)
 	if err != nil {
@@ -89,7 +89,7 @@ func WriteReport(ctx context.Context, src Source, day time.Time, opts ReportOpti
 // cluebot-YYYY-MM-DD-<route>.xlsx per route of the day. Files are mode 0600
 // and appear whole (see package atomicfile). It returns the paths,
 // main file first, and the main file's numbers.
-func WriteReportFile(ctx context.Context, src Source, day time.Time, opts ReportOptions, dir string) ([]string, *DaySummary, error) {
+func WriteReportFile(ctx context.Context, src ReportSource, day time.Time, opts ReportOptions, dir string) ([]string, *DaySummary, error) {
 	r, err := newReportRun(opts, day)
 	if err != nil {
 		return nil, nil, err

@@ -45,7 +45,7 @@ func reportOpts() ReportOptions {
 }
 
 // writeDay writes the report of reportDay and opens it.
-func writeDay(t *testing.T, src Source, opts ReportOptions) (*excelize.File, *DaySummary, []byte) {
+func writeDay(t *testing.T, src ReportSource, opts ReportOptions) (*excelize.File, *DaySummary, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
 	sum, err := WriteReport(context.Background(), src, reportDay, opts, &buf)

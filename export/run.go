@@ -84,7 +84,7 @@ func (r *reportRun) newBook(route string) (*book, error) {
 // collect writes the day's rows, counts the comparison days (meanwhile, in
 // a goroutine of its own), and finishes every book (明细 closed, 汇总 and
 // charts written).
-func (r *reportRun) collect(ctx context.Context, src Source) error {
+func (r *reportRun) collect(ctx context.Context, src ReportSource) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmp := make(chan error, 1)
@@ -121,15 +121,20 @@ func (r *reportRun) collect(ctx context.Context, src Source) error {
 }
 
 // compare tallies the day before and the week before from the store's
-// normalized columns, for the whole day ("") and, split by route, by route.
-func (r *reportRun) compare(ctx context.Context, src Source, split bool) error {
+// counts (GROUP BY: no clue of those days is read), for the whole day ("")
+// and, split by route, by route.
+func (r *reportRun) compare(ctx context.Context, src ReportSource, split bool) error {
 	r.cmp = map[string][2]*tally{"": {newTally(), newTally()}}
 	for i, s := range []span{r.bounds.prev, r.bounds.week} {
-		err := src.IterateClues(ctx, s.filter(), func(c *store.Clue) error {
-			k := clueKeys(c, r.zone)
-			r.cmp[""][i].add(&k)
-			for j, name := range c.Routes {
-				if !split || repeated(c.Routes, j) {
+		groups, err := src.CountClueGroups(ctx, s.filter(), store.Groupings...)
+		if err != nil {
+			return fmt.Errorf("report %s: compare with %s: %w", r.bounds.date, s.from.Format(time.DateOnly), err)
+		}
+		for j := range groups {
+			g := &groups[j]
+			r.cmp[""][i].addGroup(g, r.zone)
+			for k, name := range g.Routes {
+				if !split || repeated(g.Routes, k) {
 					continue
 				}
 				t, ok := r.cmp[name]
@@ -137,12 +142,8 @@ func (r *reportRun) compare(ctx context.Context, src Source, split bool) error {
 					t = [2]*tally{newTally(), newTally()}
 					r.cmp[name] = t
 				}
-				t[i].add(&k)
+				t[i].addGroup(g, r.zone)
 			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("report %s: compare with %s: %w", r.bounds.date, s.from.Format(time.DateOnly), err)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // synthSource makes up n clues for any range it is asked for, spread evenly
@@ -52,6 +53,11 @@ func (s synthSource) IterateClues(ctx context.Context, f store.ClueFilter, fn fu
 		}
 	}
 	return nil
+}
+
+// CountClueGroups counts the clues as the store's contract says.
+func (s synthSource) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
+	return storetest.GroupClues(ctx, s, f, by...)
 }
 
 // appendSynthRaw writes a clue record shaped like the vendor's sample.

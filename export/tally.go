@@ -71,22 +71,10 @@ func leadKeys(l *transform.Lead, c *store.Clue, zone *time.Location, withDate bo
 	return k
 }
 
-// clueKeys labels a clue of a comparison day from the store's normalized
-// columns only: no raw JSON is decoded for those days.
-func clueKeys(c *store.Clue, zone *time.Location) keys {
-	k := routingKeys(c, zone, false)
-	k.labels[keyPage] = orLabel(c.PageName, labelNoPage)
-	k.labels[keyIntention] = transform.IntentionLabel(c.IntentionID)
-	k.labels[keyCity] = orLabel(c.City, labelNoCity)
-	k.labels[keySource] = transform.SourceTypeLabel(c.SourceType)
-	k.labels[keyCall] = transform.PhoneStatLabel(c.PhoneStat)
-	return k
-}
-
 func routingKeys(c *store.Clue, zone *time.Location, withDate bool) keys {
 	t := c.CreateTime.In(zone)
 	k := keys{hour: t.Hour(), routes: c.Routes, waiting: c.RoutedAt.IsZero(), unrouted: c.Unrouted()}
-	k.labels[keyDelivery] = deliveryStatus(c)
+	k.labels[keyDelivery] = deliveryOf(c).status()
 	if withDate {
 		k.labels[keyDate] = t.Format(time.DateOnly)
 	}
@@ -100,20 +88,32 @@ func orLabel(s, missing string) string {
 	return missing
 }
 
-// deliveryStatus says where a clue's alerts stand, from its outbox counts.
-func deliveryStatus(c *store.Clue) string {
+// delivery is where a clue's alerts stand: its routing and whether some
+// of its outbox rows are sent, pending, dead.
+type delivery struct {
+	routed, routes      bool // routed; and some route took it
+	sent, pending, dead bool
+}
+
+func deliveryOf(c *store.Clue) delivery {
+	return delivery{routed: !c.RoutedAt.IsZero(), routes: len(c.Routes) > 0,
+		sent: c.Sent > 0, pending: c.Pending > 0, dead: c.Dead > 0}
+}
+
+// status is the 投递状态 label.
+func (d delivery) status() string {
 	switch {
-	case c.RoutedAt.IsZero():
+	case !d.routed:
 		return statusNotRouted
-	case len(c.Routes) == 0:
+	case !d.routes:
 		return statusUnrouted
-	case c.Dead > 0 && c.Sent > 0:
+	case d.dead && d.sent:
 		return "部分失败"
-	case c.Dead > 0:
+	case d.dead:
 		return "失败"
-	case c.Pending > 0:
+	case d.pending:
 		return "待发送"
-	case c.Sent > 0:
+	case d.sent:
 		return "已送达"
 	}
 	return "无需发送" // routed to routes without receivers
@@ -135,24 +135,60 @@ func newTally() *tally {
 }
 
 func (t *tally) add(k *keys) {
-	t.total++
 	t.hours[k.hour]++
 	for i, label := range k.labels {
-		if label != "" {
-			t.by[i][label]++
-		}
+		t.count(i, label, 1)
 	}
+	t.addRouting(k.waiting, k.unrouted, k.routes, 1)
+}
+
+// addGroup counts a comparison day's group of clues, as the store counted
+// them (see store.CountClueGroups). A group counts in its own breakdown;
+// the delivery groups, which hold every clue once, also carry the totals
+// and the routes.
+func (t *tally) addGroup(g *store.ClueGroup, zone *time.Location) {
+	n := g.Count
+	switch g.By {
+	case store.GroupPage:
+		t.count(keyPage, orLabel(g.Text, labelNoPage), n)
+	case store.GroupCity:
+		t.count(keyCity, orLabel(g.Text, labelNoCity), n)
+	case store.GroupIntention:
+		t.count(keyIntention, transform.IntentionLabel(g.Code), n)
+	case store.GroupSource:
+		t.count(keySource, transform.SourceTypeLabel(g.Code), n)
+	case store.GroupCall:
+		t.count(keyCall, transform.PhoneStatLabel(g.Code), n)
+	case store.GroupQuarter:
+		t.hours[g.Start.In(zone).Hour()] += n
+	case store.GroupDelivery:
+		d := delivery{routed: g.Routed, routes: len(g.Routes) > 0, sent: g.Sent, pending: g.Pending, dead: g.Dead}
+		t.count(keyDelivery, d.status(), n)
+		t.addRouting(!g.Routed, g.Routed && len(g.Routes) == 0, g.Routes, n)
+	}
+}
+
+// count adds n to a breakdown's label; "" counts nowhere.
+func (t *tally) count(key int, label string, n int) {
+	if label != "" {
+		t.by[key][label] += n
+	}
+}
+
+// addRouting counts n clues in the totals and by route.
+func (t *tally) addRouting(waiting, unrouted bool, routes []string, n int) {
+	t.total += n
 	switch {
-	case k.waiting:
-		t.waiting++
-		t.by[keyRoute][labelNotRouted]++
-	case k.unrouted:
-		t.unrouted++
-		t.by[keyRoute][labelUnrouted]++
+	case waiting:
+		t.waiting += n
+		t.by[keyRoute][labelNotRouted] += n
+	case unrouted:
+		t.unrouted += n
+		t.by[keyRoute][labelUnrouted] += n
 	}
-	for i, r := range k.routes {
-		if !repeated(k.routes, i) {
-			t.by[keyRoute][r]++
+	for i, r := range routes {
+		if !repeated(routes, i) {
+			t.by[keyRoute][r] += n
 		}
 	}
 }
