@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/zip"
 	"bufio"
 	"fmt"
 	"io"
@@ -21,6 +20,8 @@ type book struct {
 	tallies   [3]*tally // report day, day before, week before (nil for a range)
 	undecoded int
 	summary   *DaySummary
+	core      []byte    // docProps/core.xml, set by finish
+	at        time.Time // when finish was called
 }
 
 func newBook(name, route string, opts *ReportOptions, cols []column, compare bool) (*book, error) {
@@ -79,21 +80,24 @@ func (b *book) finish(s *DaySummary, now time.Time) error {
 	// renamed). SetActiveSheet would visit every sheet, and excelize reads a
 	// streamed sheet still in its memory buffer back into a full worksheet
 	// to do so: for a report under 16 MB of XML, ten times its size in heap.
-	return b.f.SetDocProps(&excelize.DocProperties{
-		Title: s.title(), Creator: "cluebot", Created: now.UTC().Format(time.RFC3339),
-	})
+	b.core, b.at = coreXML(s.title(), now), now
+	return nil
 }
 
 // save writes the workbook to w. excelize would build the whole zip in
-// memory (WriteToBuffer); the zip writer here streams it to w instead, the
-// sheets' rows straight from their spill files, deflated on every CPU.
+// memory (WriteToBuffer); bookZip streams it to w instead, the sheets'
+// rows straight from their spill files, deflated on every CPU, with the
+// streamed sheets' extents and the core properties put right.
 func (b *book) save(w io.Writer) error {
+	// excelize names a sheet's part after its sheetId.
+	dims := map[string]string{}
+	for id, name := range b.f.GetSheetMap() {
+		if ref, ok := b.detail.extents[name]; ok {
+			dims[fmt.Sprintf("xl/worksheets/sheet%d.xml", id)] = ref
+		}
+	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(bw)
-		zw.RegisterCompressor(zip.Deflate, newParallelDeflate)
-		return zw
-	})
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newBookZip(bw, dims, b.core, b.at) })
 	if _, err := b.f.WriteToBuffer(); err != nil {
 		return err
 	}

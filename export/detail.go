@@ -39,13 +39,16 @@ type detailWriter struct {
 	sw         *excelize.StreamWriter
 	rows       int // data rows in the current sheet
 	total      int
+	// extents are the closed sheets' used ranges (A1:X8001) by name.
+	extents map[string]string
 }
 
 func newDetailWriter(f *excelize.File, cols []column, limit int, reuseFirst bool) (*detailWriter, error) {
 	if limit <= 0 || limit > maxDataRows {
 		limit = maxDataRows
 	}
-	d := &detailWriter{f: f, cols: cols, limit: limit, reuseFirst: reuseFirst, scratch: make([]any, len(cols))}
+	d := &detailWriter{f: f, cols: cols, limit: limit, reuseFirst: reuseFirst, scratch: make([]any, len(cols)),
+		extents: map[string]string{}}
 	for _, c := range cols {
 		d.header = append(d.header, c.title)
 	}
@@ -150,8 +153,9 @@ func (d *detailWriter) close() error {
 	if err != nil {
 		return err
 	}
-	tbl := &excelize.Table{Range: fmt.Sprintf("A1:%s%d", last, d.rows+1),
-		Name: "leads" + strconv.Itoa(d.sheets), StyleName: "TableStyleLight9"}
+	extent := fmt.Sprintf("A1:%s%d", last, d.rows+1)
+	d.extents[name] = extent
+	tbl := &excelize.Table{Range: extent, Name: "leads" + strconv.Itoa(d.sheets), StyleName: "TableStyleLight9"}
 	if err := d.sw.AddTable(tbl); err != nil {
 		return fmt.Errorf("sheet %s: table: %w", name, err)
 	}

@@ -42,12 +42,12 @@ func TestReportCountsComparisonDaysInTheStore(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
 	b := boundsOf(reportDay, zone)
-	require.NoError(t, fillStore(ctx, st, 300, b.day, b.prev, b.week))
+	require.NoError(t, fillStore(ctx, st, 300, 1, b.day, b.prev, b.week))
 	// A busy half hour on each comparison day, so that an hour counted in
 	// the wrong zone shows.
 	for _, d := range []span{b.prev, b.week} {
 		from := d.from.Add(9 * time.Hour)
-		require.NoError(t, fillStore(ctx, st, 50, span{from, from.Add(30 * time.Minute)}))
+		require.NoError(t, fillStore(ctx, st, 50, 1, span{from, from.Add(30 * time.Minute)}))
 	}
 	var all []store.Clue
 	require.NoError(t, st.IterateClues(ctx, store.ClueFilter{}, func(c *store.Clue) error {

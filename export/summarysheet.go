@@ -95,6 +95,12 @@ func writeSummarySheet(f *excelize.File, s *DaySummary, now time.Time) (map[stri
 	if w.err != nil {
 		return nil, w.err
 	}
+	// excelize leaves the dimension at A1: readers that trust it would
+	// see one cell.
+	end, _ := excelize.CoordinatesToCellName(w.cols, w.rows)
+	if err := f.SetSheetDimension(sh, "A1:"+end); err != nil {
+		return nil, err
+	}
 	if err := f.SetColWidth(sh, "A", "A", 30); err != nil {
 		return nil, err
 	}
@@ -109,12 +115,15 @@ type sheetWriter struct {
 	compare bool
 	lastCol string
 	err     error
+	// rows and cols are the extent written so far.
+	rows, cols int
 }
 
 func (w *sheetWriter) put(row int, vals []any, style int) {
 	if w.err != nil {
 		return
 	}
+	w.rows, w.cols = max(w.rows, row), max(w.cols, len(vals))
 	a := fmt.Sprintf("A%d", row)
 	if w.err = w.f.SetSheetRow(w.sheet, a, &vals); w.err == nil && style != 0 {
 		end := a
