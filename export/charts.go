@@ -9,6 +9,15 @@ import (
 // chartTop is how many rows of a long breakdown (pages, cities) a chart shows.
 const chartTop = 10
 
+// A chart's size in pixels, and the rows from one chart to the next: small
+// enough that 汇总, tables and charts, prints one page wide without
+// shrinking its numbers out of reach.
+const (
+	chartWidth  = 480
+	chartHeight = 300
+	chartRows   = 16
+)
+
 // chartSpec is one chart of 汇总.
 type chartSpec struct {
 	key   string
@@ -53,7 +62,7 @@ func addCharts(f *excelize.File, s *DaySummary, blocks map[string]block) error {
 			Series:    []excelize.ChartSeries{ref("B")},
 			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: c.title}}},
 			Legend:    excelize.ChartLegend{Position: "bottom"},
-			Dimension: excelize.ChartDimension{Width: 640, Height: 320},
+			Dimension: excelize.ChartDimension{Width: chartWidth, Height: chartHeight},
 			XAxis:     excelize.ChartAxis{ReverseOrder: c.typ == excelize.Bar},
 			YAxis:     excelize.ChartAxis{MajorGridLines: true},
 		}
@@ -70,7 +79,7 @@ func addCharts(f *excelize.File, s *DaySummary, blocks map[string]block) error {
 		if err := f.AddChart(summarySheetName, fmt.Sprintf("%s%d", anchor, row), ch, combo...); err != nil {
 			return fmt.Errorf("chart %s: %w", c.title, err)
 		}
-		row += 18
+		row += chartRows
 	}
 	return nil
 }

@@ -81,6 +81,9 @@ func (d *detailWriter) open() error {
 			return fmt.Errorf("add sheet %s: %w", name, err)
 		}
 	}
+	if err := setPrint(d.f, name, 1); err != nil {
+		return err
+	}
 	sw, err := d.f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("stream sheet %s: %w", name, err)

@@ -54,7 +54,13 @@ func TestReportSummaryNumbers(t *testing.T) {
 	rows, err := f.GetRows("汇总")
 	require.NoError(t, err)
 	require.Equal(t, "线索日报 2024-05-01", rows[0][0])
-	require.Contains(t, rows[2][0], "上周同日 2024-04-24 (星期三)")
+	notes := ""
+	for _, r := range rows[:12] {
+		if len(r) == 1 {
+			notes += r[0] + "\n"
+		}
+	}
+	require.Contains(t, notes, "对比: 前一日 2024-04-30 · 上周同日 2024-04-24 (星期三)", "the notes under the KPIs")
 	total := findRow(t, rows, "线索总数")
 	require.Equal(t, []string{"线索总数", "5", "1", "+4", "+400.0%", "1", "+4", "+400.0%"}, total)
 	raw, err := f.GetRows("汇总", excelize.Options{RawCellValue: true})

@@ -7,6 +7,14 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// 汇总's first rows, the title and the KPIs' header, stay on screen and
+// head every printed page; its columns are narrow enough for a phone.
+const (
+	summaryHeadRows   = 2
+	summaryLabelWidth = 22
+	summaryCountWidth = 10
+)
+
 // block is where one breakdown sits on 汇总: its header row and data rows.
 type block struct{ header, first, last int }
 
@@ -60,13 +68,12 @@ func writeSummarySheet(f *excelize.File, s *DaySummary, now time.Time) (map[stri
 			week.Format(time.DateOnly), weekdays[week.Weekday()]))
 	}
 	notes = append(notes, fmt.Sprintf("生成时间: %s · 明细共 %d 行", now.In(s.Zone).Format(time.DateTime), s.Total.Day))
+	// The first screen, on a phone too: the title, then the KPIs at the
+	// top left under their header (both frozen), the notes below them.
 	w := &sheetWriter{f: f, sheet: sh, st: st, compare: s.Compared, lastCol: lastCol}
 	w.put(1, []any{s.title()}, st.title)
-	for i, n := range notes {
-		w.put(2+i, []any{n}, st.note)
-	}
-	row := len(notes) + 3
-	w.put(row, head, st.head)
+	w.put(summaryHeadRows, head, st.head)
+	row := summaryHeadRows
 	kpis := []BreakdownRow{{"线索总数", s.Total}, {"未分配路由", s.Unrouted}, {"待路由", s.Waiting}}
 	if s.Undecoded > 0 {
 		kpis = append(kpis, BreakdownRow{"原始数据无法解析", Counts{Day: s.Undecoded}})
@@ -74,6 +81,11 @@ func writeSummarySheet(f *excelize.File, s *DaySummary, now time.Time) (map[stri
 	for _, k := range kpis {
 		row++
 		w.counts(row, k)
+	}
+	row++
+	for _, n := range notes {
+		row++
+		w.put(row, []any{n}, st.note)
 	}
 	blocks := map[string]block{}
 	for _, b := range s.Breakdowns {
@@ -101,10 +113,21 @@ func writeSummarySheet(f *excelize.File, s *DaySummary, now time.Time) (map[stri
 	if err := f.SetSheetDimension(sh, "A1:"+end); err != nil {
 		return nil, err
 	}
-	if err := f.SetColWidth(sh, "A", "A", 30); err != nil {
+	// Narrow enough that a phone's preview shows the labels, the day and
+	// the day before on its first screen.
+	if err := f.SetColWidth(sh, "A", "A", summaryLabelWidth); err != nil {
 		return nil, err
 	}
-	return blocks, f.SetColWidth(sh, "B", lastCol, 11)
+	if err := f.SetColWidth(sh, "B", lastCol, summaryCountWidth); err != nil {
+		return nil, err
+	}
+	top := fmt.Sprintf("A%d", summaryHeadRows+1)
+	err = f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: summaryHeadRows, TopLeftCell: top, ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: top, ActiveCell: top, Pane: "bottomLeft"}}})
+	if err != nil {
+		return nil, fmt.Errorf("freeze header: %w", err)
+	}
+	return blocks, setPrint(f, sh, summaryHeadRows)
 }
 
 // sheetWriter writes 汇总 rows, keeping the first error.
