@@ -92,11 +92,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a := &App{Config: cfg, Log: logger, Rules: &atomic.Pointer[route.Rules]{},
 		Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
 	a.Rules.Store(rules)
-	names := map[int64]string{}
-	for _, acct := range cfg.Kuaishou.Accounts {
-		names[acct.AdvertiserID] = acct.Name
-	}
-	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: names, Rules: a.Rules}
+	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: AccountNames(cfg), Rules: a.Rules}
 	receivers, err := a.UseTemplates(tmpl, nil)
 	if err != nil {
 		return nil, err

@@ -7,18 +7,37 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/atomicfile"
+	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
 )
 
-// ReportOptions returns the export options the config asks for.
-func (a *App) ReportOptions() export.ReportOptions {
-	opts := export.ReportOptions{Zone: a.Config.Location, AccountNames: a.Leads.AccountNames,
-		MaskPhone: a.Config.Report.MaskPhone, SplitBy: a.Config.Report.SplitBy, FormColumns: a.Config.Report.FormColumns}
-	if r := a.Rules.Load(); r != nil {
-		opts.Fields = r.Fields
+// ReportOptions returns the report options the config and the current
+// rules ask for.
+func (a *App) ReportOptions() export.ReportOptions { return ReportOptions(a.Config, a.Rules.Load()) }
+
+// ReportOptions returns the options of the daily report and of every
+// export cfg asks for: the zone, the accounts' names, the rules' field
+// mapping (none when rules is nil), masking, the split and the form
+// columns. `cluebot report`, the daemon and `cluebot export` all take them
+// from here.
+func ReportOptions(cfg *config.Config, rules *route.Rules) export.ReportOptions {
+	opts := export.ReportOptions{Zone: cfg.Location, AccountNames: AccountNames(cfg),
+		MaskPhone: cfg.Report.MaskPhone, SplitBy: cfg.Report.SplitBy, FormColumns: cfg.Report.FormColumns}
+	if rules != nil {
+		opts.Fields = rules.Fields
 	}
 	return opts
+}
+
+// AccountNames names the configured accounts by advertiser id.
+func AccountNames(cfg *config.Config) map[int64]string {
+	names := make(map[int64]string, len(cfg.Kuaishou.Accounts))
+	for _, acct := range cfg.Kuaishou.Accounts {
+		names[acct.AdvertiserID] = acct.Name
+	}
+	return names
 }
 
 // Yesterday is the calendar day before now in the configured zone.

@@ -50,7 +50,7 @@ func TestHugeLeadExportsLines(t *testing.T) {
 			w, err := NewWriter(format, &buf)
 			require.NoError(t, err)
 			start := time.Now()
-			err = Leads(context.Background(), src, store.ClueFilter{}, transform.Options{Zone: shanghai, Fields: sampleFields},
+			err = Leads(context.Background(), src, store.ClueFilter{}, ReportOptions{Zone: shanghai, Fields: sampleFields},
 				func(l *transform.Lead, c *store.Clue) error {
 					r := NewRecord(l, c.Routes)
 					return w.Write(&r)

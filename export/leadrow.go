@@ -23,9 +23,7 @@ func leadOf(c *store.Clue, opts *transform.Options, names map[int64]string) (l t
 	} else {
 		l = storedLead(c, opts)
 	}
-	if n := names[l.AdvertiserID]; n != "" {
-		l.AccountName = n
-	}
+	nameAccount(&l, names)
 	return l, err == nil
 }
 

@@ -54,7 +54,7 @@ func (s sliceSource) IterateClues(_ context.Context, _ store.ClueFilter, fn func
 func TestJSONLRecord(t *testing.T) {
 	var buf bytes.Buffer
 	w := NewJSONL(&buf)
-	opts := transform.Options{Zone: time.UTC, Fields: sampleFields}
+	opts := ReportOptions{Zone: time.UTC, Fields: sampleFields}
 	err := Leads(context.Background(), sliceSource{sampleClue(t)}, store.ClueFilter{}, opts, func(l *transform.Lead, _ *store.Clue) error {
 		r := NewRecord(l, []string{"henan-hot"})
 		return w.Write(&r)
@@ -78,10 +78,10 @@ func TestJSONLRecord(t *testing.T) {
 
 func TestLeadsRefusesUndecodableRows(t *testing.T) {
 	bad := store.Clue{ID: "1", Raw: []byte("not json")}
-	err := Leads(context.Background(), sliceSource{bad}, store.ClueFilter{}, transform.Options{}, func(*transform.Lead, *store.Clue) error { return nil })
+	err := Leads(context.Background(), sliceSource{bad}, store.ClueFilter{}, ReportOptions{}, func(*transform.Lead, *store.Clue) error { return nil })
 	require.ErrorContains(t, err, "decode stored clue 1")
 	stop := errors.New("stop")
-	err = Leads(context.Background(), sliceSource{sampleClue(t)}, store.ClueFilter{}, transform.Options{}, func(*transform.Lead, *store.Clue) error { return stop })
+	err = Leads(context.Background(), sliceSource{sampleClue(t)}, store.ClueFilter{}, ReportOptions{}, func(*transform.Lead, *store.Clue) error { return stop })
 	require.ErrorIs(t, err, stop)
 }
 

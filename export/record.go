@@ -80,9 +80,11 @@ type ReportSource interface {
 }
 
 // Leads decodes every stored clue matching f into a lead, in collection
-// order, and calls fn with it and the stored row. A row whose raw JSON no
-// longer decodes is an error naming the clue: exports must not skip rows.
-func Leads(ctx context.Context, src Source, f store.ClueFilter, opts transform.Options, fn func(l *transform.Lead, c *store.Clue) error) error {
+// order, with opts' zone, field mapping and account names, and calls fn
+// with it and the stored row. A row whose raw JSON no longer decodes is an
+// error naming the clue: exports must not skip rows.
+func Leads(ctx context.Context, src Source, f store.ClueFilter, opts ReportOptions, fn func(l *transform.Lead, c *store.Clue) error) error {
+	topts := transform.Options{Zone: opts.zone(), Fields: opts.Fields}
 	return src.IterateClues(ctx, f, func(c *store.Clue) error {
 		fc, err := fetch.DecodeClue(c.Raw)
 		if err != nil {
@@ -91,13 +93,21 @@ func Leads(ctx context.Context, src Source, f store.ClueFilter, opts transform.O
 		if fc.AdvertiserID == 0 {
 			fc.AdvertiserID = c.AdvertiserID
 		}
-		l := transform.New(&fc, opts)
+		l := transform.New(&fc, topts)
 		// Columns the store normalized (e.g. from an older rules mapping) fill gaps.
 		l.Province = firstNonEmpty(l.Province, c.Province)
 		l.City = firstNonEmpty(l.City, c.City)
 		l.Store = firstNonEmpty(l.Store, c.Store)
+		nameAccount(&l, opts.AccountNames)
 		return fn(&l, c)
 	})
+}
+
+// nameAccount names l's account as the config does, if it does.
+func nameAccount(l *transform.Lead, names map[int64]string) {
+	if n := names[l.AdvertiserID]; n != "" {
+		l.AccountName = n
+	}
 }
 
 func firstNonEmpty(a, b string) string {

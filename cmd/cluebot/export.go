@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/export"
@@ -52,10 +53,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageErr("--format: %v", err)
 		}
 	}
-	opts, err := leadOptions(cfg)
+	rules, err := exportRules(cfg)
 	if err != nil {
 		return err
 	}
+	opts := app.ReportOptions(cfg, rules) // as the daily report has them
 	logger := newLogger(cfg, stderr)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
@@ -67,8 +69,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	write := func(w io.Writer) error {
 		if *format == "xlsx" {
 			var err error
-			n, err = export.WriteXLSX(ctx, st, filter,
-				export.ReportOptions{Zone: cfg.Location, Fields: opts.Fields, MaskPhone: cfg.Report.MaskPhone}, w)
+			n, err = export.WriteXLSX(ctx, st, filter, opts, w)
 			return err
 		}
 		ew, _ := export.NewWriter(*format, w) // the format was checked above
@@ -96,17 +97,15 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// leadOptions builds the transform options: the configured zone, account
-// names and the rules' field mapping (a missing rules file maps nothing).
-func leadOptions(cfg *config.Config) (transform.Options, error) {
-	opts := transform.Options{Zone: cfg.Location}
+// exportRules loads the rules for their field mapping; without a rules
+// file, nothing is mapped.
+func exportRules(cfg *config.Config) (*route.Rules, error) {
 	rules, err := route.Load(cfg.Rules)
 	switch {
 	case err == nil:
-		opts.Fields = rules.Fields
+		return rules, nil
 	case errors.Is(err, os.ErrNotExist):
-	default:
-		return opts, &exitError{code: 2, err: err}
+		return nil, nil
 	}
-	return opts, nil
+	return nil, &exitError{code: 2, err: err}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	sim "github.com/cluebot/cluebot/sim/kuaishou"
 )
@@ -179,4 +180,47 @@ func TestUsageErrorsExit2(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, "cluebot.yaml:2: kuaishou.page_size:")
 	require.Contains(t, errs, "cluebot.yaml:3: kuaishou.pagesize: unknown key")
+}
+
+// TestExportTakesTheReportOptions exports as xlsx and jsonl with a config
+// that names its accounts and asks for a form column: both come out as
+// the daily report has them.
+func TestExportTakesTheReportOptions(t *testing.T) {
+	tr := newTrial(t, 0, 1)
+	cfg, err := os.ReadFile(tr.cfgPath)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(tr.cfgPath, append(cfg, "report:\n  form_columns: [意向车型]\n"...), 0o600))
+	created := time.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format(time.DateTime)
+	tr.sim.Add(30000001, map[string]any{"id": json.Number("1974516040085363860123"), "user_name": "王女士",
+		"phone": "15584418917", "create_time": created, "update_time": created,
+		"details": []any{map[string]any{"key": "意向车型", "value": "X3", "custom_id": "", "comp_type": "单选"}}})
+	code, out, errs := tr.run("pull")
+	require.Equal(t, 0, code, out+errs)
+	span := []string{"--from", "2000-01-01", "--to", "2100-01-01"}
+
+	file := filepath.Join(tr.dir, "out.xlsx")
+	code, _, errs = tr.run(append([]string{"export", "--format", "xlsx", "--out", file}, span...)...)
+	require.Equal(t, 0, code, errs)
+	f, err := excelize.OpenFile(file)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("明细")
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	at := func(title string) string {
+		for i, h := range rows[0] {
+			if h == title && i < len(rows[1]) {
+				return rows[1][i]
+			}
+		}
+		return ""
+	}
+	require.Equal(t, "账户1", at("账户"), "the account's configured name")
+	require.Equal(t, "X3", at("意向车型"), "report.form_columns")
+
+	code, out, errs = tr.run(append([]string{"export"}, span...)...)
+	require.Equal(t, 0, code, errs)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rec))
+	require.Equal(t, "账户1", rec["account"])
 }
