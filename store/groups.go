@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -67,18 +69,95 @@ func CheckGroupings(by []GroupBy) error {
 	return nil
 }
 
-// SetCode sets the value of g's column from one integer, as the backends
-// compute it in SQL: the value itself for GroupIntention, GroupSource and
-// GroupCall; quarter hours since the Unix epoch for GroupQuarter; for
-// GroupDelivery 1 if some outbox rows are sent, plus 2 if some are
-// pending, plus 4 if some are dead.
-func (g *ClueGroup) SetCode(code int64) {
-	switch g.By {
-	case GroupQuarter:
-		g.Start = time.Unix(code*int64(Quarter/time.Second), 0).UTC()
-	case GroupDelivery:
-		g.Sent, g.Pending, g.Dead = code&1 != 0, code&2 != 0, code&4 != 0
-	case GroupIntention, GroupSource, GroupCall:
-		g.Code = code
+// GroupRow is a row of a backend's GROUP BY over every column at once:
+// how many clues share all these values. A GroupFolder turns such rows
+// into the ClueGroups of the columns asked for, which costs the store one
+// sort of the range instead of one per column.
+type GroupRow struct {
+	PageName, City                     string
+	IntentionID, SourceType, PhoneStat int64
+	// Quarter counts quarter hours from the Unix epoch to the clues'
+	// create_time, rounded down.
+	Quarter             int64
+	Sent, Pending, Dead bool // some outbox rows in each state
+	Routed              bool
+	Routes              []string
+	Count               int
+}
+
+// GroupFolder adds GroupRows up into ClueGroups.
+type GroupFolder struct {
+	by     []GroupBy
+	index  map[groupKey]int
+	groups []ClueGroup
+}
+
+type groupKey struct {
+	by     GroupBy
+	text   string
+	code   int64
+	routed bool
+	routes string
+}
+
+// NewGroupFolder folds rows into the groups of the columns by.
+func NewGroupFolder(by []GroupBy) *GroupFolder {
+	return &GroupFolder{by: by, index: map[groupKey]int{}}
+}
+
+// Add counts r in one group of each column. r is not kept.
+func (f *GroupFolder) Add(r *GroupRow) {
+	routes := strings.Join(r.Routes, "\x00")
+	for _, g := range f.by {
+		k := groupKey{by: g, routed: r.Routed, routes: routes}
+		switch g {
+		case GroupPage:
+			k.text = r.PageName
+		case GroupCity:
+			k.text = r.City
+		case GroupIntention:
+			k.code = r.IntentionID
+		case GroupSource:
+			k.code = r.SourceType
+		case GroupCall:
+			k.code = r.PhoneStat
+		case GroupQuarter:
+			k.code = r.Quarter
+		case GroupDelivery:
+			k.code = b2i(r.Sent) | b2i(r.Pending)<<1 | b2i(r.Dead)<<2
+		}
+		i, ok := f.index[k]
+		if !ok {
+			i = len(f.groups)
+			f.index[k] = i
+			f.groups = append(f.groups, newGroup(k, r))
+		}
+		f.groups[i].Count += r.Count
 	}
+}
+
+func newGroup(k groupKey, r *GroupRow) ClueGroup {
+	g := ClueGroup{By: k.by, Text: k.text, Routed: r.Routed}
+	if len(r.Routes) > 0 {
+		g.Routes = slices.Clone(r.Routes)
+	}
+	switch k.by {
+	case GroupIntention, GroupSource, GroupCall:
+		g.Code = k.code
+	case GroupQuarter:
+		g.Start = time.Unix(k.code*int64(Quarter/time.Second), 0).UTC()
+	case GroupDelivery:
+		g.Sent, g.Pending, g.Dead = r.Sent, r.Pending, r.Dead
+	}
+	return g
+}
+
+// Groups returns the groups counted so far.
+func (f *GroupFolder) Groups() []ClueGroup { return f.groups }
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
