@@ -96,7 +96,7 @@ func (b *book) save(w io.Writer) error {
 			dims[fmt.Sprintf("xl/worksheets/sheet%d.xml", id)] = ref
 		}
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
+	bw := bufio.NewWriterSize(w, 256<<10)
 	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newBookZip(bw, dims, b.core, b.at) })
 	if _, err := b.f.WriteToBuffer(); err != nil {
 		return err

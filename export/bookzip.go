@@ -106,15 +106,31 @@ var dimensionElem = regexp.MustCompile(`<dimension\s[^>]*?(/>|>\s*</dimension>)`
 
 const maxHead = 64 << 10
 
+var sheetData = []byte("<sheetData")
+
+// Write holds back what comes before <sheetData> (at most maxHead) and
+// passes the rest on as it comes: a sheet excelize kept in memory arrives
+// in one Write of many megabytes, which must not be copied.
 func (d *dimFixer) Write(p []byte) (int, error) {
 	if d.past {
 		return d.w.Write(p)
 	}
-	d.head = append(d.head, p...)
-	if !bytes.Contains(d.head, []byte("<sheetData")) && len(d.head) < maxHead {
+	take := min(len(p), maxHead-len(d.head))
+	if i := bytes.Index(p, sheetData); i >= 0 && i < take {
+		take = i
+	}
+	d.head = append(d.head, p[:take]...)
+	rest := p[take:]
+	if len(rest) == 0 && len(d.head) < maxHead && !bytes.Contains(d.head, sheetData) {
 		return len(p), nil
 	}
-	return len(p), d.flush()
+	if err := d.flush(); err != nil {
+		return 0, err
+	}
+	if _, err := d.w.Write(rest); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // flush writes the held-back head with its dimension replaced.

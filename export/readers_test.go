@@ -130,3 +130,21 @@ func TestExportIsReadByOtherPrograms(t *testing.T) {
 	now := opts.now()
 	requireCoreProps(t, parts, "线索导出 2024-04-30 00:00 – 2024-05-02 00:00", now, now)
 }
+
+func TestDimFixerWhateverTheWrites(t *testing.T) {
+	sheet := `<?xml version="1.0"?><worksheet><dimension ref="A1"></dimension><sheetViews/><sheetData><row r="1"/></sheetData></worksheet>`
+	want := strings.Replace(sheet, `<dimension ref="A1"></dimension>`, `<dimension ref="A1:C9"/>`, 1)
+	for _, size := range []int{1, 3, 7, 16, 50, len(sheet)} {
+		var out bytes.Buffer
+		d := &dimFixer{w: &out, ref: "A1:C9"}
+		for rest := sheet; rest != ""; {
+			k := min(size, len(rest))
+			n, err := d.Write([]byte(rest[:k]))
+			require.NoError(t, err)
+			require.Equal(t, k, n)
+			rest = rest[k:]
+		}
+		require.NoError(t, d.flush())
+		require.Equal(t, want, out.String(), "writes of %d bytes", size)
+	}
+}
