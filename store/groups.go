@@ -100,9 +100,13 @@ type groupKey struct {
 	routes string
 }
 
-// NewGroupFolder folds rows into the groups of the columns by.
-func NewGroupFolder(by []GroupBy) *GroupFolder {
-	return &GroupFolder{by: by, index: map[groupKey]int{}}
+// NewGroupFolder folds rows into the groups of the columns by; a column
+// that is none of Groupings is an error.
+func NewGroupFolder(by []GroupBy) (*GroupFolder, error) {
+	if err := CheckGroupings(by); err != nil {
+		return nil, err
+	}
+	return &GroupFolder{by: by, index: map[groupKey]int{}}, nil
 }
 
 // Add counts r in one group of each column. r is not kept.

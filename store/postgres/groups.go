@@ -19,11 +19,9 @@ const groupRowsSQL = `SELECT page_name, city, intention_id, source_type, phone_s
 // routing: one GROUP BY over the range by all of them, whose rows are
 // added up by column.
 func (s *Store) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
-	if err := store.CheckGroupings(by); err != nil {
+	fold, err := store.NewGroupFolder(by)
+	if err != nil {
 		return nil, err
-	}
-	if len(by) == 0 {
-		return nil, nil
 	}
 	cond, args := where(f)
 	q := fmt.Sprintf(groupRowsSQL, strconv.Itoa(int(store.Quarter.Seconds())), cond)
@@ -32,7 +30,6 @@ func (s *Store) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...s
 		return nil, fmt.Errorf("count clue groups: %w", err)
 	}
 	defer rows.Close()
-	fold := store.NewGroupFolder(by)
 	var r store.GroupRow
 	for rows.Next() {
 		err := rows.Scan(&r.PageName, &r.City, &r.IntentionID, &r.SourceType, &r.PhoneStat, &r.Quarter,

@@ -26,11 +26,9 @@ const groupRowsSQL = `SELECT page_name, city, intention_id, source_type, phone_s
 // routing: one GROUP BY over the range by all of them, one sort, whose rows
 // are added up by column.
 func (s *Store) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
-	if err := store.CheckGroupings(by); err != nil {
+	fold, err := store.NewGroupFolder(by)
+	if err != nil {
 		return nil, err
-	}
-	if len(by) == 0 {
-		return nil, nil
 	}
 	cond, args := where(f)
 	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(groupRowsSQL, quarterMillis, cond), args...)
@@ -38,7 +36,6 @@ func (s *Store) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...s
 		return nil, fmt.Errorf("count clue groups: %w", err)
 	}
 	defer rows.Close()
-	fold := store.NewGroupFolder(by)
 	var r store.GroupRow
 	for rows.Next() {
 		var routes sql.NullString
