@@ -16,7 +16,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cluebot/cluebot/store"
-	"github.com/cluebot/cluebot/store/storetest"
 	"github.com/cluebot/cluebot/transform"
 )
 
@@ -56,59 +55,6 @@ func peakHeap() (stop func() float64) {
 		}
 	}()
 	return func() float64 { done.Store(true); wg.Wait(); return float64(peak) / (1 << 20) }
-}
-
-// BenchmarkReportDay writes the report of a day of N clues through the
-// stream writer into a file, with as many clues on each comparison day and
-// with none: 100,000 by default, CLUEBOT_BENCH_REPORT_ROWS=1000000 for the
-// full measurement.
-// Targets: a million clues in under 30 s and 300 MB.
-func BenchmarkReportDay(b *testing.B) {
-	n := benchRows(b, "CLUEBOT_BENCH_REPORT_ROWS", 100_000)
-	b.Run("busy comparison days", func(b *testing.B) { benchReportDay(b, n, synthSource{n: n}) })
-	// Only the report day holds clues: the day's own cost, without reading
-	// two more busy days for the comparisons.
-	day := boundsOf(reportDay, shanghai).day.filter()
-	b.Run("quiet comparison days", func(b *testing.B) { benchReportDay(b, n, oneDaySource{synthSource{n: n}, day.From}) })
-}
-
-// oneDaySource holds synthetic clues on one day only.
-type oneDaySource struct {
-	synthSource
-	from time.Time
-}
-
-func (s oneDaySource) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
-	if !f.From.Equal(s.from) {
-		return nil
-	}
-	return s.synthSource.IterateClues(ctx, f, fn)
-}
-
-func (s oneDaySource) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
-	return storetest.GroupClues(ctx, s, f, by...)
-}
-
-func benchReportDay(b *testing.B, n int, src ReportSource) {
-	opts := ReportOptions{Zone: shanghai, Fields: sampleFields, TmpDir: b.TempDir()}
-	var elapsed time.Duration
-	var peak, size float64
-	for i := 0; i < b.N; i++ {
-		dir := b.TempDir()
-		stop := peakHeap()
-		start := time.Now()
-		files, sum, err := WriteReportFile(context.Background(), src, reportDay, opts, dir)
-		elapsed += time.Since(start)
-		peak = max(peak, stop())
-		require.NoError(b, err)
-		require.Equal(b, n, sum.Total.Day)
-		fi, err := os.Stat(files[0])
-		require.NoError(b, err)
-		size = float64(fi.Size()) / (1 << 20)
-	}
-	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "rows/s")
-	b.ReportMetric(peak, "peak-heap-MB")
-	b.ReportMetric(size, "file-MB")
 }
 
 // BenchmarkReportDayNoStream writes the same rows cell by cell in excelize's
