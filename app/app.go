@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
@@ -154,7 +155,7 @@ func (a *App) Close() error { return a.Store.Close() }
 
 // normalize fills a stored clue's province, city and store by the rules'
 // field mapping, so routing, reports and SQL see the same places.
-func (a *App) normalize(c *fetch.Clue, sc *store.Clue) {
+func (a *App) normalize(c *clue.Clue, sc *store.Clue) {
 	rules := a.Rules.Load()
 	if rules == nil || sc.Province != "" && sc.City != "" && sc.Store != "" {
 		return

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -29,7 +29,7 @@ type Leads struct {
 
 // Lead decodes a stored clue into a lead.
 func (l *Leads) Lead(c *store.Clue) (transform.Lead, error) {
-	fc, err := fetch.DecodeClue(c.Raw)
+	fc, err := clue.Decode(c.Raw)
 	if err != nil {
 		return transform.Lead{}, fmt.Errorf("decode stored clue %s: %w", c.ID, err)
 	}

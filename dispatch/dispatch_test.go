@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
@@ -140,7 +141,7 @@ func testClues(t testing.TB, from, n int) []store.Clue {
 		raw, _ := json.Marshal(map[string]any{"id": json.Number(id), "user_name": fmt.Sprintf("客户%d", i), "phone": "15584418917",
 			"create_time": "2026-11-27 17:00:00", "page_name": "宝马试驾", "source_type": 1,
 			"details": []map[string]any{{"key": "下拉单选", "value": string(cascade), "comp_type": "级联单选"}}})
-		c, err := fetch.DecodeClue(raw)
+		c, err := clue.Decode(raw)
 		require.NoError(t, err)
 		c.AdvertiserID = 1
 		clues = append(clues, fetch.ToStore(&c))

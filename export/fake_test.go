@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/storetest"
@@ -92,7 +93,7 @@ func vendorRecords(t testing.TB, file string) []json.RawMessage {
 // stored decodes one vendor record and converts it as the syncer does.
 func stored(t testing.TB, raw []byte) store.Clue {
 	t.Helper()
-	c, err := fetch.DecodeClue(raw)
+	c, err := clue.Decode(raw)
 	require.NoError(t, err)
 	c.AdvertiserID = 20006545
 	return fetch.ToStore(&c)
@@ -107,8 +108,8 @@ func variant(t testing.TB, id string, created time.Time, set map[string]any) sto
 	var m map[string]any
 	require.NoError(t, d.Decode(&m))
 	m["id"] = json.Number(id)
-	m["create_time"] = created.In(fetch.VendorZone).Format(fetch.TimeLayout)
-	m["update_time"] = created.Add(5 * time.Minute).In(fetch.VendorZone).Format(fetch.TimeLayout)
+	m["create_time"] = created.In(clue.VendorZone).Format(clue.TimeLayout)
+	m["update_time"] = created.Add(5 * time.Minute).In(clue.VendorZone).Format(clue.TimeLayout)
 	for k, v := range set {
 		m[k] = v
 	}

@@ -1,7 +1,7 @@
 package export
 
 import (
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -11,7 +11,7 @@ import (
 // decodes: that row is built from the store's normalized columns instead,
 // and ok is false.
 func leadOf(c *store.Clue, opts *transform.Options, names map[int64]string) (l transform.Lead, ok bool) {
-	fc, err := fetch.DecodeClue(c.Raw)
+	fc, err := clue.Decode(c.Raw)
 	if err == nil {
 		if fc.AdvertiserID == 0 {
 			fc.AdvertiserID = c.AdvertiserID
@@ -31,7 +31,7 @@ func leadOf(c *store.Clue, opts *transform.Options, names map[int64]string) (l t
 func storedLead(c *store.Clue, opts *transform.Options) transform.Lead {
 	zone := opts.Zone
 	if zone == nil {
-		zone = fetch.VendorZone
+		zone = clue.VendorZone
 	}
 	l := transform.Lead{
 		ID: c.ID, AdvertiserID: c.AdvertiserID, AccountName: opts.AccountName,
@@ -42,11 +42,11 @@ func storedLead(c *store.Clue, opts *transform.Options) transform.Lead {
 		Province: c.Province, City: c.City, Store: c.Store,
 		CreateTime: c.CreateTime.In(zone), UpdateTime: c.UpdateTime.In(zone),
 	}
-	l.SourceTypeLabel = transform.SourceTypeLabel(l.SourceType)
-	l.IntentionLabel = transform.IntentionLabel(l.IntentionID)
-	l.PhoneStatLabel = transform.PhoneStatLabel(l.PhoneStat)
-	l.ClueTagLabel = transform.ClueTagLabel(l.ClueTag)
-	l.ScheduleLabel = transform.ScheduleLabel(l.ScheduleID)
+	l.SourceTypeLabel = clue.SourceTypeLabel(l.SourceType)
+	l.IntentionLabel = clue.IntentionLabel(l.IntentionID)
+	l.PhoneStatLabel = clue.PhoneStatLabel(l.PhoneStat)
+	l.ClueTagLabel = clue.ClueTagLabel(l.ClueTag)
+	l.ScheduleLabel = clue.ScheduleLabel(l.ScheduleID)
 	return l
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -34,7 +35,7 @@ func sampleClue(t *testing.T) store.Clue {
 		} `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal(b, &env))
-	c, err := fetch.DecodeClue(env.Data.Details[0])
+	c, err := clue.Decode(env.Data.Details[0])
 	require.NoError(t, err)
 	c.AdvertiserID = 20006545
 	return fetch.ToStore(&c)

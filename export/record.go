@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -86,7 +86,7 @@ type ReportSource interface {
 func Leads(ctx context.Context, src Source, f store.ClueFilter, opts ReportOptions, fn func(l *transform.Lead, c *store.Clue) error) error {
 	topts := transform.Options{Zone: opts.zone(), Fields: opts.Fields}
 	return src.IterateClues(ctx, f, func(c *store.Clue) error {
-		fc, err := fetch.DecodeClue(c.Raw)
+		fc, err := clue.Decode(c.Raw)
 		if err != nil {
 			return fmt.Errorf("decode stored clue %s: %w", c.ID, err)
 		}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/atomicfile"
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -47,7 +47,7 @@ type ReportOptions struct {
 
 func (o ReportOptions) zone() *time.Location {
 	if o.Zone == nil {
-		return fetch.VendorZone
+		return clue.VendorZone
 	}
 	return o.Zone
 }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/storetest"
 )
@@ -62,7 +62,7 @@ func (s synthSource) CountClueGroups(ctx context.Context, f store.ClueFilter, by
 
 // appendSynthRaw writes a clue record shaped like the vendor's sample.
 func appendSynthRaw(b []byte, id string, i int, created time.Time, page string, city [2]string) []byte {
-	ts := created.In(fetch.VendorZone).Format(fetch.TimeLayout)
+	ts := created.In(clue.VendorZone).Format(clue.TimeLayout)
 	phone := "1558441" + strconv.Itoa(1000+i%9000)
 	name := "客户" + strconv.Itoa(i)
 	b = append(b, `{"id":`...)

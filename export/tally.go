@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -154,11 +155,11 @@ func (t *tally) addGroup(g *store.ClueGroup, zone *time.Location) {
 	case store.GroupCity:
 		t.count(keyCity, orLabel(g.Text, labelNoCity), n)
 	case store.GroupIntention:
-		t.count(keyIntention, transform.IntentionLabel(g.Code), n)
+		t.count(keyIntention, clue.IntentionLabel(g.Code), n)
 	case store.GroupSource:
-		t.count(keySource, transform.SourceTypeLabel(g.Code), n)
+		t.count(keySource, clue.SourceTypeLabel(g.Code), n)
 	case store.GroupCall:
-		t.count(keyCall, transform.PhoneStatLabel(g.Code), n)
+		t.count(keyCall, clue.PhoneStatLabel(g.Code), n)
 	case store.GroupQuarter:
 		t.hours[g.Start.In(zone).Hour()] += n
 	case store.GroupDelivery:

@@ -1,3 +1,7 @@
+// Package fetch is the Kuaishou clue-list API client: access tokens, the
+// signed list call with its retries and error classes, paging, time windows
+// and the sync of every account into the store. The records it pulls are the
+// clue package's model.
 package fetch
 
 import (
@@ -5,15 +9,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"golang.org/x/time/rate"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/secret"
 )
 
@@ -103,7 +108,7 @@ type ListRequest struct {
 // Skipped counts records that could not be decoded (not an object, no id).
 type ListPage struct {
 	TotalCount int
-	Clues      []Clue
+	Clues      []clue.Clue
 	Skipped    int
 	RequestID  string
 }
@@ -117,7 +122,7 @@ type listBody struct {
 }
 
 type listData struct {
-	TotalCount Int                `json:"total_count"`
+	TotalCount clue.Int           `json:"total_count"`
 	Details    *[]json.RawMessage `json:"details"` // nil: null or absent
 }
 
@@ -163,10 +168,10 @@ func (c *Client) listBody(req ListRequest) listBody {
 	size := min(cmp.Or(max(req.PageSize, 0), max(c.cfg.PageSize, 0), defaultSize), MaxPageSize)
 	b := listBody{AdvertiserID: req.AdvertiserID, Page: max(1, req.Page), PageSize: size}
 	if !req.Start.IsZero() {
-		b.StartTime = req.Start.In(VendorZone).Format(TimeLayout)
+		b.StartTime = req.Start.In(clue.VendorZone).Format(clue.TimeLayout)
 	}
 	if !req.End.IsZero() {
-		b.EndTime = req.End.In(VendorZone).Format(TimeLayout)
+		b.EndTime = req.End.In(clue.VendorZone).Format(clue.TimeLayout)
 	}
 	return b
 }
@@ -188,12 +193,12 @@ type TokenGrant struct {
 }
 
 type grantData struct {
-	AccessToken      string `json:"access_token"`
-	AccessExpiresIn  Int    `json:"access_token_expires_in"`
-	RefreshToken     string `json:"refresh_token"`
-	RefreshExpiresIn Int    `json:"refresh_token_expires_in"`
-	AdvertiserID     Int    `json:"advertiser_id"`
-	AdvertiserIDs    []Int  `json:"advertiser_ids"`
+	AccessToken      string     `json:"access_token"`
+	AccessExpiresIn  clue.Int   `json:"access_token_expires_in"`
+	RefreshToken     string     `json:"refresh_token"`
+	RefreshExpiresIn clue.Int   `json:"refresh_token_expires_in"`
+	AdvertiserID     clue.Int   `json:"advertiser_id"`
+	AdvertiserIDs    []clue.Int `json:"advertiser_ids"`
 }
 
 // RefreshToken trades a refresh token for a new token pair, retrying

@@ -16,6 +16,8 @@ import (
 
 	"github.com/h2non/gock"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/clue"
 )
 
 const testBase = "http://kuaishou.test"
@@ -137,26 +139,26 @@ func TestListCluesDecodesFixtures(t *testing.T) {
 		wantIDs       []string
 		wantSkipped   int
 		wantRequestID string
-		check         func(t *testing.T, cs []Clue)
+		check         func(t *testing.T, cs []clue.Clue)
 	}{
 		{"vendor sample", "clue-list-sample.json", []string{"197451604008536386"}, 0,
-			"8bf05339877440c29fed55fca7fae9d4", func(t *testing.T, cs []Clue) {
+			"8bf05339877440c29fed55fca7fae9d4", func(t *testing.T, cs []clue.Clue) {
 				c := cs[0]
-				require.Equal(t, ID("153644601223348224"), c.PageID)
-				require.Equal(t, ID("145284513928645901"), c.Form.ID)
-				require.Equal(t, Str(`["宝马2系","河南","郑州","二七区","哈登店"]`), c.Details[2].Value)
-				require.Equal(t, Str("新线索"), c.Schedule.Desc)
+				require.Equal(t, clue.ID("153644601223348224"), c.PageID)
+				require.Equal(t, clue.ID("145284513928645901"), c.Form.ID)
+				require.Equal(t, clue.Str(`["宝马2系","河南","郑州","二七区","哈登店"]`), c.Details[2].Value)
+				require.Equal(t, clue.Str("新线索"), c.Schedule.Desc)
 				require.Empty(t, c.ChildIntentionTag)
 				require.Empty(t, c.ICC.CallStartTime)
-				require.Equal(t, time.Date(2021, 3, 7, 16, 10, 49, 0, VendorZone).Unix(), c.Created().Unix())
+				require.Equal(t, time.Date(2021, 3, 7, 16, 10, 49, 0, clue.VendorZone).Unix(), c.Created().Unix())
 			}},
 		{"variant: 22-digit id, object tag, nulls, bogus records", "clue-list-variant.json",
 			[]string{"1974516040085363860123", "197451604008536387"}, 2, "variant-req-0001",
-			func(t *testing.T, cs []Clue) {
-				require.Equal(t, []ChildIntention{{ID: 1, Desc: "高意向度-高意愿"}}, cs[0].ChildIntentionTag)
+			func(t *testing.T, cs []clue.Clue) {
+				require.Equal(t, []clue.ChildIntention{{ID: 1, Desc: "高意向度-高意愿"}}, cs[0].ChildIntentionTag)
 				require.Empty(t, cs[0].UserName)
-				require.Equal(t, Int(201), cs[0].PhoneStat)
-				require.Equal(t, ICCInfo{}, cs[0].ICC)
+				require.Equal(t, clue.Int(201), cs[0].PhoneStat)
+				require.Equal(t, clue.ICCInfo{}, cs[0].ICC)
 				require.Equal(t, int64(101), cs[1].ICC.Stat())
 			}},
 	} {

@@ -4,6 +4,8 @@ import (
 	stdjson "encoding/json"
 
 	goccy "github.com/goccy/go-json"
+
+	"github.com/cluebot/cluebot/clue"
 )
 
 // SetMaxWindowRows lets tests make window halving happen with few clues.
@@ -12,9 +14,10 @@ func (s *Syncer) SetMaxWindowRows(n int) { s.maxWindowRows = n }
 // LogBuffer is a log sink safe for concurrent writers.
 type LogBuffer = syncBuffer
 
-// UseStdJSON makes the package decode with encoding/json (true) or
-// goccy/go-json (false).
+// UseStdJSON makes the package decode envelopes and clue records with
+// encoding/json (true) or goccy/go-json (false).
 func UseStdJSON(std bool) {
+	clue.UseStdJSON(std)
 	if std {
 		unmarshal = stdjson.Unmarshal
 	} else {

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/clue"
 )
 
 // hostileToken is the access token of the hostile tests: it must never show
@@ -65,7 +67,7 @@ type pageCase struct {
 	details func() []string
 	size    int // the page is at least this large
 	clues   int
-	check   func(t *testing.T, cs []Clue)
+	check   func(t *testing.T, cs []clue.Clue)
 }
 
 // runPages serves each case's page and checks that it decodes, fast.
@@ -99,9 +101,9 @@ func TestHugePageOfLongClues(t *testing.T) {
 				out[i] = clueRecord(i+1, long, long, long)
 			}
 			return out
-		}, 10 << 20, 500, func(t *testing.T, cs []Clue) {
-			require.Equal(t, Str(long), cs[499].UserName)
-			require.Equal(t, Str(long), cs[499].Details[0].Value)
+		}, 10 << 20, 500, func(t *testing.T, cs []clue.Clue) {
+			require.Equal(t, clue.Str(long), cs[499].UserName)
+			require.Equal(t, clue.Str(long), cs[499].Details[0].Value)
 		}},
 	})
 }
@@ -112,9 +114,9 @@ func TestHugePageOfOneField(t *testing.T) {
 	runPages(t, []pageCase{
 		{"one clue with a 10 MB page name", func() []string {
 			return []string{clueRecord(1, "张三", huge, "好")}
-		}, 10 << 20, 1, func(t *testing.T, cs []Clue) {
+		}, 10 << 20, 1, func(t *testing.T, cs []clue.Clue) {
 			require.Equal(t, len(huge), len(cs[0].PageName))
-			require.Equal(t, Str("张三"), cs[0].UserName)
+			require.Equal(t, clue.Str("张三"), cs[0].UserName)
 		}},
 	})
 }
@@ -126,13 +128,13 @@ func TestHugeOddFieldsDecode(t *testing.T) {
 		{"a 2 MB escaped answer", func() []string {
 			return []string{`{"id":1,"user_name":"李四","details":[{"key":"留言","value":"` +
 				strings.Repeat(`\u4e2d\n`, 2<<20/8) + `"}]}`}
-		}, 2 << 20, 1, func(t *testing.T, cs []Clue) {
+		}, 2 << 20, 1, func(t *testing.T, cs []clue.Clue) {
 			require.Equal(t, strings.Repeat("中\n", 2<<20/8), string(cs[0].Details[0].Value))
 		}},
 		{"a 2 MB number for a name, an overflowing tag", func() []string {
 			return []string{`{"id":1,"clue_tag":123456789012345678901234567890,"user_name":` +
 				strings.Repeat("7", 2<<20) + `,"details":{"key":"not a list"}}`}
-		}, 2 << 20, 1, func(t *testing.T, cs []Clue) {
+		}, 2 << 20, 1, func(t *testing.T, cs []clue.Clue) {
 			require.Equal(t, 2<<20, len(cs[0].UserName), "a number where a string belongs keeps its text")
 			require.Zero(t, cs[0].ClueTag, "an out-of-range number is no value, not a wrapped one")
 		}},
@@ -227,34 +229,5 @@ func TestResponseCap(t *testing.T) {
 			require.Equal(t, int32(1), n.Load())
 			require.NotContains(t, logs.String(), hostileToken)
 		})
-	}
-}
-
-func TestOverlongIDIsSkipped(t *testing.T) {
-	// A 10 MB id could never be stored (a PostgreSQL key holds about 2.7 KB)
-	// and would fail the page on every poll: the record is skipped instead.
-	for in, want := range map[string]ID{
-		strings.Repeat("9", MaxIDDigits):    ID(strings.Repeat("9", MaxIDDigits)),
-		strings.Repeat("9", MaxIDDigits+1):  "",
-		strings.Repeat("7", 10<<20):         "",
-		`"` + strings.Repeat("1", 41) + `"`: "",
-		`"2100000000000000000001"`:          "2100000000000000000001",
-	} {
-		id := ID("x")
-		require.NoError(t, id.UnmarshalJSON([]byte(in)))
-		require.Equal(t, want, id, "%.50s", in)
-	}
-	_, err := DecodeClue([]byte(`{"id":` + strings.Repeat("7", 10<<20) + `,"user_name":"李四"}`))
-	require.ErrorIs(t, err, ErrNoID)
-}
-
-func TestIntOutOfRangeIsZero(t *testing.T) {
-	for in, want := range map[string]Int{
-		`123456789012345678901234567890`: 0, `1e400`: 0, `-1e19`: 0, `9.3e18`: 0, `"NaN"`: 0,
-		`"Infinity"`: 0, `"-inf"`: 0, `9.2e18`: 9200000000000000000, `-9.2e18`: -9200000000000000000, `"1.5e3"`: 1500,
-	} {
-		n := Int(7)
-		require.NoError(t, n.UnmarshalJSON([]byte(in)))
-		require.Equal(t, want, n, in)
 	}
 }

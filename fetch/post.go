@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"io"
 	"net/http"
 	"strings"
 
+	json "github.com/goccy/go-json"
+
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/secret"
 )
 
@@ -19,8 +21,8 @@ import (
 // dataErr says why data that is there is no T.
 type envelope[T any] struct {
 	Code      json.RawMessage `json:"code"`
-	Message   Str             `json:"message"`
-	RequestID Str             `json:"request_id"`
+	Message   clue.Str        `json:"message"`
+	RequestID clue.Str        `json:"request_id"`
 	Data      *T              `json:"data"`
 	status    int
 	dataErr   error
@@ -82,7 +84,7 @@ func post[T any](ctx context.Context, c *Client, op, path, token string, body an
 	if err == nil {
 		err = env.decode(raw)
 	}
-	var code Int
+	var code clue.Int
 	if err == nil && (len(env.Code) == 0 || string(env.Code) == "null") {
 		err = errors.New("response carries no code")
 	} else if err == nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/secret"
 )
 
@@ -109,16 +110,16 @@ func (c *Client) listOnce(ctx context.Context, log *slog.Logger, token string, b
 	}
 	details := *data.Details
 	page := &ListPage{TotalCount: int(data.TotalCount), RequestID: string(env.RequestID),
-		Clues: make([]Clue, 0, len(details))}
+		Clues: make([]clue.Clue, 0, len(details))}
 	for i, raw := range details {
-		clue, err := DecodeClue(raw)
+		c, err := clue.Decode(raw)
 		if err != nil {
 			page.Skipped++
 			log.Warn("skipping a clue record", "request_id", page.RequestID, "index", i, "error", err)
 			continue
 		}
-		clue.AdvertiserID = body.AdvertiserID
-		page.Clues = append(page.Clues, clue)
+		c.AdvertiserID = body.AdvertiserID
+		page.Clues = append(page.Clues, c)
 	}
 	return page, nil
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -43,7 +44,7 @@ type Syncer struct {
 	// Normalize, when set, fills the stored clue's normalized columns beyond
 	// what the clue itself carries (province, city and store from form
 	// answers, by the rules' field mapping).
-	Normalize func(c *Clue, sc *store.Clue)
+	Normalize func(c *clue.Clue, sc *store.Clue)
 	// OnPage, when set, is called after each stored page (progress bars).
 	OnPage func(a Account, p PageProgress)
 }

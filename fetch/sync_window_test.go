@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/fetch"
 	sim "github.com/cluebot/cluebot/sim/kuaishou"
 	"github.com/cluebot/cluebot/store"
@@ -59,7 +60,7 @@ func TestSyncPointOnlyMovesPastStoredWindows(t *testing.T) {
 
 func TestBackfillSplitsAndKeepsSyncPoint(t *testing.T) {
 	h := newHarness(t, sim.Options{Seed: 4}, 2)
-	from := time.Date(2026, 10, 1, 0, 0, 0, 0, fetch.VendorZone)
+	from := time.Date(2026, 10, 1, 0, 0, 0, 0, clue.VendorZone)
 	to := from.Add(5 * 24 * time.Hour)
 	for _, a := range h.cfg.Accounts {
 		h.sim.Generate(a.AdvertiserID, 250, from, to)
@@ -119,7 +120,7 @@ func TestSyncTracksUpdates(t *testing.T) {
 	require.NoError(t, h.syncer.SyncAccount(context.Background(), a).Err)
 	h.sim.Update(ids[3], func(c map[string]any) {
 		c["intention_id"] = 13
-		c["update_time"] = time.Now().In(fetch.VendorZone).Format(fetch.TimeLayout)
+		c["update_time"] = time.Now().In(clue.VendorZone).Format(clue.TimeLayout)
 	})
 	res := h.syncer.SyncAccount(context.Background(), a)
 	require.NoError(t, res.Err)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -178,7 +179,7 @@ func (s *Syncer) readWindow(ctx context.Context, log *slog.Logger, a Account, ts
 }
 
 // storeClue converts a decoded clue into its stored form.
-func (s *Syncer) storeClue(a Account, c *Clue) store.Clue {
+func (s *Syncer) storeClue(a Account, c *clue.Clue) store.Clue {
 	if c.AdvertiserID == 0 {
 		c.AdvertiserID = a.AdvertiserID
 	}
@@ -191,7 +192,7 @@ func (s *Syncer) storeClue(a Account, c *Clue) store.Clue {
 
 // ToStore converts a decoded clue into its stored form, with the store
 // columns taken from the clue's own store_info or a form answer's.
-func ToStore(c *Clue) store.Clue {
+func ToStore(c *clue.Clue) store.Clue {
 	si := c.Store()
 	pageID, pageName := c.PageID, c.PageName
 	if pageID == "" {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
 	"github.com/cluebot/cluebot/notify/feishu"
@@ -110,7 +110,7 @@ func member(who uint8, text string) *route.Member {
 func fuzzAlert(text string, answers int, who uint8) notify.Alert {
 	l := transform.Lead{ID: text, UserName: text, Phone: text, PageName: text, IntentionLabel: text,
 		SourceTypeLabel: text, Province: text, City: text, Store: text, AccountName: text,
-		CreateTime: time.Date(2021, 3, 7, 16, 10, 49, 0, fetch.VendorZone)}
+		CreateTime: time.Date(2021, 3, 7, 16, 10, 49, 0, clue.VendorZone)}
 	for i := range answers {
 		typ := ""
 		if i == 0 {

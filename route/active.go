@@ -8,7 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // clock is a moment as active windows read it: weekday and minute of the day.
@@ -19,7 +19,7 @@ type clock struct {
 
 func clockAt(t time.Time, zone *time.Location) clock {
 	if zone == nil {
-		zone = fetch.VendorZone
+		zone = clue.VendorZone
 	}
 	t = t.In(zone)
 	return clock{day: t.Weekday(), minute: t.Hour()*60 + t.Minute()}

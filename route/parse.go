@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/transform"
 )
 
@@ -64,7 +64,7 @@ func Check(name string, data []byte, receivers map[string]bool) (*Rules, error) 
 // problems; the rules are nil when data is not YAML or is empty.
 func parse(name string, data []byte) (*Rules, *parser) {
 	p := &parser{file: name}
-	rules := &Rules{File: name, Zone: fetch.VendorZone}
+	rules := &Rules{File: name, Zone: clue.VendorZone}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		p.syntax(err)

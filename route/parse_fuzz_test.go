@@ -10,7 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/fileerr/fileerrtest"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
@@ -59,7 +59,7 @@ func requireParseResult(t *testing.T, data []byte, rules *route.Rules, err error
 	}
 	require.NotNil(t, rules)
 	require.Equal(t, fuzzFile, rules.File)
-	require.Equal(t, fetch.VendorZone, rules.Zone)
+	require.Equal(t, clue.VendorZone, rules.Zone)
 	require.NotEmpty(t, rules.Routes, "a rules file that parses has routes")
 	for _, ref := range []transform.FieldRef{rules.Fields.Province, rules.Fields.City, rules.Fields.Store} {
 		require.Equal(t, strings.TrimSpace(ref.Form), ref.Form)
@@ -146,7 +146,7 @@ func fuzzLead(text string, code int64) transform.Lead {
 }
 
 // sampleClue decodes the vendor's sample clue.
-func sampleClue(tb testing.TB) fetch.Clue {
+func sampleClue(tb testing.TB) clue.Clue {
 	tb.Helper()
 	data, err := os.ReadFile("../transform/testdata/clue-list-sample.json")
 	require.NoError(tb, err)
@@ -157,7 +157,7 @@ func sampleClue(tb testing.TB) fetch.Clue {
 	}
 	require.NoError(tb, stdjson.Unmarshal(data, &page))
 	require.NotEmpty(tb, page.Data.Details)
-	c, err := fetch.DecodeClue(page.Data.Details[0])
+	c, err := clue.Decode(page.Data.Details[0])
 	require.NoError(tb, err)
 	return c
 }
@@ -192,7 +192,7 @@ func FuzzRoute(f *testing.F) {
 	}
 	f.Add([]byte("routes:\n  - {name: a, receivers: [r], match: {advertiser_id: \"re:^-\"}}\n"), "x", int64(-1), uint16(0))
 	f.Add([]byte("routes:\n  - {name: a, receivers: [r], match: {city: \"re:^$\"}, continue: true}\n  - {name: b, receivers: [r]}\n"), "", int64(0), uint16(10079))
-	base := time.Date(2024, 5, 5, 0, 0, 0, 0, fetch.VendorZone) // a Sunday
+	base := time.Date(2024, 5, 5, 0, 0, 0, 0, clue.VendorZone) // a Sunday
 	sample := sampleClue(f)
 	f.Fuzz(func(t *testing.T, data []byte, text string, code int64, minute uint16) {
 		rules, err := route.Parse(fuzzFile, data)

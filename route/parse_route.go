@@ -7,7 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/cluebot/cluebot/transform"
+	"github.com/cluebot/cluebot/clue"
 )
 
 var (
@@ -117,7 +117,7 @@ func (p *parser) conds(n *yaml.Node, section, where string) []cond {
 			}
 		default:
 			c := cond{field: f}
-			if p.patterns(&c, transform.EnumByKey(k.Value), v, section+"."+k.Value+" of "+where) {
+			if p.patterns(&c, clue.EnumByKey(k.Value), v, section+"."+k.Value+" of "+where) {
 				out = append(out, c)
 			}
 		}
@@ -128,7 +128,7 @@ func (p *parser) conds(n *yaml.Node, section, where string) []cond {
 
 // patterns compiles a key's value into c: codes for an enum (and for numeric
 // advertiser ids), string patterns otherwise.
-func (p *parser) patterns(c *cond, enum *transform.Enum, n *yaml.Node, what string) bool {
+func (p *parser) patterns(c *cond, enum *clue.Enum, n *yaml.Node, what string) bool {
 	n = resolve(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		p.errorf(n, `missing value for %s (write "" to match an empty one)`, what)

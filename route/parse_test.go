@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/transform"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // errorLines parses src and returns its problems as strings.
@@ -32,7 +32,7 @@ func errorLines(t *testing.T, src string) []string {
 func TestParseCollectsEveryError(t *testing.T) {
 	src, err := os.ReadFile("testdata/bad.yaml")
 	require.NoError(t, err)
-	labels := strings.Join(transform.Intentions.Labels(), ", ")
+	labels := strings.Join(clue.Intentions.Labels(), ", ")
 	require.Equal(t, []string{
 		`rules.yaml:4: unknown key "town" in fields (want province, city, store)`,
 		`rules.yaml:7: unknown key "macth" in route "henan-hot"`,

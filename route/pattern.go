@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cluebot/cluebot/transform"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // RegexpPrefix starts a pattern that is an RE2 regular expression.
@@ -153,7 +153,7 @@ func (s *strSet) cost() int {
 // enumCodes compiles an enum pattern to the codes it stands for: a number is
 // a code (known or not); a label stands for every code carrying it; a glob or
 // re: pattern for the codes of every label it matches.
-func enumCodes(e *transform.Enum, pat string) ([]int64, error) {
+func enumCodes(e *clue.Enum, pat string) ([]int64, error) {
 	if code, ok := parseCode(pat); ok {
 		return []int64{code}, nil
 	}

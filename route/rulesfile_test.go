@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/transform"
 )
 
@@ -26,7 +26,7 @@ func sampleLead(t *testing.T, rules *Rules) transform.Lead {
 	t.Helper()
 	b, err := os.ReadFile("testdata/sample-clue.json")
 	require.NoError(t, err)
-	c, err := fetch.DecodeClue(b)
+	c, err := clue.Decode(b)
 	require.NoError(t, err)
 	return transform.New(&c, transform.Options{Zone: rules.Zone, Fields: rules.Fields})
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // CascadeType is the comp_type of a cascade answer, whose value is a
@@ -83,7 +83,7 @@ type Fields struct {
 }
 
 // answers converts the vendor's answers, splitting cascades into levels.
-func answers(details []fetch.Answer) []Answer {
+func answers(details []clue.Answer) []Answer {
 	if len(details) == 0 {
 		return nil
 	}

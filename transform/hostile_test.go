@@ -10,13 +10,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // hugeClue is a clue with n form answers: every tenth a cascade, every
 // hundredth a phone, the rest 200-byte texts, and the province, city and
 // store answers last.
-func hugeClue(t *testing.T, n int) fetch.Clue {
+func hugeClue(t *testing.T, n int) clue.Clue {
 	t.Helper()
 	details := make([]map[string]string, 0, n+1)
 	for i := range n {
@@ -34,7 +34,7 @@ func hugeClue(t *testing.T, n int) fetch.Clue {
 	raw, err := json.Marshal(map[string]any{"id": "197451604008536386", "user_name": "王\u202e先生",
 		"phone": "１３８\u200d0013\ufeff8000", "create_time": "2024-05-01 10:00:00", "details": details})
 	require.NoError(t, err)
-	c, err := fetch.DecodeClue(raw)
+	c, err := clue.Decode(raw)
 	require.NoError(t, err)
 	return c
 }

@@ -1,3 +1,5 @@
+// Package transform turns a decoded vendor clue (clue.Clue) into a Lead: the
+// clean, labelled record that routing, alerts, reports and exports read.
 package transform
 
 import (
@@ -5,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // Lead is one clue, cleaned for people and for routing: ids as decimal
@@ -95,10 +97,10 @@ type Options struct {
 
 // New builds the Lead of a decoded clue. It never fails: missing or malformed
 // parts give empty values.
-func New(c *fetch.Clue, opts Options) Lead {
+func New(c *clue.Clue, opts Options) Lead {
 	zone := opts.Zone
 	if zone == nil {
-		zone = fetch.VendorZone
+		zone = clue.VendorZone
 	}
 	l := Lead{
 		ID:           c.ID.String(),
@@ -139,16 +141,16 @@ func New(c *fetch.Clue, opts Options) Lead {
 		l.AdvertiserID, _ = strconv.ParseInt(l.AccountID, 10, 64)
 	}
 	l.PhoneMasked = Mask(l.Phone)
-	l.SourceTypeLabel = SourceTypeLabel(l.SourceType)
-	l.IntentionLabel = IntentionLabel(l.IntentionID)
-	l.PhoneStatLabel = PhoneStatLabel(l.PhoneStat)
-	l.ClueTagLabel = ClueTagLabel(l.ClueTag)
-	l.BizLabel = BizLabel(l.BizID)
-	l.SeaTypeLabel = SeaTypeLabel(l.SeaType)
-	l.ChannelFlagLabel = ChannelFlagLabel(l.ChannelFlag)
-	l.ScheduleLabel = described(Schedules, l.ScheduleID, string(c.Schedule.Desc))
+	l.SourceTypeLabel = clue.SourceTypeLabel(l.SourceType)
+	l.IntentionLabel = clue.IntentionLabel(l.IntentionID)
+	l.PhoneStatLabel = clue.PhoneStatLabel(l.PhoneStat)
+	l.ClueTagLabel = clue.ClueTagLabel(l.ClueTag)
+	l.BizLabel = clue.BizLabel(l.BizID)
+	l.SeaTypeLabel = clue.SeaTypeLabel(l.SeaType)
+	l.ChannelFlagLabel = clue.ChannelFlagLabel(l.ChannelFlag)
+	l.ScheduleLabel = described(clue.Schedules, l.ScheduleID, string(c.Schedule.Desc))
 	for _, ci := range c.ChildIntentionTag {
-		l.ChildIntentions = append(l.ChildIntentions, described(ChildIntentions, int64(ci.ID), string(ci.Desc)))
+		l.ChildIntentions = append(l.ChildIntentions, described(clue.ChildIntentions, int64(ci.ID), string(ci.Desc)))
 	}
 
 	si := c.Store()
@@ -161,7 +163,7 @@ func New(c *fetch.Clue, opts Options) Lead {
 
 // described labels code from the table, else with the vendor's own
 // description, else as its number.
-func described(e *Enum, code int64, desc string) string {
+func described(e *clue.Enum, code int64, desc string) string {
 	if e.Known(code) {
 		return e.Label(code)
 	}
@@ -171,7 +173,7 @@ func described(e *Enum, code int64, desc string) string {
 	return e.Label(code)
 }
 
-func call(i fetch.ICCInfo, zone *time.Location) Call {
+func call(i clue.ICCInfo, zone *time.Location) Call {
 	c := Call{
 		PhoneName:       strings.TrimSpace(string(i.PhoneName)),
 		ToPhone:         strings.TrimSpace(string(i.ToPhone)),
@@ -197,7 +199,7 @@ func callTime(s string, zone *time.Location) time.Time {
 		}
 		return time.Unix(n, 0).In(zone)
 	}
-	return inZone(fetch.ParseTime(s), zone)
+	return inZone(clue.ParseTime(s), zone)
 }
 
 func inZone(t time.Time, zone *time.Location) time.Time {

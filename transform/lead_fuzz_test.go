@@ -13,7 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/transform"
 )
 
@@ -244,7 +244,7 @@ func FuzzAnswerLevel(f *testing.F) {
 	f.Add(`["x"]`, "多选", 1)
 	f.Add("15584418917", "电话", 1)
 	f.Fuzz(func(t *testing.T, value, compType string, n int) {
-		c := fetch.Clue{ID: "1", Details: []fetch.Answer{{Key: " " + cascade + " ", Value: fetch.Str(value), CompType: fetch.Str(compType)}}}
+		c := clue.Clue{ID: "1", Details: []clue.Answer{{Key: " " + cascade + " ", Value: clue.Str(value), CompType: clue.Str(compType)}}}
 		fields := transform.Fields{Province: transform.FieldRef{Form: cascade, Level: n}}
 		l := transform.New(&c, transform.Options{Fields: fields})
 		a, ok := l.Answer(cascade)
@@ -278,12 +278,12 @@ func FuzzNew(f *testing.F) {
 		f.Add(rec)
 	}
 	f.Fuzz(func(t *testing.T, rec []byte) {
-		c, err := fetch.DecodeClue(rec)
+		c, err := clue.Decode(rec)
 		if err != nil {
 			return
 		}
-		l := transform.New(&c, transform.Options{Fields: rulesFields, Zone: fetch.VendorZone, AccountName: "郑州宝马"})
-		require.Equal(t, l, transform.New(&c, transform.Options{Fields: rulesFields, Zone: fetch.VendorZone, AccountName: "郑州宝马"}),
+		l := transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"})
+		require.Equal(t, l, transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"}),
 			"New is deterministic")
 		require.Equal(t, c.ID.String(), l.ID)
 		for _, id := range []string{l.ID, l.AccountID, l.UserID, l.PageID, l.CampaignID, l.UnitID, l.CreativeID, l.FormID} {
@@ -293,7 +293,7 @@ func FuzzNew(f *testing.F) {
 			l.BizLabel, l.SeaTypeLabel, l.ChannelFlagLabel, l.ScheduleLabel} {
 			require.NotEmpty(t, label)
 		}
-		require.Equal(t, transform.IntentionLabel(l.IntentionID), l.IntentionLabel)
+		require.Equal(t, clue.IntentionLabel(l.IntentionID), l.IntentionLabel)
 		require.Len(t, l.ChildIntentions, len(c.ChildIntentionTag))
 		for _, ci := range l.ChildIntentions {
 			require.NotEmpty(t, ci)
@@ -309,7 +309,7 @@ func FuzzNew(f *testing.F) {
 			{"update", l.UpdateTime.IsZero(), l.UpdateTime.Location().String()},
 			{"call start", l.ICC.Start.IsZero(), l.ICC.Start.Location().String()}} {
 			if !tm.zero {
-				require.Equal(t, fetch.VendorZone.String(), tm.loc, tm.name)
+				require.Equal(t, clue.VendorZone.String(), tm.loc, tm.name)
 			}
 		}
 		if !l.CreateTime.IsZero() && c.Updated().Equal(c.Created()) {
@@ -336,7 +336,7 @@ func FuzzNew(f *testing.F) {
 			require.Equal(t, want, fc.got)
 		}
 
-		before := transform.New(&c, transform.Options{Fields: rulesFields, Zone: fetch.VendorZone, AccountName: "郑州宝马"})
+		before := transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"})
 		m := l.Masked()
 		for _, p := range []string{m.Phone, m.PhoneMasked, m.ICC.ToPhone, m.ICC.FromPhone} {
 			require.NotRegexp(t, digitRun, p)

@@ -9,7 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 )
 
 // sampleFields is the fields mapping the vendor sample's form needs.
@@ -27,7 +27,7 @@ func shanghai(t *testing.T) *time.Location {
 }
 
 // sampleClue decodes the first clue of the vendor's sample response.
-func sampleClue(t *testing.T) fetch.Clue {
+func sampleClue(t *testing.T) clue.Clue {
 	t.Helper()
 	b, err := os.ReadFile("testdata/clue-list-sample.json")
 	require.NoError(t, err)
@@ -38,16 +38,16 @@ func sampleClue(t *testing.T) fetch.Clue {
 	}
 	require.NoError(t, json.Unmarshal(b, &resp))
 	require.Len(t, resp.Data.Details, 1)
-	c, err := fetch.DecodeClue(resp.Data.Details[0])
+	c, err := clue.Decode(resp.Data.Details[0])
 	require.NoError(t, err)
 	return c
 }
 
-func fileClue(t *testing.T, name string) fetch.Clue {
+func fileClue(t *testing.T, name string) clue.Clue {
 	t.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	require.NoError(t, err)
-	c, err := fetch.DecodeClue(b)
+	c, err := clue.Decode(b)
 	require.NoError(t, err)
 	return c
 }
@@ -168,8 +168,8 @@ func TestNewCallClue(t *testing.T) {
 	require.Equal(t, "王先生", l.ICC.PhoneName)
 	require.Equal(t, "139****1234", l.ICC.ToPhoneMasked)
 	require.Equal(t, "020****6666", l.ICC.FromPhoneMasked)
-	require.Equal(t, "2024-05-31 23:31:00", l.ICC.Start.Format(fetch.TimeLayout))
-	require.Equal(t, "2024-05-31 23:31:05", l.ICC.Answer.Format(fetch.TimeLayout), "epoch ms")
+	require.Equal(t, "2024-05-31 23:31:00", l.ICC.Start.Format(clue.TimeLayout))
+	require.Equal(t, "2024-05-31 23:31:05", l.ICC.Answer.Format(clue.TimeLayout), "epoch ms")
 	require.True(t, l.ICC.Finish.IsZero(), "null time")
 	require.Equal(t, int64(95), l.ICC.DurationSeconds)
 	require.Equal(t, int64(101), l.ICC.Stat)

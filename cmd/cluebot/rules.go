@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/app"
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
@@ -62,11 +62,11 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	clue, err := fetch.DecodeClue(raw)
+	c, err := clue.Decode(raw)
 	if err != nil {
 		return usageErr("%s: not a clue: %v", *clueFile, err)
 	}
-	lead := transform.New(&clue, transform.Options{Zone: cfg.Location, Fields: rules.Fields})
+	lead := transform.New(&c, transform.Options{Zone: cfg.Location, Fields: rules.Fields})
 	out := struct {
 		ClueID   string      `json:"clue_id"`
 		Unrouted bool        `json:"unrouted"`

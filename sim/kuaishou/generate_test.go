@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cluebot/cluebot/fetch"
 	"github.com/stretchr/testify/require"
+
+	vendor "github.com/cluebot/cluebot/clue"
 )
 
 func TestGenerateDeterministic(t *testing.T) {
@@ -87,9 +88,9 @@ func TestGenerateRealism(t *testing.T) {
 		require.Regexp(t, idRE, id)
 		count("id digits %d", len(id))
 		require.Regexp(t, phoneRE, rec["phone"])
-		created := fetch.ParseTime(rec["create_time"].(string))
+		created := vendor.ParseTime(rec["create_time"].(string))
 		require.False(t, created.Before(from) || !created.Before(to), "create_time %v", rec["create_time"])
-		require.False(t, fetch.ParseTime(rec["update_time"].(string)).Before(created))
+		require.False(t, vendor.ParseTime(rec["update_time"].(string)).Before(created))
 		for _, k := range []string{"pay_info", "wechat", "tag_info", "store_info", "schedule", "clue_source"} {
 			require.Contains(t, rec, k)
 		}
@@ -102,7 +103,7 @@ func TestGenerateRealism(t *testing.T) {
 
 		raw, err := json.Marshal(rec)
 		require.NoError(t, err)
-		c, err := fetch.DecodeClue(raw)
+		c, err := vendor.Decode(raw)
 		require.NoError(t, err, "fetch must decode every generated clue")
 		require.Equal(t, id, c.ID.String())
 		require.NotZero(t, c.Schedule.Desc)

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -27,7 +27,7 @@ var SampleFields = transform.Fields{
 // 旧表单打点1, phone 15584418917, page 王测试表单打点1, 河南/郑州/哈登店,
 // collected 2021-03-07 16:10:49 Beijing time.
 func SampleLead() transform.Lead {
-	c, err := fetch.DecodeClue(sampleClue)
+	c, err := clue.Decode(sampleClue)
 	if err != nil {
 		panic("robots: the embedded sample clue does not decode: " + err.Error())
 	}

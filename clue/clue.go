@@ -1,18 +1,17 @@
-package fetch
+// Package clue is the vendor's clue model: a clue (lead) as the Kuaishou
+// clue-list API sends it, its lenient decoding (ids as decimal strings, wrong
+// types as zero values), the vendor's time zone and timestamps, and its code
+// tables (intention, call status, source type, ...) with their labels. It sits
+// below the API client (fetch), the lead builder (transform) and the router
+// (route), and imports none of them.
+package clue
 
 import (
-	"errors"
-	json "github.com/goccy/go-json"
 	"strings"
 	"time"
+
+	json "github.com/goccy/go-json"
 )
-
-// VendorZone is the platform's time zone: create_time and update_time and the
-// request's start_time/end_time are Beijing time (UTC+8, no daylight saving).
-var VendorZone = time.FixedZone("UTC+8", 8*3600)
-
-// TimeLayout is the vendor's timestamp layout.
-const TimeLayout = "2006-01-02 15:04:05"
 
 // Clue is one clue (lead) as the clue-list API returns it, decoded leniently:
 // unknown fields are ignored, wrong types decode to zero values, ids stay
@@ -119,86 +118,6 @@ func (i ICCInfo) Stat() int64 {
 	return int64(i.CallStat)
 }
 
-// ErrNoID is returned for a record that carries no usable id.
-var ErrNoID = errors.New("clue has no id")
-
-// clueAlias breaks the UnmarshalJSON recursion.
-type clueAlias Clue
-
-// clueWire decodes a record in one pass: the flat fields through the alias,
-// the fields whose shape varies between vendor versions as raw JSON, each
-// decoded on its own below.
-type clueWire struct {
-	clueAlias
-	ChildIntentionTag json.RawMessage `json:"child_intention_tag"`
-	Schedule          json.RawMessage `json:"schedule"`
-	ClueSource        json.RawMessage `json:"clue_source"`
-	Form              json.RawMessage `json:"form"`
-	Details           json.RawMessage `json:"details"`
-	ICC               json.RawMessage `json:"icc_info"`
-	StoreInfo         json.RawMessage `json:"store_info"`
-}
-
-// answerAlias and answerWire do the same for a form answer.
-type answerAlias Answer
-
-type answerWire struct {
-	answerAlias
-	StoreInfo json.RawMessage `json:"store_info"`
-}
-
-// UnmarshalJSON decodes one clue leniently. It fails only when the record is
-// not a JSON object or has no id; a bad nested value decodes to its zero value.
-func (c *Clue) UnmarshalJSON(b []byte) error {
-	var sc strictClue
-	if unmarshal(b, &sc) == nil {
-		*c = sc.clue()
-		c.Raw = append(json.RawMessage(nil), b...)
-		if c.ID == "" {
-			return ErrNoID
-		}
-		return nil
-	}
-	var w clueWire
-	if err := unmarshal(b, &w); err != nil {
-		// A field of an unexpected shape (say details as an object) fails the
-		// one-pass decode: fall back to the flat fields alone.
-		var a clueAlias
-		if err := unmarshal(b, &a); err != nil {
-			return err
-		}
-		w = clueWire{clueAlias: a}
-	}
-	a := &w.clueAlias
-	a.ChildIntentionTag = objectOrList[ChildIntention](w.ChildIntentionTag)
-	object(w.Schedule, &a.Schedule)
-	object(w.ClueSource, &a.ClueSource)
-	object(w.Form, &a.Form)
-	object(w.ICC, &a.ICC)
-	object(w.StoreInfo, &a.StoreInfo)
-	for _, aw := range objectOrList[answerWire](w.Details) {
-		ans := Answer(aw.answerAlias)
-		object(aw.StoreInfo, &ans.StoreInfo)
-		a.Details = append(a.Details, ans)
-	}
-	a.Raw = append(json.RawMessage(nil), b...)
-	*c = Clue(*a)
-	if c.ID == "" {
-		return ErrNoID
-	}
-	return nil
-}
-
-// ParseTime parses a vendor timestamp (Beijing time). An empty or malformed
-// value gives the zero time.
-func ParseTime(s string) time.Time {
-	t, err := time.ParseInLocation(TimeLayout, strings.TrimSpace(s), VendorZone)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}
-
 // Created returns the clue's collection time.
 func (c *Clue) Created() time.Time { return ParseTime(string(c.CreateTime)) }
 
@@ -223,11 +142,4 @@ func (c *Clue) Store() StoreInfo {
 		}
 	}
 	return StoreInfo{}
-}
-
-// DecodeClue decodes one clue record.
-func DecodeClue(b []byte) (Clue, error) {
-	var c Clue
-	err := c.UnmarshalJSON(b)
-	return c, err
 }

@@ -1,6 +1,4 @@
-// Package transform turns a decoded vendor clue (fetch.Clue) into a Lead: the
-// clean, labelled record that routing, alerts, reports and exports read.
-package transform
+package clue
 
 import (
 	"sort"

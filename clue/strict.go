@@ -1,4 +1,4 @@
-package fetch
+package clue
 
 import (
 	json "github.com/goccy/go-json"
