@@ -154,13 +154,13 @@ func (a *App) NewDeliverer(receivers []*dispatch.Receiver) *dispatch.Deliverer {
 func (a *App) Close() error { return a.Store.Close() }
 
 // normalize fills a stored clue's province, city and store by the rules'
-// field mapping, so routing, reports and SQL see the same places.
+// field mapping, so routing, reports and SQL see the same places: they are
+// the places of the lead the clue makes (transform.FromClue).
 func (a *App) normalize(c *clue.Clue, sc *store.Clue) {
-	rules := a.Rules.Load()
-	if rules == nil || sc.Province != "" && sc.City != "" && sc.Store != "" {
+	if a.Rules.Load() == nil || sc.Province != "" && sc.City != "" && sc.Store != "" {
 		return
 	}
-	l := transform.New(c, transform.Options{Zone: a.Config.Location, Fields: rules.Fields})
+	l := transform.FromClue(c, sc, a.Leads.Options())
 	sc.Province, sc.City, sc.Store = l.Province, l.City, l.Store
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/transform"
 )
 
 // ReportOptions returns the report options the config and the current
@@ -23,8 +24,18 @@ func (a *App) ReportOptions() export.ReportOptions { return ReportOptions(a.Conf
 // columns. `cluebot report`, the daemon and `cluebot export` all take them
 // from here.
 func ReportOptions(cfg *config.Config, rules *route.Rules) export.ReportOptions {
-	opts := export.ReportOptions{Zone: cfg.Location, AccountNames: AccountNames(cfg),
+	lo := LeadOptions(cfg, rules)
+	return export.ReportOptions{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
 		MaskPhone: cfg.Report.MaskPhone, SplitBy: cfg.Report.SplitBy, FormColumns: cfg.Report.FormColumns}
+}
+
+// LeadOptions returns how clues become leads under cfg and rules: the
+// zone, the accounts' names and the rules' field mapping (none when rules
+// is nil). The report, exports and `cluebot rules test` take them from
+// here; alerts and the sync's place columns from dispatch.Leads, which
+// follows the rules as they are reloaded.
+func LeadOptions(cfg *config.Config, rules *route.Rules) transform.Options {
+	opts := transform.Options{Zone: cfg.Location, AccountNames: AccountNames(cfg)}
 	if rules != nil {
 		opts.Fields = rules.Fields
 	}

@@ -7,11 +7,9 @@ package dispatch
 
 import (
 	"context"
-	"fmt"
 	"sync/atomic"
 	"time"
 
-	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -27,20 +25,25 @@ type Leads struct {
 	Rules *atomic.Pointer[route.Rules]
 }
 
-// Lead decodes a stored clue into a lead.
-func (l *Leads) Lead(c *store.Clue) (transform.Lead, error) {
-	fc, err := clue.Decode(c.Raw)
-	if err != nil {
-		return transform.Lead{}, fmt.Errorf("decode stored clue %s: %w", c.ID, err)
-	}
-	if fc.AdvertiserID == 0 {
-		fc.AdvertiserID = c.AdvertiserID
-	}
-	opts := transform.Options{Zone: l.Zone, AccountName: l.AccountNames[c.AdvertiserID]}
+// Options returns the lead options of the moment: the zone, the account
+// names and the current rules' field mapping.
+func (l *Leads) Options() transform.Options {
+	opts := transform.Options{Zone: l.Zone, AccountNames: l.AccountNames}
 	if r := l.Rules.Load(); r != nil {
 		opts.Fields = r.Fields
 	}
-	return transform.New(&fc, opts), nil
+	return opts
+}
+
+// Lead builds a stored clue's lead by transform.FromStored. A clue whose
+// raw JSON no longer decodes is an error: an alert is not sent from the
+// stored columns alone.
+func (l *Leads) Lead(c *store.Clue) (transform.Lead, error) {
+	lead, err := transform.FromStored(c, l.Options())
+	if err != nil {
+		return transform.Lead{}, err
+	}
+	return lead, nil
 }
 
 // storeRotation persists round-robin turns in the store, shared by every

@@ -79,7 +79,7 @@ func BenchmarkReportDayNoStream(b *testing.B) {
 		require.NoError(b, f.SetSheetRow("Sheet1", "A1", &header))
 		row := 1
 		err := synthSource{n: n}.IterateClues(context.Background(), boundsOf(reportDay, shanghai).day.filter(), func(c *store.Clue) error {
-			l, _ := leadOf(c, &topts, nil)
+			l, _ := transform.FromStored(c, topts)
 			vals := rows.build(&l, c)
 			row++
 			return f.SetSheetRow("Sheet1", "A"+strconv.Itoa(row), &vals)

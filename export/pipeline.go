@@ -23,7 +23,6 @@ type readyRow struct {
 // rowMaker turns stored clues into rows: decode, label, mask, fill cells.
 type rowMaker struct {
 	topts    transform.Options
-	names    map[int64]string
 	zone     *time.Location
 	mask     bool
 	withDate bool
@@ -32,16 +31,17 @@ type rowMaker struct {
 
 func newRowMaker(opts *ReportOptions, cols []column, withDate bool) *rowMaker {
 	zone := opts.zone()
-	return &rowMaker{topts: transform.Options{Zone: zone, Fields: opts.Fields}, names: opts.AccountNames,
-		zone: zone, mask: opts.MaskPhone, withDate: withDate, builder: newRowBuilder(cols)}
+	return &rowMaker{topts: opts.leadOptions(), zone: zone, mask: opts.MaskPhone, withDate: withDate, builder: newRowBuilder(cols)}
 }
 
 // make fills out from c. out keeps nothing of c: the store reuses it.
 func (m *rowMaker) make(c *store.Clue, out *readyRow) {
-	l, ok := leadOf(c, &m.topts, m.names)
+	// A report neither stops at nor skips a row whose raw JSON no longer
+	// decodes: it shows the row's stored columns, and counts it as such.
+	l, err := transform.FromStored(c, m.topts)
 	out.keys = leadKeys(&l, c, m.zone, m.withDate)
 	out.keys.routes = slices.Clone(c.Routes)
-	out.ok = ok
+	out.ok = err == nil
 	if m.mask {
 		l = l.Masked()
 	}

@@ -2,10 +2,8 @@ package export
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -84,35 +82,12 @@ type ReportSource interface {
 // with it and the stored row. A row whose raw JSON no longer decodes is an
 // error naming the clue: exports must not skip rows.
 func Leads(ctx context.Context, src Source, f store.ClueFilter, opts ReportOptions, fn func(l *transform.Lead, c *store.Clue) error) error {
-	topts := transform.Options{Zone: opts.zone(), Fields: opts.Fields}
+	topts := opts.leadOptions()
 	return src.IterateClues(ctx, f, func(c *store.Clue) error {
-		fc, err := clue.Decode(c.Raw)
+		l, err := transform.FromStored(c, topts)
 		if err != nil {
-			return fmt.Errorf("decode stored clue %s: %w", c.ID, err)
+			return err
 		}
-		if fc.AdvertiserID == 0 {
-			fc.AdvertiserID = c.AdvertiserID
-		}
-		l := transform.New(&fc, topts)
-		// Columns the store normalized (e.g. from an older rules mapping) fill gaps.
-		l.Province = firstNonEmpty(l.Province, c.Province)
-		l.City = firstNonEmpty(l.City, c.City)
-		l.Store = firstNonEmpty(l.Store, c.Store)
-		nameAccount(&l, opts.AccountNames)
 		return fn(&l, c)
 	})
-}
-
-// nameAccount names l's account as the config does, if it does.
-func nameAccount(l *transform.Lead, names map[int64]string) {
-	if n := names[l.AdvertiserID]; n != "" {
-		l.AccountName = n
-	}
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

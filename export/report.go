@@ -52,6 +52,12 @@ func (o ReportOptions) zone() *time.Location {
 	return o.Zone
 }
 
+// leadOptions is how rows become leads: the zone, the field mapping and
+// the account names.
+func (o ReportOptions) leadOptions() transform.Options {
+	return transform.Options{Zone: o.zone(), Fields: o.Fields, AccountNames: o.AccountNames}
+}
+
 func (o ReportOptions) now() time.Time {
 	if o.Now == nil {
 		return time.Now()

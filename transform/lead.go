@@ -84,28 +84,32 @@ func (c Call) IsZero() bool {
 		c.Start.IsZero() && c.DurationSeconds == 0 && c.Stat == 0
 }
 
-// Options configures New.
+// Options configures New, FromClue and FromStored.
 type Options struct {
 	// Zone is the time zone of the lead's times; nil means Beijing time.
 	Zone *time.Location
 	// Fields says which form answers hold province, city and store when the
 	// clue carries no store_info.
 	Fields Fields
-	// AccountName, when set, names the account the clue was pulled for.
-	AccountName string
+	// AccountNames names the configured accounts by advertiser id: a lead's
+	// AccountName is its advertiser's name here, if any.
+	AccountNames map[int64]string
 }
 
 // New builds the Lead of a decoded clue. It never fails: missing or malformed
 // parts give empty values.
-func New(c *clue.Clue, opts Options) Lead {
+func New(c *clue.Clue, opts Options) Lead { return build(c, c.AdvertiserID, opts) }
+
+// build is New with the advertiser the clue was pulled for given apart, so
+// that FromClue can take it from the stored row without copying the clue.
+func build(c *clue.Clue, advertiserID int64, opts Options) Lead {
 	zone := opts.Zone
 	if zone == nil {
 		zone = clue.VendorZone
 	}
 	l := Lead{
 		ID:           c.ID.String(),
-		AdvertiserID: c.AdvertiserID,
-		AccountName:  opts.AccountName,
+		AdvertiserID: advertiserID,
 		AccountID:    c.AccountID.String(),
 		UserID:       c.UserID.String(),
 		UserName:     strings.TrimSpace(string(c.UserName)),
@@ -140,6 +144,7 @@ func New(c *clue.Clue, opts Options) Lead {
 		// is the advertiser the clue belongs to.
 		l.AdvertiserID, _ = strconv.ParseInt(l.AccountID, 10, 64)
 	}
+	l.AccountName = opts.AccountNames[l.AdvertiserID]
 	l.PhoneMasked = Mask(l.Phone)
 	l.SourceTypeLabel = clue.SourceTypeLabel(l.SourceType)
 	l.IntentionLabel = clue.IntentionLabel(l.IntentionID)

@@ -277,13 +277,14 @@ func FuzzNew(f *testing.F) {
 	for _, rec := range seedClues(f) {
 		f.Add(rec)
 	}
+	opts := transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountNames: map[int64]string{20006545: "郑州宝马"}}
 	f.Fuzz(func(t *testing.T, rec []byte) {
 		c, err := clue.Decode(rec)
 		if err != nil {
 			return
 		}
-		l := transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"})
-		require.Equal(t, l, transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"}),
+		l := transform.New(&c, opts)
+		require.Equal(t, l, transform.New(&c, opts),
 			"New is deterministic")
 		require.Equal(t, c.ID.String(), l.ID)
 		for _, id := range []string{l.ID, l.AccountID, l.UserID, l.PageID, l.CampaignID, l.UnitID, l.CreativeID, l.FormID} {
@@ -336,7 +337,7 @@ func FuzzNew(f *testing.F) {
 			require.Equal(t, want, fc.got)
 		}
 
-		before := transform.New(&c, transform.Options{Fields: rulesFields, Zone: clue.VendorZone, AccountName: "郑州宝马"})
+		before := transform.New(&c, opts)
 		m := l.Masked()
 		for _, p := range []string{m.Phone, m.PhoneMasked, m.ICC.ToPhone, m.ICC.FromPhone} {
 			require.NotRegexp(t, digitRun, p)

@@ -54,7 +54,7 @@ func fileClue(t *testing.T, name string) clue.Clue {
 
 func TestNewVendorSample(t *testing.T) {
 	c := sampleClue(t)
-	l := New(&c, Options{Zone: shanghai(t), Fields: sampleFields, AccountName: "郑州宝马"})
+	l := New(&c, Options{Zone: shanghai(t), Fields: sampleFields, AccountNames: map[int64]string{20006545: "郑州宝马"}})
 
 	require.Equal(t, "197451604008536386", l.ID)
 	require.Equal(t, int64(20006545), l.AdvertiserID, "falls back to account_id")

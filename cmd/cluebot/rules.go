@@ -66,7 +66,8 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return usageErr("%s: not a clue: %v", *clueFile, err)
 	}
-	lead := transform.New(&c, transform.Options{Zone: cfg.Location, Fields: rules.Fields})
+	// The clue as an alert would show it, though it was never stored.
+	lead := transform.FromClue(&c, nil, app.LeadOptions(cfg, rules))
 	out := struct {
 		ClueID   string      `json:"clue_id"`
 		Unrouted bool        `json:"unrouted"`

@@ -121,6 +121,21 @@ func TestRulesTestHotHenanLeadMentionsTheAssignee(t *testing.T) {
 	require.Equal(t, "night-hot", res.Matches[0].Route)
 }
 
+func TestRulesTestNamesTheAccountAsAnAlertWould(t *testing.T) {
+	cfgPath, dir := rulesTrial(t)
+	b, err := os.ReadFile(cfgPath)
+	require.NoError(t, err)
+	named := strings.Replace(string(b), "  accounts: []",
+		"  accounts:\n    - {advertiser_id: 20006545, name: 郑州宝马, access_token: tok-acct-123}", 1)
+	require.NoError(t, os.WriteFile(cfgPath, []byte(named), 0o600))
+	code, res, text := rulesTest(t, cfgPath, "--clue", sampleClue(t, dir, nil), "--at", "2026-11-25 10:00:00")
+	require.Equal(t, 0, code, text)
+	require.Equal(t, "everything-else", res.Matches[0].Route)
+	require.Contains(t, res.Matches[0].Messages["managers"], "everything-else · 郑州宝马",
+		"the clue's account_id names its configured account, as transform.FromStored does for alerts")
+	require.NotContains(t, text, "tok-acct-123")
+}
+
 func TestConfigCheckReportsRulesLines(t *testing.T) {
 	cfgPath, dir := rulesTrial(t)
 	var out, errb bytes.Buffer

@@ -31,7 +31,7 @@ func SampleLead() transform.Lead {
 	if err != nil {
 		panic("robots: the embedded sample clue does not decode: " + err.Error())
 	}
-	return transform.New(&c, transform.Options{Fields: SampleFields, AccountName: "郑州宝马"})
+	return transform.New(&c, transform.Options{Fields: SampleFields, AccountNames: map[int64]string{20006545: "郑州宝马"}})
 }
 
 // Hostile is a submitter's name that tries a link, an @everyone in three
