@@ -8,24 +8,24 @@ import (
 
 	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/config"
-	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
 
 // ReportOptions returns the report options the config and the current
 // rules ask for.
-func (a *App) ReportOptions() export.ReportOptions { return ReportOptions(a.Config, a.Rules.Load()) }
+func (a *App) ReportOptions() report.Options { return ReportOptions(a.Config, a.Rules.Load()) }
 
 // ReportOptions returns the options of the daily report and of every
 // export cfg asks for: the zone, the accounts' names, the rules' field
 // mapping (none when rules is nil), masking, the split and the form
 // columns. `cluebot report`, the daemon and `cluebot export` all take them
 // from here.
-func ReportOptions(cfg *config.Config, rules *route.Rules) export.ReportOptions {
+func ReportOptions(cfg *config.Config, rules *route.Rules) report.Options {
 	lo := LeadOptions(cfg, rules)
-	return export.ReportOptions{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
+	return report.Options{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
 		MaskPhone: cfg.Report.MaskPhone, SplitBy: cfg.Report.SplitBy, FormColumns: cfg.Report.FormColumns}
 }
 
@@ -60,22 +60,22 @@ func (a *App) Yesterday(now time.Time) time.Time {
 // Report writes the report of day into report.out_dir (or to out, when
 // set) and, with send, delivers it to report.receivers. It returns the
 // files written.
-func (a *App) Report(ctx context.Context, day time.Time, out string, send bool) ([]string, *export.DaySummary, error) {
+func (a *App) Report(ctx context.Context, day time.Time, out string, send bool) ([]string, *report.DaySummary, error) {
 	opts := a.ReportOptions()
 	var files []string
-	var sum *export.DaySummary
+	var sum *report.DaySummary
 	var err error
 	if out != "" {
 		files = []string{out}
 		sum, err = writeReportTo(ctx, a, day, opts, out)
 	} else {
-		files, sum, err = export.WriteReportFile(ctx, a.Store, day, opts, a.Config.Report.OutDir)
+		files, sum, err = report.WriteFile(ctx, a.Store, day, opts, a.Config.Report.OutDir)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("write report for %s: %w", day.Format(time.DateOnly), err)
 	}
 	if send {
-		if err := export.Deliver(ctx, files, sum, a.reportTargets(), a.Log); err != nil {
+		if err := report.Deliver(ctx, files, sum, a.reportTargets(), a.Log); err != nil {
 			return files, sum, err
 		}
 	}
@@ -84,11 +84,11 @@ func (a *App) Report(ctx context.Context, day time.Time, out string, send bool) 
 
 // writeReportTo writes the report of day to the file out, whole or not at
 // all: a good report already there survives a failed or killed run.
-func writeReportTo(ctx context.Context, a *App, day time.Time, opts export.ReportOptions, out string) (*export.DaySummary, error) {
-	var sum *export.DaySummary
+func writeReportTo(ctx context.Context, a *App, day time.Time, opts report.Options, out string) (*report.DaySummary, error) {
+	var sum *report.DaySummary
 	err := atomicfile.Write(out, func(w io.Writer) error {
 		var err error
-		sum, err = export.WriteReport(ctx, a.Store, day, opts, w)
+		sum, err = report.Write(ctx, a.Store, day, opts, w)
 		return err
 	})
 	return sum, err
@@ -98,14 +98,14 @@ func writeReportTo(ctx context.Context, a *App, day time.Time, opts export.Repor
 // templates in force (a reloaded summary template applies to the next
 // report) and paced with the alerts to the same robots (the deliverers
 // share the app's pacer).
-func (a *App) reportTargets() []export.Target {
-	var out []export.Target
+func (a *App) reportTargets() []report.Target {
+	var out []report.Target
 	for _, name := range a.Config.Report.Receivers {
 		rc := a.Config.Receivers[name]
-		t := export.Target{Name: name, Type: rc.Type, Notifier: a.Notifier(name), SummaryTop: a.Config.Report.SummaryTop,
+		t := report.Target{Name: name, Type: rc.Type, Notifier: a.Notifier(name), SummaryTop: a.Config.Report.SummaryTop,
 			Pacer: a.Deliverer}
 		if rc.Type == notify.TypeEmail {
-			t.Email = &export.EmailSender{Config: rc.Email}
+			t.Email = &report.EmailSender{Config: rc.Email}
 		}
 		out = append(out, t)
 	}

@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -26,7 +26,7 @@ type Config struct {
 	Receivers map[string]notify.ReceiverConfig `koanf:"receivers"`
 	Rules     string                           `koanf:"rules"`
 	Templates string                           `koanf:"templates"`
-	Report    export.ReportConfig              `koanf:"report"`
+	Report    report.Config                    `koanf:"report"`
 	HTTP      HTTPConfig                       `koanf:"http"`
 	Alerts    AlertsConfig                     `koanf:"alerts"`
 	Log       LogConfig                        `koanf:"log"`

@@ -145,7 +145,7 @@ func (r *reporter) done(day time.Time) bool {
 	if !errors.Is(err, fs.ErrNotExist) {
 		r.d.log.Warn("report state unreadable; checking for the report file", "err", err)
 	}
-	// The file name export.ReportFileName gives the daily report.
+	// The file name report.FileName gives the daily report.
 	_, err = os.Stat(filepath.Join(r.dir, "cluebot-"+key+".xlsx"))
 	return err == nil
 }

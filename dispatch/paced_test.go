@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/dispatch"
-	"github.com/cluebot/cluebot/export"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -63,11 +63,11 @@ func TestReportIsPacedWithTheAlerts(t *testing.T) {
 				_, err = d.DeliverDue(ctx)
 				require.NoError(t, err)
 				if i == reportAt {
-					files, sum, err := export.WriteReportFile(ctx, r.store, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
-						export.ReportOptions{Zone: time.UTC, SplitBy: "route"}, t.TempDir())
+					files, sum, err := report.WriteFile(ctx, r.store, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC),
+						report.Options{Zone: time.UTC, SplitBy: "route"}, t.TempDir())
 					require.NoError(t, err)
 					require.Greater(t, len(files), 1)
-					require.NoError(t, export.Deliver(ctx, files, sum, []export.Target{{Name: tc.receiver, Type: tc.cfg.Type,
+					require.NoError(t, report.Deliver(ctx, files, sum, []report.Target{{Name: tc.receiver, Type: tc.cfg.Type,
 						Notifier: notifier, Pacer: d}}, nil))
 				}
 				r.clock.Advance(2 * time.Second)

@@ -24,18 +24,35 @@ var sampleFields = transform.Fields{
 	Store:    transform.FieldRef{Form: "下拉单选", Level: 5},
 }
 
-// sampleClue is the vendor's sample record as the store keeps it.
-func sampleClue(t *testing.T) store.Clue {
+var shanghai = func() *time.Location {
+	z, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return z
+}()
+
+// sampleClue is the vendor's sample record, with the fields in set
+// replaced, as the store keeps it.
+func sampleClue(t *testing.T, set map[string]any) store.Clue {
 	t.Helper()
 	b, err := os.ReadFile("testdata/clue-list-sample.json")
 	require.NoError(t, err)
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber() // ids stay exact
 	var env struct {
 		Data struct {
-			Details []json.RawMessage `json:"details"`
+			Details []map[string]any `json:"details"`
 		} `json:"data"`
 	}
-	require.NoError(t, json.Unmarshal(b, &env))
-	c, err := clue.Decode(env.Data.Details[0])
+	require.NoError(t, d.Decode(&env))
+	rec := env.Data.Details[0]
+	for k, v := range set {
+		rec[k] = v
+	}
+	raw, err := json.Marshal(rec)
+	require.NoError(t, err)
+	c, err := clue.Decode(raw)
 	require.NoError(t, err)
 	c.AdvertiserID = 20006545
 	return fetch.ToStore(&c)
@@ -55,8 +72,8 @@ func (s sliceSource) IterateClues(_ context.Context, _ store.ClueFilter, fn func
 func TestJSONLRecord(t *testing.T) {
 	var buf bytes.Buffer
 	w := NewJSONL(&buf)
-	opts := ReportOptions{Zone: time.UTC, Fields: sampleFields}
-	err := Leads(context.Background(), sliceSource{sampleClue(t)}, store.ClueFilter{}, opts, func(l *transform.Lead, _ *store.Clue) error {
+	opts := transform.Options{Zone: time.UTC, Fields: sampleFields}
+	err := Leads(context.Background(), sliceSource{sampleClue(t, nil)}, store.ClueFilter{}, opts, func(l *transform.Lead, _ *store.Clue) error {
 		r := NewRecord(l, []string{"henan-hot"})
 		return w.Write(&r)
 	})
@@ -79,10 +96,10 @@ func TestJSONLRecord(t *testing.T) {
 
 func TestLeadsRefusesUndecodableRows(t *testing.T) {
 	bad := store.Clue{ID: "1", Raw: []byte("not json")}
-	err := Leads(context.Background(), sliceSource{bad}, store.ClueFilter{}, ReportOptions{}, func(*transform.Lead, *store.Clue) error { return nil })
+	err := Leads(context.Background(), sliceSource{bad}, store.ClueFilter{}, transform.Options{}, func(*transform.Lead, *store.Clue) error { return nil })
 	require.ErrorContains(t, err, "decode stored clue 1")
 	stop := errors.New("stop")
-	err = Leads(context.Background(), sliceSource{sampleClue(t)}, store.ClueFilter{}, ReportOptions{}, func(*transform.Lead, *store.Clue) error { return stop })
+	err = Leads(context.Background(), sliceSource{sampleClue(t, nil)}, store.ClueFilter{}, transform.Options{}, func(*transform.Lead, *store.Clue) error { return stop })
 	require.ErrorIs(t, err, stop)
 }
 

@@ -1,3 +1,6 @@
+// Package export writes stored leads out for other systems: JSON lines and
+// CSV records of a range of leads (`cluebot export`). The Excel workbooks,
+// the daily report and the range export alike, are package report's.
 package export
 
 import (
@@ -70,21 +73,14 @@ type Source interface {
 	IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error
 }
 
-// ReportSource is what the daily report reads: the day's clues, and the
-// comparison days' counts (store.Store is one).
-type ReportSource interface {
-	Source
-	CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error)
-}
-
 // Leads decodes every stored clue matching f into a lead, in collection
-// order, with opts' zone, field mapping and account names, and calls fn
-// with it and the stored row. A row whose raw JSON no longer decodes is an
-// error naming the clue: exports must not skip rows.
-func Leads(ctx context.Context, src Source, f store.ClueFilter, opts ReportOptions, fn func(l *transform.Lead, c *store.Clue) error) error {
-	topts := opts.leadOptions()
+// order, with opts' zone, field mapping and account names
+// (transform.FromStored), and calls fn with it and the stored row. A row
+// whose raw JSON no longer decodes is an error naming the clue: exports
+// must not skip rows.
+func Leads(ctx context.Context, src Source, f store.ClueFilter, opts transform.Options, fn func(l *transform.Lead, c *store.Clue) error) error {
 	return src.IterateClues(ctx, f, func(c *store.Clue) error {
-		l, err := transform.FromStored(c, topts)
+		l, err := transform.FromStored(c, opts)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package export
+package report
 
 import (
 	"bytes"
@@ -66,7 +66,7 @@ func writeFiles(t *testing.T) ([]string, *DaySummary) {
 	t.Helper()
 	opts := reportOpts()
 	opts.SplitBy = SplitByRoute
-	files, sum, err := WriteReportFile(context.Background(), newMemSource(dayClues(t)...), reportDay, opts, t.TempDir())
+	files, sum, err := WriteFile(context.Background(), newMemSource(dayClues(t)...), reportDay, opts, t.TempDir())
 	require.NoError(t, err)
 	return files, sum
 }

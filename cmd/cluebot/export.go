@@ -12,6 +12,7 @@ import (
 	"github.com/cluebot/cluebot/atomicfile"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/export"
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
@@ -57,7 +58,6 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	opts := app.ReportOptions(cfg, rules) // as the daily report has them
 	logger := newLogger(cfg, stderr)
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
@@ -69,11 +69,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	write := func(w io.Writer) error {
 		if *format == "xlsx" {
 			var err error
-			n, err = export.WriteXLSX(ctx, st, filter, opts, w)
+			n, err = report.WriteRange(ctx, st, filter, app.ReportOptions(cfg, rules), w) // as the daily report has them
 			return err
 		}
 		ew, _ := export.NewWriter(*format, w) // the format was checked above
-		err := export.Leads(ctx, st, filter, opts, func(l *transform.Lead, c *store.Clue) error {
+		err := export.Leads(ctx, st, filter, app.LeadOptions(cfg, rules), func(l *transform.Lead, c *store.Clue) error {
 			r := export.NewRecord(l, c.Routes)
 			n++
 			return ew.Write(&r)
