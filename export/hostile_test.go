@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +12,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/clue/cluetest"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
 
-// hugeName is a page name over Excel's 32,767 characters a cell.
-var hugeName = strings.Repeat("超长落地页", 8000)
-
-// hugeStored is the sample clue with 5,000 form answers (a phone among
-// them), a 40,000-character page name and a name full of bidi and
-// zero-width characters, routed to henan-hot.
+// hugeStored is the sample clue made hostile by cluetest.HugeFields,
+// routed to henan-hot.
 func hugeStored(t *testing.T) store.Clue {
 	t.Helper()
-	details := []map[string]string{{"key": "下拉单选", "value": `["宝马2系","河南","郑州","二七区","哈登店"]`,
-		"comp_type": transform.CascadeType}}
-	for i := range 5000 {
-		details = append(details, map[string]string{"key": fmt.Sprintf("问题%04d", i),
-			"value": fmt.Sprintf("回答%d=SUM(A1)\u200b\u202e", i)})
-	}
-	details[4000] = map[string]string{"key": "手机", "value": "138\u200b0013\u200b8000", "comp_type": "电话"}
-	c := sampleClue(t, map[string]any{"id": json.Number("197451604008536399"),
-		"details": details, "page_name": hugeName, "user_name": "王\u202e先生👨\u200d👩\u200d👧"})
+	set := cluetest.HugeFields()
+	set["id"] = json.Number("197451604008536399")
+	c := sampleClue(t, set)
 	c.Routes = []string{"henan-hot"}
 	return c
 }
@@ -70,8 +60,8 @@ func TestHugeLeadExportsLines(t *testing.T) {
 				name, page = rows[1][3], rows[1][6]
 				form = strings.TrimPrefix(lines[5000], "问题4999: ") + "|" + strings.TrimPrefix(lines[1], "手机: ")
 			}
-			require.Equal(t, "王\u202e先生👨\u200d👩\u200d👧", name, "exports are data: kept as sent")
-			require.Equal(t, hugeName, page, "no cut in a file for programs")
+			require.Equal(t, cluetest.HostileName, name, "exports are data: kept as sent")
+			require.Equal(t, cluetest.HugeName, page, "no cut in a file for programs")
 			require.Equal(t, "回答4999=SUM(A1)\u200b\u202e|138\u200b0013\u200b8000", form, "the full phone, as exports carry it")
 		})
 	}

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,27 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cluebot/cluebot/clue/cluetest"
 	"github.com/cluebot/cluebot/store"
-	"github.com/cluebot/cluebot/transform"
 )
 
-// hugeName is a page name over Excel's 32,767 characters a cell.
-var hugeName = strings.Repeat("超长落地页", 8000)
-
-// hugeStored is the sample clue with 5,000 form answers (a phone among
-// them), a 40,000-character page name and a name full of bidi and
-// zero-width characters.
+// hugeStored is the sample clue made hostile by cluetest.HugeFields.
 func hugeStored(t *testing.T) store.Clue {
 	t.Helper()
-	details := []map[string]string{{"key": "下拉单选", "value": `["宝马2系","河南","郑州","二七区","哈登店"]`,
-		"comp_type": transform.CascadeType}}
-	for i := range 5000 {
-		details = append(details, map[string]string{"key": fmt.Sprintf("问题%04d", i),
-			"value": fmt.Sprintf("回答%d=SUM(A1)\u200b\u202e", i)})
-	}
-	details[4000] = map[string]string{"key": "手机", "value": "138\u200b0013\u200b8000", "comp_type": "电话"}
-	c := variant(t, "197451604008536399", at("2024-05-01", "10:00:00"), map[string]any{
-		"details": details, "page_name": hugeName, "user_name": "王\u202e先生👨\u200d👩\u200d👧"})
+	c := variant(t, "197451604008536399", at("2024-05-01", "10:00:00"), cluetest.HugeFields())
 	return routed(c, []string{"henan-hot"}, []string{"张三"}, 1, 0, 0)
 }
 
@@ -84,7 +70,7 @@ func TestHugeLeadExportsXLSX(t *testing.T) {
 			require.True(t, strings.HasPrefix(formCell, "下拉单选: 宝马2系/河南/郑州/二七区/哈登店\n问题0000: "))
 			require.Equal(t, "回答4999=SUM(A1)\u200b\u202e", cell(t, f, detailSheetName, header, 2, "问题4999"))
 			require.Equal(t, "138\u200b0013\u200b8000", cell(t, f, detailSheetName, header, 2, "手机"))
-			require.Equal(t, "王\u202e先生👨\u200d👩\u200d👧", cell(t, f, detailSheetName, header, 2, "姓名"))
+			require.Equal(t, cluetest.HostileName, cell(t, f, detailSheetName, header, 2, "姓名"))
 		})
 	}
 }

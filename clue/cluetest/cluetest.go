@@ -1,6 +1,7 @@
-// Package cluetest holds the checks the tests of the clue model and of the
-// API client share: an independent reading (through encoding/json) of what
-// a vendor id should decode to, and the shape every decoded id must have.
+// Package cluetest holds what the tests of the clue model and of its users
+// share: an independent reading (through encoding/json) of what a vendor id
+// should decode to, the shape every decoded id must have, and a hostile
+// record for the writers of leads.
 package cluetest
 
 import (
