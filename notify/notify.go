@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cluebot/cluebot/errclass"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
@@ -67,30 +68,20 @@ type SummaryRow struct {
 	Count int
 }
 
-// Class says what the delivery worker should do about a failed send.
-type Class int
+// Class says what the delivery worker should do about a failed send. It is
+// errclass.Class, the vocabulary fetch's API failures use too.
+type Class = errclass.Class
 
 // The classes of send failures.
 const (
 	// Permanent failures (bad key, signature, keyword, IP allow-list) need
 	// an operator: the message is parked as dead with the reason.
-	Permanent Class = iota
+	Permanent = errclass.Permanent
 	// Retry failures (rate limit, 5xx, timeouts, network) are sent again later.
-	Retry
+	Retry = errclass.Retry
 	// TooLarge messages are split (a digest into smaller ones) and resent.
-	TooLarge
+	TooLarge = errclass.TooLarge
 )
-
-// String names the class.
-func (c Class) String() string {
-	switch c {
-	case Retry:
-		return "retry"
-	case TooLarge:
-		return "too-large"
-	}
-	return "permanent"
-}
 
 // Error is a failed send, as the platform explained it. It never holds the
 // robot's URL, key or secret.
