@@ -18,7 +18,7 @@ import (
 // Build returns the notifier for receiver name of cfg.Type. email receivers
 // are refused: they only take report files, which are mailed elsewhere. A
 // nil tmpl uses the shipped templates, a nil logger discards and a nil
-// client times out after webhook.DefaultTimeout.
+// client times out after notify.DefaultTimeout.
 func Build(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (notify.Notifier, error) {
 	if cfg == nil {
 		return nil, errors.New("no receiver config")

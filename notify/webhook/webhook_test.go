@@ -113,3 +113,12 @@ func TestStatusClasses(t *testing.T) {
 		})
 	}
 }
+
+func TestNewChecksURL(t *testing.T) {
+	for _, u := range []string{"", "ftp://x/y", "http://"} {
+		_, err := webhook.New("crm", &notify.ReceiverConfig{Type: notify.TypeWebhook, URL: secret.String(u)}, nil, nil, nil)
+		require.Error(t, err, u)
+	}
+	_, err := webhook.New("crm", nil, nil, nil, nil)
+	require.Error(t, err)
+}

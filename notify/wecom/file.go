@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/webhook"
 )
 
 // The sizes webhook/upload_media takes: more than 5 bytes, at most 20 MB.
@@ -46,12 +45,12 @@ func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool
 			Err: fmt.Errorf("build upload of %s: %w", name, err)}
 	}
 	base := notify.Error{Receiver: n.name, Platform: notify.TypeWeCom}
-	ans, err := webhook.Post(ctx, n.client, target, mw.FormDataContentType(), form.Bytes(), nil, n.scrub)
+	ans, err := notify.Post(ctx, n.client, target, mw.FormDataContentType(), form.Bytes(), nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, fmt.Errorf("upload %s: %w", name, err)
 		return true, &base
 	}
-	if e := webhook.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
+	if e := notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
 		return e.Class == notify.Retry, e
 	}
 	var up struct {
@@ -61,7 +60,7 @@ func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool
 		base.Class, base.Err = notify.Retry, errors.New("upload answer without a media_id")
 		return true, &base
 	}
-	body, err := webhook.EncodeJSON(map[string]any{"msgtype": "file", "file": map[string]string{"media_id": up.MediaID}})
+	body, err := notify.EncodeJSON(map[string]any{"msgtype": "file", "file": map[string]string{"media_id": up.MediaID}})
 	if err != nil {
 		return false, err
 	}
