@@ -125,6 +125,8 @@ func TestSendPacedHonoursAndSetsPauses(t *testing.T) {
 	require.NoError(t, err)
 	require.WithinDuration(t, r.clock.Now().Add(10*time.Minute), next, 0, "for the robot's 10 minutes")
 
-	_, err = d.SendPaced(ctx, "nobody", func(context.Context) (bool, error) { return false, nil })
+	retry, err = d.SendPaced(ctx, "nobody", func(context.Context) (bool, error) { return false, nil })
 	require.ErrorContains(t, err, "receiver nobody")
+	require.False(t, retry, "no retry mends an unknown receiver")
+	require.Equal(t, notify.Permanent, notify.ClassOf(err))
 }

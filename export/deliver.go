@@ -117,14 +117,14 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 	return "file", nil
 }
 
-// withRetry calls send until it succeeds, fails for good, or has failed
-// len(deliverBackoff)+1 times, waiting in between (longer when the platform
+// withRetry calls send until it succeeds, fails in a way no retry mends
+// (notify.Retryable says), or has failed len(deliverBackoff)+1 times, waiting in between (longer when the platform
 // asks to, up to a minute; a paced target then also waits out the pause of
 // its receiver).
 func withRetry(ctx context.Context, send func() (bool, error)) error {
 	for attempt := 0; ; attempt++ {
-		retry, err := send()
-		if err == nil || !retry || attempt >= len(deliverBackoff) {
+		_, err := send()
+		if !notify.Retryable(err) || attempt >= len(deliverBackoff) {
 			return err
 		}
 		wait := deliverBackoff[attempt]

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -82,4 +83,36 @@ func TestRenderError(t *testing.T) {
 	e := notify.RenderError("r", "dingtalk", errors.Join(errors.New("digest"), notify.ErrTooLarge))
 	require.Equal(t, notify.TooLarge, e.Class)
 	require.Equal(t, notify.Permanent, notify.RenderError("r", "dingtalk", errors.New("template")).Class)
+}
+
+// TestResultFollowsTheClass: the retry result a sender returns is derived
+// from its error's class, the one signal callers branch on.
+func TestResultFollowsTheClass(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		retry bool
+	}{
+		{"success", nil, false},
+		{"retry", &notify.Error{Class: notify.Retry}, true},
+		{"permanent", &notify.Error{Class: notify.Permanent}, false},
+		{"too large", &notify.Error{Class: notify.TooLarge}, false},
+		{"wrapped permanent", fmt.Errorf("file x: %w", &notify.Error{Class: notify.Permanent}), false},
+		{"network failure", errors.New("connection reset"), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			retry, err := notify.Result(tc.err)
+			require.Equal(t, tc.retry, retry)
+			require.Equal(t, tc.retry, notify.Retryable(tc.err))
+			require.Equal(t, tc.err, err)
+		})
+	}
+}
+
+func TestErrorTextWithoutReceiver(t *testing.T) {
+	e := &notify.Error{Class: notify.Permanent, Err: errors.New("not a chat receiver")}
+	require.EqualError(t, fmt.Errorf("receiver x: %w", e), "receiver x: not a chat receiver (permanent)")
+	e = &notify.Error{Receiver: "r", Platform: "p", Class: notify.Retry, HTTPStatus: 502}
+	require.EqualError(t, e, `p receiver "r": http 502 (retry)`)
 }

@@ -91,15 +91,15 @@ func (n *Notifier) target() string {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, notify.RenderError(n.name, notify.TypeDingTalk, err)
+		return notify.Result(notify.RenderError(n.name, notify.TypeDingTalk, err))
 	}
 	ans, err := notify.Post(ctx, n.client, n.target(), "application/json;charset=utf-8", body, nil, n.scrub)
 	if err != nil {
-		return true, &notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk, Class: notify.Retry, Err: err}
+		return notify.Result(&notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk, Class: notify.Retry, Err: err})
 	}
 	base := notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk}
 	if e := notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
-		return e.Class == notify.Retry, e
+		return notify.Result(e)
 	}
 	n.logger.Debug("dingtalk message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil

@@ -71,17 +71,17 @@ func Sign(secret string, t time.Time) (timestamp, sign string) {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, notify.RenderError(n.name, notify.TypeFeishu, err)
+		return notify.Result(notify.RenderError(n.name, notify.TypeFeishu, err))
 	}
 	base := notify.Error{Receiver: n.name, Platform: notify.TypeFeishu}
 	ans, err := notify.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json; charset=utf-8", body, nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, err
-		return true, &base
+		return notify.Result(&base)
 	}
 	judge := func(code int, msg string) notify.Verdict { return classify(code, msg, len(body)) }
 	if e := notify.Judge(ans, base, []string{"code", "StatusCode"}, "msg", judge, n.scrub); e != nil {
-		return e.Class == notify.Retry, e
+		return notify.Result(e)
 	}
 	n.logger.Debug("feishu message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil

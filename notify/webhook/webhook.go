@@ -61,7 +61,7 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, n.fail(notify.Permanent, 0, err)
+		return notify.Result(n.fail(notify.Permanent, 0, err))
 	}
 	h := http.Header{}
 	if !n.cfg.Secret.IsZero() {
@@ -71,7 +71,7 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 	}
 	ans, err := notify.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json", body, h, n.scrub)
 	if err != nil {
-		return true, n.fail(notify.Retry, 0, err)
+		return notify.Result(n.fail(notify.Retry, 0, err))
 	}
 	if ans.Status >= 200 && ans.Status < 300 {
 		n.logger.Debug("webhook message sent", "bytes", len(body), "alerts", len(msg.Alerts))
@@ -80,7 +80,7 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 	e := n.fail(notify.ClassOfStatus(ans.Status), ans.Status,
 		fmt.Errorf("http %d: %s", ans.Status, notify.Snippet(ans.Body, n.scrub)))
 	e.RetryAfter = notify.RetryAfter(ans.Header)
-	return e.Class == notify.Retry, e
+	return notify.Result(e)
 }
 
 func (n *Notifier) fail(c notify.Class, status int, err error) *notify.Error {

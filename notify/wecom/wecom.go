@@ -67,10 +67,10 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, notify.RenderError(n.name, notify.TypeWeCom, err)
+		return notify.Result(notify.RenderError(n.name, notify.TypeWeCom, err))
 	}
 	if err := n.post(ctx, n.cfg.URL.Reveal(), "application/json", body); err != nil {
-		return err.Class == notify.Retry, err
+		return notify.Result(err)
 	}
 	n.logger.Debug("wecom message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil
