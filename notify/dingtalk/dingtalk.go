@@ -46,7 +46,7 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
 	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
 		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg), now: time.Now}, nil
@@ -91,13 +91,13 @@ func (n *Notifier) target() string {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return notify.Result(notify.RenderError(n.name, notify.TypeDingTalk, err))
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
 	ans, err := notify.Post(ctx, n.client, n.target(), "application/json;charset=utf-8", body, nil, n.scrub)
 	if err != nil {
-		return notify.Result(&notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk, Class: notify.Retry, Err: err})
+		return notify.Result(&notify.Error{Receiver: n.name, Platform: Type, Class: notify.Retry, Err: err})
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk}
+	base := notify.Error{Receiver: n.name, Platform: Type}
 	if e := notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
 		return notify.Result(e)
 	}
@@ -136,7 +136,7 @@ func mention(m *route.Member) string {
 // MaxBody. A digest that does not fit returns a *notify.Error of class
 // TooLarge through Notify, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
-	opts := notify.RenderOptions{Platform: notify.TypeDingTalk, Markup: notify.MarkupDingTalk,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupDingTalk,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	var body []byte
 	var encErr error

@@ -47,7 +47,7 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
 	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
 		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg), now: time.Now}, nil
@@ -71,9 +71,9 @@ func Sign(secret string, t time.Time) (timestamp, sign string) {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return notify.Result(notify.RenderError(n.name, notify.TypeFeishu, err))
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeFeishu}
+	base := notify.Error{Receiver: n.name, Platform: Type}
 	ans, err := notify.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json; charset=utf-8", body, nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, err
@@ -106,7 +106,7 @@ var colors = []string{"blue", "wathet", "turquoise", "green", "yellow", "orange"
 // notifier's clock: a card cut to fit MaxBody. A digest that does not fit
 // returns an error wrapping notify.ErrTooLarge, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
-	opts := notify.RenderOptions{Platform: notify.TypeFeishu, Markup: notify.MarkupFeishu,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupFeishu,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	var ts, sign string
 	if !n.cfg.Secret.IsZero() {

@@ -84,7 +84,7 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 }
 
 func (n *Notifier) fail(c notify.Class, status int, err error) *notify.Error {
-	return &notify.Error{Receiver: n.name, Platform: notify.TypeWebhook, HTTPStatus: status, Class: c, Err: err}
+	return &notify.Error{Receiver: n.name, Platform: Type, HTTPStatus: status, Class: c, Err: err}
 }
 
 // Sign returns the X-Cluebot-Signature of body sent at Unix time ts.

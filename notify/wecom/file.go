@@ -42,7 +42,7 @@ func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool
 	if err != nil {
 		return n.fail(fmt.Errorf("build upload of %s: %w", name, err))
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeWeCom}
+	base := notify.Error{Receiver: n.name, Platform: Type}
 	ans, err := notify.Post(ctx, n.client, target, mw.FormDataContentType(), form.Bytes(), nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, fmt.Errorf("upload %s: %w", name, err)
@@ -72,7 +72,7 @@ func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool
 // fail is SendFile's result for a failure no retry can mend (the file, the
 // url, building the request).
 func (n *Notifier) fail(err error) (bool, error) {
-	return notify.Result(&notify.Error{Receiver: n.name, Platform: notify.TypeWeCom, Class: notify.Permanent, Err: err})
+	return notify.Result(&notify.Error{Receiver: n.name, Platform: Type, Class: notify.Permanent, Err: err})
 }
 
 // uploadURL turns a robot's send URL into its upload_media URL for a file:

@@ -55,7 +55,7 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
 	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
 		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg)}, nil
@@ -67,7 +67,7 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return notify.Result(notify.RenderError(n.name, notify.TypeWeCom, err))
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
 	if err := n.post(ctx, n.cfg.URL.Reveal(), "application/json", body); err != nil {
 		return notify.Result(err)
@@ -78,7 +78,7 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 
 // post sends one request and judges the answer.
 func (n *Notifier) post(ctx context.Context, target, contentType string, body []byte) *notify.Error {
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeWeCom}
+	base := notify.Error{Receiver: n.name, Platform: Type}
 	ans, err := notify.Post(ctx, n.client, target, contentType, body, nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, err
@@ -118,7 +118,7 @@ var mobile = regexp.MustCompile(`^\+?[0-9][0-9-]{4,19}$`)
 // notify.ErrTooLarge, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 	mobiles := byMobile(msg)
-	opts := notify.RenderOptions{Platform: notify.TypeWeCom, Markup: notify.MarkupWeCom,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupWeCom,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	limit, build := MaxMarkdown, func(r *notify.Rendered) any {
 		return map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": r.Text}}
