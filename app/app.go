@@ -78,7 +78,7 @@ type Options struct {
 
 // New opens the store and builds the pipeline. Close releases it.
 func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Options) (*App, error) {
-	tmpl, err := notify.LoadTemplates(cfg.Templates)
+	tmpl, err := receiver.Platforms().LoadTemplates(cfg.Templates)
 	if err != nil {
 		return nil, &ConfigError{err}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 )
 
@@ -30,7 +31,7 @@ func LoadRules(cfg *config.Config, tmpl *notify.Templates) (*route.Rules, error)
 // file:line: message: those of rules.yaml in line order, then those of the
 // templates.
 func CheckFiles(cfg *config.Config) []error {
-	tmpl, terr := notify.CheckTemplates(cfg.Templates)
+	tmpl, terr := receiver.Platforms().CheckTemplates(cfg.Templates)
 	_, errs, err := checkRules(cfg, tmpl)
 	var out []error
 	if err != nil {
@@ -81,7 +82,7 @@ func RouteTemplates(cfg *config.Config, rules *route.Rules, tmpl *notify.Templat
 		}
 		for _, name := range rt.Receivers {
 			typ := cfg.Receivers[name].Type
-			if typ == notify.TypeWebhook || typ == notify.TypeEmail || typ == "" {
+			if !tmpl.Renders(typ) {
 				continue
 			}
 			if !tmpl.Has(rt.Template, typ) && !tmpl.Broken(rt.Template, typ) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
@@ -88,9 +89,10 @@ func (c *Config) Validate() []error {
 	}
 	add(c.Store.Validate())
 	add(c.Kuaishou.Validate())
+	platforms := receiver.Platforms()
 	for _, name := range sortedKeys(c.Receivers) {
 		r := c.Receivers[name]
-		add(r.Validate(name))
+		add(r.Validate(name, platforms))
 	}
 	add(c.Report.Validate())
 	for i, name := range c.Report.Receivers {

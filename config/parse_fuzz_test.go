@@ -10,6 +10,7 @@ import (
 
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/fileerr/fileerrtest"
+	"github.com/cluebot/cluebot/notify/receiver"
 )
 
 // fuzzName is the file name errors are placed in.
@@ -72,7 +73,7 @@ func FuzzParse(f *testing.F) {
 		}
 		for name := range cfg.ReceiverNames() {
 			r := cfg.Receivers[name]
-			require.NoError(t, r.Validate(name))
+			require.NoError(t, r.Validate(name, receiver.Platforms()))
 		}
 	})
 }

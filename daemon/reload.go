@@ -16,6 +16,7 @@ import (
 
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 )
 
 // reloader applies changes to rules.yaml and the templates directory. It
@@ -134,7 +135,7 @@ func (rl *reloader) check() {
 	var tmpl *notify.Templates
 	var tmplErr error
 	if tmplChanged {
-		tmpl, tmplErr = notify.LoadTemplates(rl.d.cfg.Templates)
+		tmpl, tmplErr = receiver.Platforms().LoadTemplates(rl.d.cfg.Templates)
 	}
 	if rulesChanged {
 		against := rl.d.a.Templates()

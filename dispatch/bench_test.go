@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
@@ -17,7 +18,7 @@ import (
 func BenchmarkDrainBurst(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "/dingtalk/robot/send?access_token=burst", Secret: "SECburst"}
+		cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=burst", Secret: "SECburst"}
 		r := newRig(b, map[string]notify.ReceiverConfig{"ding": cfg, "wecom": cfg, "feishu": cfg}, robots.Options{})
 		r.robots.AddDingTalk("burst", "SECburst", "")
 		r.addLeads(b, 500)

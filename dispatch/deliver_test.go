@@ -12,6 +12,8 @@ import (
 
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/sim/robots"
 	"github.com/cluebot/cluebot/store"
 )
@@ -120,9 +122,9 @@ func TestFailuresStayQueuedOrAreParked(t *testing.T) {
 		wantState string
 		wantError string
 	}{
-		{"unknown token is permanent", notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "/dingtalk/robot/send?access_token=nope"},
+		{"unknown token is permanent", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=nope"},
 			robots.Options{}, store.OutboxDead, "300001"},
-		{"server errors are retried", notify.ReceiverConfig{Type: notify.TypeWeCom, URL: "/wecom/cgi-bin/webhook/send?key=k1"},
+		{"server errors are retried", notify.ReceiverConfig{Type: wecom.Type, URL: "/wecom/cgi-bin/webhook/send?key=k1"},
 			robots.Options{FaultRate: 1, Faults: []robots.Fault{robots.Fault5xx}}, store.OutboxPending, "502"},
 	}
 	for _, tc := range cases {

@@ -16,7 +16,10 @@ import (
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
 	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
@@ -80,9 +83,9 @@ func newRig(t testing.TB, receivers map[string]notify.ReceiverConfig, robotOpts 
 	r := &rig{store: st, robots: rb, clock: clock, ids: map[string]string{}}
 	if receivers == nil {
 		receivers = map[string]notify.ReceiverConfig{
-			"ding":   {Type: notify.TypeDingTalk, URL: secret.String(srv.URL + rb.AddDingTalk("dtok", "SECabc", "")), Secret: "SECabc"},
-			"wecom":  {Type: notify.TypeWeCom, URL: secret.String(srv.URL + rb.AddWeCom("wkey"))},
-			"feishu": {Type: notify.TypeFeishu, URL: secret.String(srv.URL + rb.AddFeishu("fhook", "fsec", "")), Secret: "fsec"},
+			"ding":   {Type: dingtalk.Type, URL: secret.String(srv.URL + rb.AddDingTalk("dtok", "SECabc", "")), Secret: "SECabc"},
+			"wecom":  {Type: wecom.Type, URL: secret.String(srv.URL + rb.AddWeCom("wkey"))},
+			"feishu": {Type: feishu.Type, URL: secret.String(srv.URL + rb.AddFeishu("fhook", "fsec", "")), Secret: "fsec"},
 		}
 		r.ids = map[string]string{"ding": "dtok", "wecom": "wkey", "feishu": "fhook"}
 	} else {

@@ -18,6 +18,8 @@ import (
 
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
@@ -87,8 +89,8 @@ func threeInstances(t *testing.T, open func(now func() time.Time) pacedStore) {
 	srv := httptest.NewServer(latency{next: rb, max: 200 * time.Millisecond})
 	t.Cleanup(srv.Close)
 	cfgs := map[string]notify.ReceiverConfig{
-		"ding":   {Type: notify.TypeDingTalk, URL: secret.String(srv.URL + rb.AddDingTalk("dflow", "SECflow", "")), Secret: "SECflow"},
-		"feishu": {Type: notify.TypeFeishu, URL: secret.String(srv.URL + rb.AddFeishu("fflow", "fsec", "")), Secret: "fsec"},
+		"ding":   {Type: dingtalk.Type, URL: secret.String(srv.URL + rb.AddDingTalk("dflow", "SECflow", "")), Secret: "SECflow"},
+		"feishu": {Type: feishu.Type, URL: secret.String(srv.URL + rb.AddFeishu("fflow", "fsec", "")), Secret: "fsec"},
 	}
 	rules, err := route.Parse("rules.yaml", []byte(flowRules))
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -17,21 +18,20 @@ type Budget struct {
 	PerSecond int
 }
 
+// defaultBudget is the budget of a receiver whose platform declares none.
+var defaultBudget = Budget{PerSecond: 20}
+
 // BudgetFor returns a receiver's budget: its configured per_minute and
-// per_second, else the platform's: 19 a minute for DingTalk and WeCom
-// (which take 20), 5 a second and 95 a minute for Feishu (which takes 5
-// and 100).
+// per_second, else its platform's (notify.Limits: each platform declares
+// a little less than its robots take), else 20 a second.
 func BudgetFor(cfg *notify.ReceiverConfig) Budget {
 	b := Budget{PerMinute: cfg.PerMinute, PerSecond: cfg.PerSecond}
-	if b.PerMinute == 0 && b.PerSecond == 0 {
-		switch cfg.Type {
-		case notify.TypeDingTalk, notify.TypeWeCom:
-			b.PerMinute = 19
-		case notify.TypeFeishu:
-			b.PerMinute, b.PerSecond = 95, 5
-		default:
-			b.PerSecond = 20
-		}
+	if b == (Budget{}) {
+		p, _ := receiver.Platforms().Lookup(cfg.Type)
+		b = Budget{PerMinute: p.Limits.PerMinute, PerSecond: p.Limits.PerSecond}
+	}
+	if b == (Budget{}) {
+		b = defaultBudget
 	}
 	return b
 }

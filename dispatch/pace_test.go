@@ -15,6 +15,7 @@ import (
 
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/feishu"
 	"github.com/cluebot/cluebot/sim/robots"
 	"github.com/cluebot/cluebot/store/sqlite"
 )
@@ -47,7 +48,7 @@ func TestSlotsHoldTheRobotsLimitsAsItCounts(t *testing.T) {
 			ctx, clock := context.Background(), &fakeClock{}
 			clock.t.Store(time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC).UnixNano())
 			ps := pacers(t, clock.Now)
-			budget := dispatch.BudgetFor(&notify.ReceiverConfig{Type: notify.TypeFeishu})
+			budget := dispatch.BudgetFor(&notify.ReceiverConfig{Type: feishu.Type})
 			rng := rand.New(rand.NewPCG(12, 2))
 			start := clock.Now()
 			var arrivals []time.Time

@@ -14,17 +14,19 @@ import (
 // every instance through the pacer: it waits for a slot of the receiver's
 // budget (while the budget is spent or the receiver paused), then calls
 // send, and a rate-limit answer pauses the receiver as an alert's does. It
-// returns send's result, or an error when ctx ends first or the pacer fails.
+// returns send's result, or an error when ctx ends first or the pacer fails
+// (both worth retrying), or a permanent one for a receiver that is not a
+// chat receiver of the config; the retry result is notify.Retryable(err).
 func (d *Deliverer) SendPaced(ctx context.Context, receiver string, send func(context.Context) (retry bool, err error)) (bool, error) {
 	r, ok := d.receivers[receiver]
 	if !ok {
-		return false, fmt.Errorf("receiver %s: not a chat receiver of this config", receiver)
+		return notify.Result(fmt.Errorf("receiver %s: %w", receiver, errNotChat))
 	}
 	budget := BudgetFor(&r.Config)
 	for {
 		ok, next, err := d.pacer.Reserve(ctx, receiver, d.now(), budget)
 		if err != nil {
-			return true, fmt.Errorf("receiver %s: pacing: %w", receiver, err)
+			return notify.Result(fmt.Errorf("receiver %s: pacing: %w", receiver, err))
 		}
 		if ok {
 			break
@@ -33,17 +35,20 @@ func (d *Deliverer) SendPaced(ctx context.Context, receiver string, send func(co
 			d.log.Info("waiting for the receiver's rate budget", "receiver", receiver, "until", next)
 		}
 		if err := d.Sleep(ctx, max(next.Sub(d.now()), 10*time.Millisecond)); err != nil {
-			return true, err
+			return notify.Result(err)
 		}
 	}
-	retry, err := send(ctx)
+	_, err := send(ctx)
 	if err != nil {
 		if _, perr := d.penalize(context.WithoutCancel(ctx), receiver, err); perr != nil {
-			return retry, errors.Join(err, perr)
+			err = errors.Join(err, perr)
 		}
 	}
-	return retry, err
+	return notify.Result(err)
 }
+
+// errNotChat is SendPaced's failure for a receiver it does not deliver to.
+var errNotChat = &notify.Error{Class: notify.Permanent, Err: errors.New("not a chat receiver of this config")}
 
 // penalize pauses receiver, for every instance, for as long as a robot's
 // rate-limit answer err asks (capped at RetryMax), and returns until when;

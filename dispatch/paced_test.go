@@ -10,6 +10,9 @@ import (
 
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/webhook"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
@@ -30,16 +33,16 @@ func TestReportIsPacedWithTheAlerts(t *testing.T) {
 	}{
 		// A WeCom robot gets the report's files (one per route and the
 		// whole day's), one message each, at the default budget.
-		"wecom files": {"wecom", notify.ReceiverConfig{Type: notify.TypeWeCom, URL: "/wecom/cgi-bin/webhook/send?key=wkey"},
+		"wecom files": {"wecom", notify.ReceiverConfig{Type: wecom.Type, URL: "/wecom/cgi-bin/webhook/send?key=wkey"},
 			func(rb *robots.Server) string { rb.AddWeCom("wkey"); return "wkey" }, "file"},
 		// A DingTalk robot paced at its documented 20 a minute gets the
 		// summary.
-		"dingtalk summary": {"ding", notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "/dingtalk/robot/send?access_token=dtok",
+		"dingtalk summary": {"ding", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=dtok",
 			Secret: secret.String("SECabc"), PerMinute: 20},
 			func(rb *robots.Server) string { rb.AddDingTalk("dtok", "SECabc", ""); return "dtok" }, "summary"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			other := notify.ReceiverConfig{Type: notify.TypeWebhook, URL: "/webhook/sink"}
+			other := notify.ReceiverConfig{Type: webhook.Type, URL: "/webhook/sink"}
 			cfgs := map[string]notify.ReceiverConfig{"ding": other, "wecom": other, "feishu": other}
 			cfgs[tc.receiver] = tc.cfg
 			r := newRig(t, cfgs, robots.Options{})
@@ -105,7 +108,7 @@ func TestSendPacedHonoursAndSetsPauses(t *testing.T) {
 	d := dispatch.NewDeliverer(r.store, r.receivers, r.leads, dispatch.StorePacer{Store: r.store}, "one", nil, r.clock.Now)
 	d.Sleep = func(ctx context.Context, d time.Duration) error { r.clock.Advance(d); return nil }
 	ctx, start := context.Background(), r.clock.Now()
-	budget := dispatch.BudgetFor(&notify.ReceiverConfig{Type: notify.TypeDingTalk})
+	budget := dispatch.BudgetFor(&notify.ReceiverConfig{Type: dingtalk.Type})
 
 	require.NoError(t, dispatch.StorePacer{Store: r.store}.Pause(ctx, "ding", start.Add(5*time.Minute)))
 	var sentAt time.Time
@@ -113,7 +116,7 @@ func TestSendPacedHonoursAndSetsPauses(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, sentAt.Before(start.Add(5*time.Minute)), "sent at %s, before the pause ended", sentAt.Sub(start))
 
-	limited := &notify.Error{Platform: notify.TypeDingTalk, Code: 130101, Class: notify.Retry, RetryAfter: 10 * time.Minute,
+	limited := &notify.Error{Platform: dingtalk.Type, Code: 130101, Class: notify.Retry, RetryAfter: 10 * time.Minute,
 		Err: errors.New("send too fast")}
 	retry, err := d.SendPaced(ctx, "ding", func(context.Context) (bool, error) { return true, limited })
 	require.ErrorIs(t, err, limited)
@@ -125,6 +128,8 @@ func TestSendPacedHonoursAndSetsPauses(t *testing.T) {
 	require.NoError(t, err)
 	require.WithinDuration(t, r.clock.Now().Add(10*time.Minute), next, 0, "for the robot's 10 minutes")
 
-	_, err = d.SendPaced(ctx, "nobody", func(context.Context) (bool, error) { return false, nil })
+	retry, err = d.SendPaced(ctx, "nobody", func(context.Context) (bool, error) { return false, nil })
 	require.ErrorContains(t, err, "receiver nobody")
+	require.False(t, retry, "no retry mends an unknown receiver")
+	require.Equal(t, notify.Permanent, notify.ClassOf(err))
 }

@@ -9,36 +9,27 @@ import (
 	"net"
 	"strings"
 	"syscall"
+
+	"github.com/cluebot/cluebot/errclass"
 )
 
-// Class says what a caller should do about a failed API call.
-type Class int
+// Class says what a caller should do about a failed API call. It is
+// errclass.Class, the vocabulary notify's send failures use too, so logs
+// and metrics name an API failure and a robot's refusal in the same words.
+type Class = errclass.Class
 
 // The classes of an API failure. The zero value is ClassPermanent, so an
 // unclassified failure is never retried by accident.
 const (
 	// ClassPermanent: retrying will not help (bad request, unknown code, the
 	// caller's context ended).
-	ClassPermanent Class = iota
+	ClassPermanent = errclass.Permanent
 	// ClassRetryable: a transient failure (5xx, 429, timeout, network error,
 	// a body that is not JSON, a busy or rate-limit code); retry with backoff.
-	ClassRetryable
+	ClassRetryable = errclass.Retry
 	// ClassAuth: the access token was refused; refresh it once and retry.
-	ClassAuth
+	ClassAuth = errclass.Auth
 )
-
-// String names the class for logs.
-func (c Class) String() string {
-	switch c {
-	case ClassRetryable:
-		return "retryable"
-	case ClassAuth:
-		return "auth"
-	case ClassPermanent:
-		return "permanent"
-	}
-	return fmt.Sprintf("class(%d)", int(c))
-}
 
 // ErrReauthorize is wrapped by the error returned when an account's token can
 // not be refreshed here: a person must authorise the account again.

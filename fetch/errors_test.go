@@ -89,7 +89,7 @@ func TestAPIErrorText(t *testing.T) {
 		Class: ClassPermanent, Err: cause}
 	require.Equal(t, `clue list: http 200: code 40001: "参数错误" (request_id rid-9): cause`, err.Error())
 	require.ErrorIs(t, err, cause)
-	require.Equal(t, "retryable", ClassRetryable.String())
+	require.Equal(t, "retry", ClassRetryable.String())
 	require.Equal(t, "auth", ClassAuth.String())
 	require.Equal(t, "permanent", ClassPermanent.String())
 }
@@ -123,7 +123,7 @@ func TestListCluesRetriesRetryable(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, "rid-ok", page.RequestID)
 			require.Equal(t, int32(2), n.Load())
-			require.Contains(t, logs.String(), `"class":"retryable"`)
+			require.Contains(t, logs.String(), `"class":"retry"`)
 			require.True(t, gock.IsDone())
 		})
 	}

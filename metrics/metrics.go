@@ -62,7 +62,7 @@ func New(outbox OutboxStatser, now func() time.Time, logger *slog.Logger) *Metri
 	}
 	m.cluesFetched = counter("clues_fetched_total", "New clues stored by pulls, per account.", "advertiser_id", "account")
 	m.cluesUpdated = counter("clues_updated_total", "Stored clues whose status or update_time changed, per account.", "advertiser_id", "account")
-	m.apiErrors = counter("api_errors_total", "Failed Kuaishou API work by operation (sync, refresh) and class (retryable, auth, permanent).", "op", "class")
+	m.apiErrors = counter("api_errors_total", "Failed Kuaishou API work by operation (sync, refresh) and class (retry, auth, permanent).", "op", "class")
 	m.pulls = counter("pulls_total", "Pull cycles by result (ok, error).", "result")
 	m.pullDuration = prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: Namespace, Name: "pull_duration_seconds",
 		Help: "How long a pull cycle (every account) took.", Buckets: prometheus.ExponentialBuckets(0.05, 2, 14)})

@@ -64,7 +64,7 @@ func TestPullCountsPerAccountAndErrorClass(t *testing.T) {
 	require.Equal(t, 5.0, testutil.ToFloat64(m.cluesFetched.WithLabelValues("1001", "郑州宝马")))
 	require.Equal(t, 2.0, testutil.ToFloat64(m.cluesUpdated.WithLabelValues("1001", "郑州宝马")))
 	require.Equal(t, 0.0, testutil.ToFloat64(m.cluesFetched.WithLabelValues("1002", "洛阳奥迪")))
-	require.Equal(t, 1.0, testutil.ToFloat64(m.apiErrors.WithLabelValues("sync", "retryable")))
+	require.Equal(t, 1.0, testutil.ToFloat64(m.apiErrors.WithLabelValues("sync", "retry")))
 	require.Equal(t, 1.0, testutil.ToFloat64(m.pulls.WithLabelValues("error")))
 	require.Equal(t, 0.0, testutil.ToFloat64(m.lastPull), "a failed cycle is not a successful pull")
 

@@ -1,23 +1,20 @@
 // Package notify delivers lead alerts to chat robots. Each platform is a
 // subpackage (notify/dingtalk, notify/wecom, notify/feishu, notify/webhook)
-// implementing Notifier.
+// implementing Notifier and declaring itself in a Platform; notify/receiver
+// lists them. What they share lives here: the message model, templates and
+// escaping, size fitting, posting and judging answers, error classes.
 package notify
 
 import (
 	"fmt"
-	"net/url"
+	"strings"
 
 	"github.com/cluebot/cluebot/secret"
 )
 
-// Receiver types.
-const (
-	TypeDingTalk = "dingtalk"
-	TypeWeCom    = "wecom"
-	TypeFeishu   = "feishu"
-	TypeWebhook  = "webhook"
-	TypeEmail    = "email"
-)
+// TypeEmail is the type of receivers that take the daily report by e-mail
+// only. Every other type is a Platform's.
+const TypeEmail = "email"
 
 // ReceiverConfig is one entry of cluebot.yaml `receivers:`. The URL holds the
 // robot's key or token, so it is a secret too.
@@ -51,16 +48,17 @@ type EmailConfig struct {
 // (the default in chat).
 func (c *ReceiverConfig) MasksPhone() bool { return c.MaskPhone == nil || *c.MaskPhone }
 
-// Validate checks one receiver; name is its key in `receivers:`.
-func (c *ReceiverConfig) Validate(name string) error {
+// Validate checks one receiver; name is its key in `receivers:`, and its
+// type must be one of platforms or email.
+func (c *ReceiverConfig) Validate(name string, platforms Platforms) error {
 	key := "receivers." + name
-	switch c.Type {
-	case TypeDingTalk, TypeWeCom, TypeFeishu, TypeWebhook:
-		u, err := url.Parse(c.URL.Reveal())
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%s.url: not an http(s) URL", key)
+	_, chat := platforms.Lookup(c.Type)
+	switch {
+	case chat:
+		if err := CheckURL(c); err != nil {
+			return fmt.Errorf("%s.%w", key, err)
 		}
-	case TypeEmail:
+	case c.Type == TypeEmail:
 		if c.Email.Host == "" {
 			return fmt.Errorf("%s.email.host: must be set", key)
 		}
@@ -75,10 +73,10 @@ func (c *ReceiverConfig) Validate(name string) error {
 		if c.Email.Port < 0 || c.Email.Port > 65535 {
 			return fmt.Errorf("%s.email.port: %d is not a port (1..65535, or 0 for the default)", key, c.Email.Port)
 		}
-	case "":
-		return fmt.Errorf("%s.type: must be set (dingtalk, wecom, feishu, webhook or email)", key)
+	case c.Type == "":
+		return fmt.Errorf("%s.type: must be set (%s)", key, oneOf(append(platforms.Types(), TypeEmail)))
 	default:
-		return fmt.Errorf("%s.type: %q is not one of dingtalk, wecom, feishu, webhook, email", key, c.Type)
+		return fmt.Errorf("%s.type: %q is not one of %s", key, c.Type, strings.Join(append(platforms.Types(), TypeEmail), ", "))
 	}
 	if c.PerMinute < 0 {
 		return fmt.Errorf("%s.per_minute: must not be negative", key)

@@ -6,6 +6,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/notify/webhook"
 )
 
 func TestReceiverValidateNamesTheKey(t *testing.T) {
@@ -25,13 +28,13 @@ func TestReceiverValidateNamesTheKey(t *testing.T) {
 		{"email port negative", email(func(c *notify.ReceiverConfig) { c.Email.Port = -25 }), "receivers.r.email.port: -25 is not a port"},
 		{"email without host", email(func(c *notify.ReceiverConfig) { c.Email.Host = "" }), "receivers.r.email.host: must be set"},
 		{"email bad tls", email(func(c *notify.ReceiverConfig) { c.Email.TLS = "ssl" }), `receivers.r.email.tls: "ssl" is not one of`},
-		{"negative per_minute", notify.ReceiverConfig{Type: notify.TypeWebhook, URL: "https://h.example/x", PerMinute: -1}, "receivers.r.per_minute: must not be negative"},
-		{"negative per_second", notify.ReceiverConfig{Type: notify.TypeWebhook, URL: "https://h.example/x", PerSecond: -1}, "receivers.r.per_second: must not be negative"},
-		{"not a URL", notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "oapi.dingtalk.com/robot"}, "receivers.r.url: not an http(s) URL"},
+		{"negative per_minute", notify.ReceiverConfig{Type: webhook.Type, URL: "https://h.example/x", PerMinute: -1}, "receivers.r.per_minute: must not be negative"},
+		{"negative per_second", notify.ReceiverConfig{Type: webhook.Type, URL: "https://h.example/x", PerSecond: -1}, "receivers.r.per_second: must not be negative"},
+		{"not a URL", notify.ReceiverConfig{Type: dingtalk.Type, URL: "oapi.dingtalk.com/robot"}, "receivers.r.url: not an http(s) URL"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := tc.cfg.Validate("r")
+			err := tc.cfg.Validate("r", receiver.Platforms())
 			if tc.want == "" {
 				require.NoError(t, err)
 				return

@@ -16,6 +16,7 @@ import (
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
 	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
@@ -151,18 +152,18 @@ func noStrayMention(t *testing.T, text string, mentions []string) {
 }
 
 func platforms(tb testing.TB) []platform {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	newCfg := func(typ, url string) *notify.ReceiverConfig {
 		return &notify.ReceiverConfig{Type: typ, URL: secret.String("https://" + url)}
 	}
-	dt, err := dingtalk.New("fuzz", newCfg(notify.TypeDingTalk, "oapi.dingtalk.com/robot/send?access_token=x"), tmpl, nil, nil)
+	dt, err := dingtalk.New("fuzz", newCfg(dingtalk.Type, "oapi.dingtalk.com/robot/send?access_token=x"), tmpl, nil, nil)
 	require.NoError(tb, err)
-	wc, err := wecom.New("fuzz", newCfg(notify.TypeWeCom, "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"), tmpl, nil, nil)
+	wc, err := wecom.New("fuzz", newCfg(wecom.Type, "qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"), tmpl, nil, nil)
 	require.NoError(tb, err)
-	fs, err := feishu.New("fuzz", newCfg(notify.TypeFeishu, "open.feishu.cn/open-apis/bot/v2/hook/x"), tmpl, nil, nil)
+	fs, err := feishu.New("fuzz", newCfg(feishu.Type, "open.feishu.cn/open-apis/bot/v2/hook/x"), tmpl, nil, nil)
 	require.NoError(tb, err)
 	return []platform{
-		{notify.TypeDingTalk, notify.MarkupDingTalk, dt.Body, func(t *testing.T, body []byte) {
+		{dingtalk.Type, notify.MarkupDingTalk, dt.Body, func(t *testing.T, body []byte) {
 			require.LessOrEqual(t, len(body), dingtalk.MaxBody)
 			var m struct {
 				Markdown struct{ Title, Text string }
@@ -177,7 +178,7 @@ func platforms(tb testing.TB) []platform {
 			noStrayMention(t, m.Markdown.Text, mentions)
 			require.NotContains(t, m.Markdown.Title, "\n")
 		}},
-		{notify.TypeWeCom, notify.MarkupWeCom, wc.Body, func(t *testing.T, body []byte) {
+		{wecom.Type, notify.MarkupWeCom, wc.Body, func(t *testing.T, body []byte) {
 			var m struct {
 				MsgType  string
 				Markdown struct{ Content string }
@@ -201,7 +202,7 @@ func platforms(tb testing.TB) []platform {
 			}
 			noStrayMention(t, content, mentions)
 		}},
-		{notify.TypeFeishu, notify.MarkupFeishu, fs.Body, func(t *testing.T, body []byte) {
+		{feishu.Type, notify.MarkupFeishu, fs.Body, func(t *testing.T, body []byte) {
 			require.LessOrEqual(t, len(body), feishu.MaxBody)
 			var m struct {
 				Card struct {
@@ -284,7 +285,7 @@ func FuzzRender(f *testing.F) {
 	f.Add("&#4", uint8(200), uint8(11), uint8(0))
 	f.Add("＠", uint8(255), uint8(255), uint8(2))
 	plats := platforms(f)
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	f.Fuzz(func(t *testing.T, s string, repeat, answers, who uint8) {
 		text := clip(strings.Repeat(s, 1+int(repeat)%32), 2000)
 		n := int(answers) % 16

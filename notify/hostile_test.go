@@ -8,6 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -49,7 +53,7 @@ func TestEscapeInvisibles(t *testing.T) {
 // limit with the shipped templates: the text stays valid UTF-8, keeps the
 // mention and counts what it left out.
 func TestFitHugeLead(t *testing.T) {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	lead := robots.HugeLead(5000, 45)
 	lead.UserName = strings.Repeat("长名\u202e", 2000)
 	member := robots.SampleMembers[0]
@@ -59,10 +63,10 @@ func TestFitHugeLead(t *testing.T) {
 		limit          int
 		mention        string
 	}{
-		{"dingtalk", notify.TypeDingTalk, notify.MarkupDingTalk, 20000, "@13800000001"},
-		{"wecom markdown", notify.TypeWeCom, notify.MarkupWeCom, 4096, "<@zhangsan>"},
-		{"wecom text", notify.TypeWeCom, notify.MarkupWeComText, 2048, "<@zhangsan>"},
-		{"feishu", notify.TypeFeishu, notify.MarkupFeishu, 20000, "<at id=ou_x></at>"},
+		{"dingtalk", dingtalk.Type, notify.MarkupDingTalk, 20000, "@13800000001"},
+		{"wecom markdown", wecom.Type, notify.MarkupWeCom, 4096, "<@zhangsan>"},
+		{"wecom text", wecom.Type, notify.MarkupWeComText, 2048, "<@zhangsan>"},
+		{"feishu", feishu.Type, notify.MarkupFeishu, 20000, "<at id=ou_x></at>"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -55,7 +56,7 @@ func TestCutText(t *testing.T) {
 func sizeOfText(r *notify.Rendered) int { return len(r.Text) }
 
 func TestFitShrinksAnswersFirst(t *testing.T) {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	msg := &notify.Message{Alerts: []notify.Alert{{Lead: robots.HugeLead(40, 400), Route: "r", Assignee: &robots.SampleMembers[0]}}}
 	opts := notify.RenderOptions{Platform: "dingtalk", Markup: notify.MarkupDingTalk, MaskPhone: true,
 		Mention: func(m *route.Member) string { return "@" + m.Mobile }}
@@ -80,7 +81,7 @@ func TestFitShrinksAnswersFirst(t *testing.T) {
 }
 
 func TestFitDigestTooLarge(t *testing.T) {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	opts := notify.RenderOptions{Platform: "wecom", Markup: notify.MarkupWeCom}
 	msg := &notify.Message{}
 	for range 60 {

@@ -6,17 +6,25 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cluebot/cluebot/errclass"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/transform"
 )
 
-// Notifier sends one message to one receiver. retry reports whether sending
-// the same message again later may succeed; err says why it failed.
+// Notifier sends one message to one receiver.
+//
+// One signal says what to do about a failure: the class of err (ClassOf).
+// Retry: the same message may go through later; TooLarge: split it;
+// Permanent: an operator must act. An error that is not a *Error (a network
+// failure, a timeout) is Retry. The retry result is derived from the class,
+// never set on its own: it is Retryable(err), and an implementation returns
+// Result(err). Callers branch on ClassOf(err) or Retryable(err).
 type Notifier interface {
 	Notify(ctx context.Context, msg *Message) (retry bool, err error)
 }
 
-// FileSender is a Notifier that can also deliver a file itself (WeCom).
+// FileSender is a Notifier that can also deliver a file itself (WeCom). Its
+// retry result follows the Notifier's rule: Retryable(err).
 type FileSender interface {
 	SendFile(ctx context.Context, name string, data []byte) (retry bool, err error)
 }
@@ -67,30 +75,20 @@ type SummaryRow struct {
 	Count int
 }
 
-// Class says what the delivery worker should do about a failed send.
-type Class int
+// Class says what the delivery worker should do about a failed send. It is
+// errclass.Class, the vocabulary fetch's API failures use too.
+type Class = errclass.Class
 
 // The classes of send failures.
 const (
 	// Permanent failures (bad key, signature, keyword, IP allow-list) need
 	// an operator: the message is parked as dead with the reason.
-	Permanent Class = iota
+	Permanent = errclass.Permanent
 	// Retry failures (rate limit, 5xx, timeouts, network) are sent again later.
-	Retry
+	Retry = errclass.Retry
 	// TooLarge messages are split (a digest into smaller ones) and resent.
-	TooLarge
+	TooLarge = errclass.TooLarge
 )
-
-// String names the class.
-func (c Class) String() string {
-	switch c {
-	case Retry:
-		return "retry"
-	case TooLarge:
-		return "too-large"
-	}
-	return "permanent"
-}
 
 // Error is a failed send, as the platform explained it. It never holds the
 // robot's URL, key or secret.
@@ -107,9 +105,13 @@ type Error struct {
 	Err        error
 }
 
-// Error describes the failure for an operator.
+// Error describes the failure for an operator. An error that names neither
+// receiver nor platform (one a caller adds context to) starts with its cause.
 func (e *Error) Error() string {
-	s := fmt.Sprintf("%s receiver %q: ", e.Platform, e.Receiver)
+	s := ""
+	if e.Platform != "" || e.Receiver != "" {
+		s = fmt.Sprintf("%s receiver %q: ", e.Platform, e.Receiver)
+	}
 	switch {
 	case e.Code != 0 || e.Message != "":
 		s += fmt.Sprintf("code %d: %s", e.Code, e.Message)
@@ -133,3 +135,12 @@ func ClassOf(err error) Class {
 	}
 	return Retry
 }
+
+// Retryable reports whether a send that failed with err may succeed if sent
+// again later: err's class is Retry. It is the retry result of every Notify
+// and SendFile, derived here and nowhere else.
+func Retryable(err error) bool { return err != nil && ClassOf(err) == Retry }
+
+// Result returns what Notify returns for err (nil on success): the retry
+// result Retryable(err), and err.
+func Result(err error) (retry bool, _ error) { return Retryable(err), err }

@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
 
 	"github.com/cluebot/cluebot/route"
-	"github.com/cluebot/cluebot/templates"
 )
 
 // The kinds of message a template renders; a file is named KIND.TYPE.tmpl.
@@ -23,18 +23,31 @@ const (
 	KindSummary = "summary"
 )
 
-// Templates are the message templates: the shipped defaults (templates.FS)
-// overlaid with the files of the configured directory. A file defines the
-// message's "text" (or is the text itself) and may define its "title" and,
-// for Feishu, its header "color". It is safe for concurrent use.
+// Templates are the message templates: the platforms' shipped ones
+// (Platform.Templates) overlaid with the files of the configured directory,
+// one file per kind of message and platform: lead.TYPE.tmpl for one lead,
+// digest.TYPE.tmpl for several in one message, summary.TYPE.tmpl for the
+// daily numbers, and NAME.TYPE.tmpl for a route's own lead template.
+// Copying a shipped file into the directory is how an admin starts
+// changing it.
+//
+// A file defines the message's text with {{define "text"}} (or is the text
+// itself), its plain-text title with {{define "title"}} (DingTalk's preview
+// in the conversation list, Feishu's card header) and Feishu's header color
+// with {{define "color"}} (blue, wathet, turquoise, green, yellow, orange,
+// red, carmine, violet, purple, indigo, grey). The data is LeadView,
+// DigestView or SummaryView: every string in them is already escaped for
+// the platform, and .Mention is the @ of the on-duty person. Templates are
+// safe for concurrent use.
 type Templates struct {
 	files  map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
 	broken map[string]bool               // files of the directory that did not load (CheckTemplates)
+	types  []string                      // the platforms that render templates, in order
 }
 
 // RenderOptions say how to render a message for one receiver.
 type RenderOptions struct {
-	Platform  string // dingtalk, wecom or feishu: picks KIND.Platform.tmpl
+	Platform  string // the receiver's type: picks KIND.Platform.tmpl
 	Markup    Markup
 	MaskPhone bool
 	// Mention returns the platform's markup that @s m, or "" when it cannot.
@@ -53,11 +66,12 @@ type Rendered struct {
 
 var fileName = regexp.MustCompile(`^([A-Za-z0-9_-]+)\.([a-z]+)\.tmpl$`)
 
-// LoadTemplates loads the shipped templates and overlays those in dir; a dir
-// that is empty or does not exist leaves the defaults. Every file is parsed
-// and tried on sample data; problems are reported as "file:line: message".
-func LoadTemplates(dir string) (*Templates, error) {
-	t, err := CheckTemplates(dir)
+// LoadTemplates loads the shipped templates of ps and overlays those in
+// dir; a dir that is empty or does not exist leaves the shipped ones. Every
+// file is parsed and tried on sample data; problems are reported as
+// "file:line: message".
+func (ps Platforms) LoadTemplates(dir string) (*Templates, error) {
+	t, err := ps.CheckTemplates(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +82,15 @@ func LoadTemplates(dir string) (*Templates, error) {
 // it returns them too, as far as they loaded, so that the routes naming them
 // can be checked in the same run (`config check`): a file that did not load
 // is left out and Broken names it. Such templates must not render.
-func CheckTemplates(dir string) (*Templates, error) {
+func (ps Platforms) CheckTemplates(dir string) (*Templates, error) {
 	t := &Templates{files: map[string]*template.Template{}, broken: map[string]bool{}}
+	for _, p := range ps {
+		if p.Templates != nil {
+			t.types = append(t.types, p.Type)
+		}
+	}
 	var errs []error
-	load := func(fsys fs.FS, prefix string) {
+	load := func(fsys fs.FS, prefix, only string) {
 		names, err := fs.Glob(fsys, "*.tmpl")
 		if err != nil {
 			errs = append(errs, err)
@@ -82,7 +101,7 @@ func CheckTemplates(dir string) (*Templates, error) {
 			path := filepath.Join(prefix, name)
 			src, err := fs.ReadFile(fsys, name)
 			if err == nil {
-				err = t.add(name, path, string(src))
+				err = t.add(name, path, string(src), only)
 			}
 			if err != nil {
 				errs = append(errs, err)
@@ -90,7 +109,11 @@ func CheckTemplates(dir string) (*Templates, error) {
 			}
 		}
 	}
-	load(templates.FS, "templates (built in)")
+	for _, p := range ps {
+		if p.Templates != nil {
+			load(p.Templates, "templates (built in)", p.Type)
+		}
+	}
 	if dir != "" {
 		switch st, err := os.Stat(dir); {
 		case errors.Is(err, fs.ErrNotExist):
@@ -99,7 +122,7 @@ func CheckTemplates(dir string) (*Templates, error) {
 		case !st.IsDir():
 			errs = append(errs, fmt.Errorf("%s: templates must name a directory", dir))
 		default:
-			load(os.DirFS(dir), dir)
+			load(os.DirFS(dir), dir, "")
 		}
 	}
 	if len(errs) > 0 {
@@ -108,14 +131,19 @@ func CheckTemplates(dir string) (*Templates, error) {
 	return t, nil
 }
 
-// DefaultTemplates returns the shipped templates alone.
-func DefaultTemplates() *Templates {
-	t, err := LoadTemplates("")
+// DefaultTemplates returns the shipped templates of ps alone.
+func (ps Platforms) DefaultTemplates() *Templates {
+	t, err := ps.LoadTemplates("")
 	if err != nil {
 		panic("notify: shipped templates are broken: " + err.Error())
 	}
 	return t
 }
+
+// Renders reports whether messages to receivers of type typ are rendered
+// by these templates: typ is a platform with shipped templates (not the
+// plain webhook, not email).
+func (t *Templates) Renders(typ string) bool { return slices.Contains(t.types, typ) }
 
 // Has reports whether NAME.platform.tmpl exists, so a route's template can
 // be checked.
@@ -129,16 +157,18 @@ func (t *Templates) Broken(name, platform string) bool {
 	return t.broken[name+"."+platform+".tmpl"]
 }
 
-// add parses one file and tries it on sample data.
-func (t *Templates) add(name, path, src string) error {
+// add parses one file and tries it on sample data; only, when set, is the
+// one TYPE the file may have (a platform's shipped file).
+func (t *Templates) add(name, path, src, only string) error {
 	m := fileName.FindStringSubmatch(name)
 	if m == nil {
 		return fmt.Errorf("%s:1: a template file is named NAME.TYPE.tmpl", path)
 	}
-	switch m[2] {
-	case TypeDingTalk, TypeWeCom, TypeFeishu:
-	default:
-		return fmt.Errorf("%s:1: %q is not dingtalk, wecom or feishu", path, m[2])
+	if only != "" && m[2] != only {
+		return fmt.Errorf("%s:1: a %s template among the %s platform's", path, m[2], only)
+	}
+	if !slices.Contains(t.types, m[2]) {
+		return fmt.Errorf("%s:1: %q is not %s", path, m[2], oneOf(t.types))
 	}
 	tpl, err := template.New(name).Option("missingkey=error").Parse(src)
 	if err != nil {

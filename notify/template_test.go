@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -38,7 +39,7 @@ func sampleMsg(template string) *notify.Message {
 
 func TestLoadTemplatesDefaults(t *testing.T) {
 	for _, dir := range []string{"", filepath.Join(t.TempDir(), "missing")} {
-		tmpl, err := notify.LoadTemplates(dir)
+		tmpl, err := receiver.Platforms().LoadTemplates(dir)
 		require.NoError(t, err)
 		for _, kind := range []string{"lead", "digest", "summary"} {
 			for _, p := range []string{"dingtalk", "wecom", "feishu"} {
@@ -55,7 +56,7 @@ func TestLoadTemplatesOverlay(t *testing.T) {
 		"vip.dingtalk.tmpl":  `{{define "title"}}VIP{{end}}VIP {{.Name}} {{.Mention}}`,
 		"README.md":          "not a template",
 	})
-	tmpl, err := notify.LoadTemplates(dir)
+	tmpl, err := receiver.Platforms().LoadTemplates(dir)
 	require.NoError(t, err)
 
 	tests := []struct {
@@ -101,19 +102,19 @@ func TestLoadTemplatesErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFiles(t, tc.files)
-			_, err := notify.LoadTemplates(dir)
+			_, err := receiver.Platforms().LoadTemplates(dir)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), filepath.Join(dir, tc.want))
 		})
 	}
 	file := filepath.Join(t.TempDir(), "f")
 	require.NoError(t, os.WriteFile(file, nil, 0o600))
-	_, err := notify.LoadTemplates(file)
+	_, err := receiver.Platforms().LoadTemplates(file)
 	require.ErrorContains(t, err, "must name a directory")
 }
 
 func TestRenderKinds(t *testing.T) {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	opts := dingtalkOpts()
 	a := notify.Alert{Lead: robots.SampleLead(), Route: "r", Assignee: &robots.SampleMembers[1]}
 	b := notify.Alert{Lead: robots.SampleLead(), Route: "r", Assignee: &robots.SampleMembers[2]}
@@ -140,7 +141,7 @@ func TestRenderKinds(t *testing.T) {
 }
 
 func TestRenderMasksPhone(t *testing.T) {
-	tmpl := notify.DefaultTemplates()
+	tmpl := receiver.Platforms().DefaultTemplates()
 	for _, mask := range []bool{true, false} {
 		opts := dingtalkOpts()
 		opts.MaskPhone = mask

@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 )
-
-// MaxChatFileSize is the largest file a WeCom robot takes (20 MB); a larger
-// report goes to it as the summary message instead.
-const MaxChatFileSize = 20 << 20
 
 // deliverBackoff are the waits before the second and third attempt of a
 // send that may succeed later. Tests shorten them.
@@ -23,9 +20,10 @@ var deliverBackoff = []time.Duration{2 * time.Second, 10 * time.Second}
 // Target is one receiver of the daily report.
 type Target struct {
 	Name string // its key in `receivers:`
-	Type string // notify.TypeWeCom, TypeDingTalk, TypeFeishu, TypeWebhook or TypeEmail
-	// Notifier sends chat messages. When it is also a notify.FileSender
-	// (WeCom) it gets the files themselves, else the summary message.
+	Type string // a platform's type (receiver.Platforms) or notify.TypeEmail
+	// Notifier sends chat messages. When it is also a notify.FileSender and
+	// its platform takes files (Limits.MaxFile) it gets the files
+	// themselves, else the summary message.
 	Notifier notify.Notifier
 	// Email sends the files by e-mail, for Type email.
 	Email *EmailSender
@@ -90,7 +88,9 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 		return "summary", t.send(ctx, func(ctx context.Context) (bool, error) { return t.Notifier.Notify(ctx, msg) })
 	}
 	fs, ok := t.Notifier.(notify.FileSender)
-	if !ok {
+	p, _ := receiver.Platforms().Lookup(t.Type)
+	maxFile := p.Limits.MaxFile
+	if !ok || maxFile == 0 {
 		return summary()
 	}
 	for _, path := range files {
@@ -98,9 +98,9 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 		if err != nil {
 			return "", fmt.Errorf("read report: %w", err)
 		}
-		if len(data) > MaxChatFileSize {
+		if len(data) > maxFile {
 			logger.Warn("report too large for a chat file; sending the summary", "receiver", t.Name,
-				"file", filepath.Base(path), "bytes", len(data), "max", MaxChatFileSize)
+				"file", filepath.Base(path), "bytes", len(data), "max", maxFile)
 			return summary()
 		}
 	}
@@ -117,14 +117,14 @@ func deliverTo(ctx context.Context, files []string, sum *DaySummary, t Target, l
 	return "file", nil
 }
 
-// withRetry calls send until it succeeds, fails for good, or has failed
-// len(deliverBackoff)+1 times, waiting in between (longer when the platform
+// withRetry calls send until it succeeds, fails in a way no retry mends
+// (notify.Retryable says), or has failed len(deliverBackoff)+1 times, waiting in between (longer when the platform
 // asks to, up to a minute; a paced target then also waits out the pause of
 // its receiver).
 func withRetry(ctx context.Context, send func() (bool, error)) error {
 	for attempt := 0; ; attempt++ {
-		retry, err := send()
-		if err == nil || !retry || attempt >= len(deliverBackoff) {
+		_, err := send()
+		if !notify.Retryable(err) || attempt >= len(deliverBackoff) {
 			return err
 		}
 		wait := deliverBackoff[attempt]

@@ -14,6 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/webhook"
+	"github.com/cluebot/cluebot/notify/wecom"
 )
 
 // fakeBot records messages; each call takes the next of fails (nil: ok).
@@ -76,16 +80,16 @@ func TestDeliver(t *testing.T) {
 	deliverBackoff = []time.Duration{time.Millisecond, time.Millisecond}
 	t.Cleanup(func() { deliverBackoff = saved })
 	files, sum := writeFiles(t)
-	wecom := &fakeWeCom{}
+	wecomBot := &fakeWeCom{}
 	ding := &fakeBot{fails: []error{&notify.Error{Platform: "dingtalk", Code: 130101, Class: notify.Retry}}}
-	feishu := &fakeBot{fails: []error{&notify.Error{Platform: "feishu", Code: 19021, Message: "sign match fail", Class: notify.Permanent}}}
+	feishuBot := &fakeBot{fails: []error{&notify.Error{Platform: "feishu", Code: 19021, Message: "sign match fail", Class: notify.Permanent}}}
 	hook := &fakeBot{}
 	var logs bytes.Buffer
 	err := Deliver(context.Background(), files, sum, []Target{
-		{Name: "managers", Type: notify.TypeWeCom, Notifier: wecom},
-		{Name: "henan-sales", Type: notify.TypeDingTalk, Notifier: ding, SummaryTop: 2},
-		{Name: "feishu-boss", Type: notify.TypeFeishu, Notifier: feishu},
-		{Name: "crm", Type: notify.TypeWebhook, Notifier: hook},
+		{Name: "managers", Type: wecom.Type, Notifier: wecomBot},
+		{Name: "henan-sales", Type: dingtalk.Type, Notifier: ding, SummaryTop: 2},
+		{Name: "feishu-boss", Type: feishu.Type, Notifier: feishuBot},
+		{Name: "crm", Type: webhook.Type, Notifier: hook},
 		{Name: "mail", Type: notify.TypeEmail},
 	}, slog.New(slog.NewTextHandler(&logs, nil)))
 
@@ -94,19 +98,19 @@ func TestDeliver(t *testing.T) {
 	require.NotContains(t, err.Error(), "managers")
 	require.NotContains(t, err.Error(), "henan-sales")
 
-	require.Empty(t, wecom.msgs, "wecom gets the files, not the summary")
-	require.Len(t, wecom.files, 3)
+	require.Empty(t, wecomBot.msgs, "wecom gets the files, not the summary")
+	require.Len(t, wecomBot.files, 3)
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
-		require.Equal(t, data, wecom.files[filepath.Base(f)])
+		require.Equal(t, data, wecomBot.files[filepath.Base(f)])
 	}
 	require.Equal(t, 2, ding.calls, "a throttled robot is tried again")
 	require.Len(t, ding.msgs, 1)
 	require.Equal(t, "henan-sales", ding.msgs[0].Receiver)
 	require.Equal(t, 5, ding.msgs[0].Summary.Total)
 	require.Equal(t, "cluebot-2024-05-01.xlsx", ding.msgs[0].Summary.FileName)
-	require.Equal(t, 1, feishu.calls, "a permanent failure is not retried")
+	require.Equal(t, 1, feishuBot.calls, "a permanent failure is not retried")
 	require.Len(t, hook.msgs, 1, "a failure before it did not stop the webhook")
 	require.Contains(t, logs.String(), `msg="report delivered" receiver=managers type=wecom date=2024-05-01 as=file`)
 	require.Contains(t, logs.String(), `msg="report not delivered" receiver=feishu-boss`)
@@ -115,13 +119,23 @@ func TestDeliver(t *testing.T) {
 func TestDeliverLargeFileAsSummary(t *testing.T) {
 	big := filepath.Join(t.TempDir(), "cluebot-2024-05-01.xlsx")
 	require.NoError(t, os.WriteFile(big, nil, 0o600))
-	require.NoError(t, os.Truncate(big, MaxChatFileSize+1))
+	require.NoError(t, os.Truncate(big, wecom.MaxFile+1))
 	_, sum := writeFiles(t)
-	wecom := &fakeWeCom{}
-	require.NoError(t, Deliver(context.Background(), []string{big}, sum, []Target{{Name: "managers", Type: notify.TypeWeCom, Notifier: wecom}}, nil))
-	require.Empty(t, wecom.files)
-	require.Len(t, wecom.msgs, 1)
-	require.Equal(t, 5, wecom.msgs[0].Summary.Total)
+	wecomBot := &fakeWeCom{}
+	require.NoError(t, Deliver(context.Background(), []string{big}, sum, []Target{{Name: "managers", Type: wecom.Type, Notifier: wecomBot}}, nil))
+	require.Empty(t, wecomBot.files)
+	require.Len(t, wecomBot.msgs, 1)
+	require.Equal(t, 5, wecomBot.msgs[0].Summary.Total)
+}
+
+// TestDeliverFilesWhereThePlatformTakesThem: whether a robot gets the files
+// is its platform's declaration (Limits.MaxFile), not its sender's methods.
+func TestDeliverFilesWhereThePlatformTakesThem(t *testing.T) {
+	files, sum := writeFiles(t)
+	bot := &fakeWeCom{}
+	require.NoError(t, Deliver(context.Background(), files, sum, []Target{{Name: "ding", Type: dingtalk.Type, Notifier: bot}}, nil))
+	require.Empty(t, bot.files, "DingTalk takes no files")
+	require.Len(t, bot.msgs, 1)
 }
 
 func TestDeliverStopsRetryingWhenCancelled(t *testing.T) {
@@ -132,7 +146,7 @@ func TestDeliverStopsRetryingWhenCancelled(t *testing.T) {
 	bot := &fakeBot{fails: []error{errors.New("connection reset")}}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	err := Deliver(ctx, nil, sum, []Target{{Name: "ding", Type: notify.TypeDingTalk, Notifier: bot}}, nil)
+	err := Deliver(ctx, nil, sum, []Target{{Name: "ding", Type: dingtalk.Type, Notifier: bot}}, nil)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorContains(t, err, "connection reset")
 	require.Equal(t, 1, bot.calls)
@@ -148,13 +162,13 @@ func (p *countingPacer) SendPaced(ctx context.Context, receiver string, send fun
 
 func TestDeliverGoesThroughThePacer(t *testing.T) {
 	files, sum := writeFiles(t)
-	wecom, ding, pacer := &fakeWeCom{}, &fakeBot{}, &countingPacer{}
+	wecomBot, ding, pacer := &fakeWeCom{}, &fakeBot{}, &countingPacer{}
 	require.NoError(t, Deliver(context.Background(), files, sum, []Target{
-		{Name: "managers", Type: notify.TypeWeCom, Notifier: wecom, Pacer: pacer},
-		{Name: "henan-sales", Type: notify.TypeDingTalk, Notifier: ding, Pacer: pacer},
+		{Name: "managers", Type: wecom.Type, Notifier: wecomBot, Pacer: pacer},
+		{Name: "henan-sales", Type: dingtalk.Type, Notifier: ding, Pacer: pacer},
 	}, nil))
 	require.Equal(t, []string{"managers", "managers", "managers", "henan-sales"}, pacer.receivers,
 		"every file and the summary take a slot of their receiver")
-	require.Len(t, wecom.files, 3)
+	require.Len(t, wecomBot.files, 3)
 	require.Len(t, ding.msgs, 1)
 }

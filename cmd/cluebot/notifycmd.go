@@ -30,7 +30,7 @@ func cmdNotify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !ok {
 		return usageErr("--receiver: %q is not in receivers: of %s", *name, cfg.File)
 	}
-	tmpl, err := notify.LoadTemplates(cfg.Templates)
+	tmpl, err := receiver.Platforms().LoadTemplates(cfg.Templates)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -44,7 +44,7 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tmpl, err := notify.LoadTemplates(cfg.Templates)
+	tmpl, err := receiver.Platforms().LoadTemplates(cfg.Templates)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/webhook"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
 )
@@ -41,16 +40,16 @@ var _ notify.Notifier = (*Notifier)(nil)
 
 // New returns the notifier of receiver name. A nil tmpl uses the shipped
 // templates, a nil logger discards and a nil client times out after
-// webhook.DefaultTimeout.
+// notify.DefaultTimeout.
 func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (*Notifier, error) {
-	if err := webhook.CheckURL(cfg); err != nil {
+	if err := notify.CheckURL(cfg); err != nil {
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
-	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: webhook.OrDiscard(logger),
-		client: webhook.OrDefault(client), scrub: webhook.Scrubber(cfg), now: time.Now}, nil
+	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
+		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg), now: time.Now}, nil
 }
 
 // SetClock sets the clock signatures read, for tests.
@@ -92,15 +91,15 @@ func (n *Notifier) target() string {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, webhook.RenderError(n.name, notify.TypeDingTalk, err)
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
-	ans, err := webhook.Post(ctx, n.client, n.target(), "application/json;charset=utf-8", body, nil, n.scrub)
+	ans, err := notify.Post(ctx, n.client, n.target(), "application/json;charset=utf-8", body, nil, n.scrub)
 	if err != nil {
-		return true, &notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk, Class: notify.Retry, Err: err}
+		return notify.Result(&notify.Error{Receiver: n.name, Platform: Type, Class: notify.Retry, Err: err})
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeDingTalk}
-	if e := webhook.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
-		return e.Class == notify.Retry, e
+	base := notify.Error{Receiver: n.name, Platform: Type}
+	if e := notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
+		return notify.Result(e)
 	}
 	n.logger.Debug("dingtalk message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil
@@ -137,7 +136,7 @@ func mention(m *route.Member) string {
 // MaxBody. A digest that does not fit returns a *notify.Error of class
 // TooLarge through Notify, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
-	opts := notify.RenderOptions{Platform: notify.TypeDingTalk, Markup: notify.MarkupDingTalk,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupDingTalk,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	var body []byte
 	var encErr error
@@ -154,7 +153,7 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 				m.At.AtMobiles = append(m.At.AtMobiles, p)
 			}
 		}
-		body, encErr = webhook.EncodeJSON(m)
+		body, encErr = notify.EncodeJSON(m)
 		return len(body)
 	})
 	if err != nil {
@@ -169,19 +168,19 @@ const Penalty = 10 * time.Minute
 
 // classify says what a DingTalk errcode means for delivery. 310000 covers
 // four security checks, told apart by errmsg.
-func classify(code int, msg string) webhook.Verdict {
+func classify(code int, msg string) notify.Verdict {
 	m := strings.ToLower(msg)
 	switch code {
 	case 130101:
-		return webhook.Verdict{Class: notify.Retry, RetryAfter: Penalty,
+		return notify.Verdict{Class: notify.Retry, RetryAfter: Penalty,
 			Hint: "the robot takes 20 messages a minute and refuses all for 10 minutes after"}
 	case 460101, 101002:
-		return webhook.Verdict{Class: notify.TooLarge, Hint: "the body is over 20000 bytes"}
+		return notify.Verdict{Class: notify.TooLarge, Hint: "the body is over 20000 bytes"}
 	case 300001, 300005:
-		return webhook.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent,
 			Hint: "the access_token in the receiver's url is wrong or the robot was removed; paste the robot's whole webhook URL as url"}
 	case 310000:
-		v := webhook.Verdict{Class: notify.Permanent}
+		v := notify.Verdict{Class: notify.Permanent}
 		switch {
 		case strings.Contains(m, "keyword") || strings.Contains(m, "关键词"):
 			v.Hint = "keyword check failed: set the receiver's keyword to one of the robot's custom keywords"
@@ -196,7 +195,7 @@ func classify(code int, msg string) webhook.Verdict {
 		}
 		return v
 	case -1:
-		return webhook.Verdict{Class: notify.Retry, Hint: "DingTalk is busy"}
+		return notify.Verdict{Class: notify.Retry, Hint: "DingTalk is busy"}
 	}
-	return webhook.Verdict{Class: notify.Permanent}
+	return notify.Verdict{Class: notify.Permanent}
 }

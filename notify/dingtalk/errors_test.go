@@ -28,7 +28,7 @@ func failure(t *testing.T, n *dingtalk.Notifier, cfg *notify.ReceiverConfig) *no
 	require.True(t, errors.As(err, &e), "%T", err)
 	require.Equal(t, e.Class == notify.Retry, retry)
 	require.Equal(t, "henan-sales", e.Receiver)
-	require.Equal(t, notify.TypeDingTalk, e.Platform)
+	require.Equal(t, dingtalk.Type, e.Platform)
 	for _, s := range []string{cfg.URL.Reveal(), "tok3n", cfg.Secret.Reveal()} {
 		if s != "" {
 			require.NotContains(t, err.Error(), s)
@@ -104,7 +104,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: secret.String(stub(t, tc.status, tc.body)), Secret: "SECsecret"}
+			cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: secret.String(stub(t, tc.status, tc.body)), Secret: "SECsecret"}
 			n, err := dingtalk.New("henan-sales", &cfg, nil, nil, nil)
 			require.NoError(t, err)
 			e := failure(t, n, &cfg)
@@ -120,7 +120,7 @@ func TestTransportErrors(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL + "/robot/send?access_token=tok3n"
 		srv.Close()
-		cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: secret.String(url), Secret: "SECsecret"}
+		cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: secret.String(url), Secret: "SECsecret"}
 		n, err := dingtalk.New("henan-sales", &cfg, nil, nil, nil)
 		require.NoError(t, err)
 		e := failure(t, n, &cfg)
@@ -131,7 +131,7 @@ func TestTransportErrors(t *testing.T) {
 		s := robots.New(robots.Options{FaultRate: 1, Faults: []robots.Fault{robots.FaultSlow}, SlowDelay: 2 * time.Second})
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: secret.String(srv.URL + s.AddDingTalk("tok3n", "", ""))}
+		cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: secret.String(srv.URL + s.AddDingTalk("tok3n", "", ""))}
 		n, err := dingtalk.New("henan-sales", &cfg, nil, nil, &http.Client{Timeout: 50 * time.Millisecond})
 		require.NoError(t, err)
 		e := failure(t, n, &cfg)
@@ -142,7 +142,7 @@ func TestTransportErrors(t *testing.T) {
 		s := robots.New(robots.Options{FaultRate: 1, Faults: []robots.Fault{robots.Fault5xx}})
 		srv := httptest.NewServer(s)
 		defer srv.Close()
-		cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: secret.String(srv.URL + s.AddDingTalk("tok3n", "", ""))}
+		cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: secret.String(srv.URL + s.AddDingTalk("tok3n", "", ""))}
 		n, err := dingtalk.New("henan-sales", &cfg, nil, nil, nil)
 		require.NoError(t, err)
 		e := failure(t, n, &cfg)
@@ -152,7 +152,7 @@ func TestTransportErrors(t *testing.T) {
 }
 
 func TestNewRejectsBadURL(t *testing.T) {
-	cfg := notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "ftp://oapi.dingtalk.com/robot/send?access_token=tok3n"}
+	cfg := notify.ReceiverConfig{Type: dingtalk.Type, URL: "ftp://oapi.dingtalk.com/robot/send?access_token=tok3n"}
 	_, err := dingtalk.New("x", &cfg, nil, nil, nil)
 	require.ErrorContains(t, err, "not an http(s) URL")
 	require.NotContains(t, err.Error(), "tok3n")

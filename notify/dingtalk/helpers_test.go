@@ -21,7 +21,7 @@ func setup(t *testing.T, secretKey, keyword string, cfg notify.ReceiverConfig) (
 	s := robots.New(robots.Options{Now: notifytest.Now})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	cfg.Type = notify.TypeDingTalk
+	cfg.Type = dingtalk.Type
 	cfg.URL = secret.String(srv.URL + s.AddDingTalk("tok3n", secretKey, keyword))
 	n, err := dingtalk.New("henan-sales", &cfg, nil, nil, srv.Client())
 	require.NoError(t, err)

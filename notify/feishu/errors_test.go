@@ -24,7 +24,7 @@ func failure(t *testing.T, retry bool, err error, cfg *notify.ReceiverConfig) *n
 	var e *notify.Error
 	require.True(t, errors.As(err, &e), "%T", err)
 	require.Equal(t, e.Class == notify.Retry, retry)
-	require.Equal(t, notify.TypeFeishu, e.Platform)
+	require.Equal(t, feishu.Type, e.Platform)
 	for _, s := range []string{cfg.URL.Reveal(), hookID, cfg.Secret.Reveal()} {
 		if s != "" {
 			require.NotContains(t, err.Error(), s)
@@ -95,7 +95,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := notify.ReceiverConfig{Type: notify.TypeFeishu, URL: secret.String(stub(t, tc.status, tc.body)), Secret: "fs-secret"}
+			cfg := notify.ReceiverConfig{Type: feishu.Type, URL: secret.String(stub(t, tc.status, tc.body)), Secret: "fs-secret"}
 			n, err := feishu.New("calls-team", &cfg, nil, nil, nil)
 			require.NoError(t, err)
 			msg := tc.msg

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/webhook"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
 )
@@ -42,16 +41,16 @@ var _ notify.Notifier = (*Notifier)(nil)
 
 // New returns the notifier of receiver name. A nil tmpl uses the shipped
 // templates, a nil logger discards and a nil client times out after
-// webhook.DefaultTimeout.
+// notify.DefaultTimeout.
 func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (*Notifier, error) {
-	if err := webhook.CheckURL(cfg); err != nil {
+	if err := notify.CheckURL(cfg); err != nil {
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
-	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: webhook.OrDiscard(logger),
-		client: webhook.OrDefault(client), scrub: webhook.Scrubber(cfg), now: time.Now}, nil
+	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
+		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg), now: time.Now}, nil
 }
 
 // SetClock sets the clock signatures read, for tests.
@@ -72,17 +71,17 @@ func Sign(secret string, t time.Time) (timestamp, sign string) {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, webhook.RenderError(n.name, notify.TypeFeishu, err)
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeFeishu}
-	ans, err := webhook.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json; charset=utf-8", body, nil, n.scrub)
+	base := notify.Error{Receiver: n.name, Platform: Type}
+	ans, err := notify.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json; charset=utf-8", body, nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, err
-		return true, &base
+		return notify.Result(&base)
 	}
-	judge := func(code int, msg string) webhook.Verdict { return classify(code, msg, len(body)) }
-	if e := webhook.Judge(ans, base, []string{"code", "StatusCode"}, "msg", judge, n.scrub); e != nil {
-		return e.Class == notify.Retry, e
+	judge := func(code int, msg string) notify.Verdict { return classify(code, msg, len(body)) }
+	if e := notify.Judge(ans, base, []string{"code", "StatusCode"}, "msg", judge, n.scrub); e != nil {
+		return notify.Result(e)
 	}
 	n.logger.Debug("feishu message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil
@@ -107,7 +106,7 @@ var colors = []string{"blue", "wathet", "turquoise", "green", "yellow", "orange"
 // notifier's clock: a card cut to fit MaxBody. A digest that does not fit
 // returns an error wrapping notify.ErrTooLarge, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
-	opts := notify.RenderOptions{Platform: notify.TypeFeishu, Markup: notify.MarkupFeishu,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupFeishu,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	var ts, sign string
 	if !n.cfg.Secret.IsZero() {
@@ -128,7 +127,7 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 		}
 		c := card{Schema: "2.0", Header: header{Title: text{Tag: "plain_text", Content: title}, Template: color},
 			Body: cardBody{Elements: []text{{Tag: "markdown", Content: r.Text}}}}
-		body, encErr = webhook.EncodeJSON(message{Timestamp: ts, Sign: sign, MsgType: "interactive", Card: c})
+		body, encErr = notify.EncodeJSON(message{Timestamp: ts, Sign: sign, MsgType: "interactive", Card: c})
 		return len(body)
 	})
 	if err != nil {
@@ -167,27 +166,27 @@ type text struct {
 
 // classify says what a Feishu code means for delivery; size is the body's
 // length, which tells a 9499 Bad Request for size from a malformed one.
-func classify(code int, msg string, size int) webhook.Verdict {
+func classify(code int, msg string, size int) notify.Verdict {
 	m := strings.ToLower(msg)
 	switch code {
 	case 9499:
 		switch {
 		case strings.Contains(m, "too many"):
-			return webhook.Verdict{Class: notify.Retry, Hint: "the bot takes 5 messages a second and 100 a minute"}
+			return notify.Verdict{Class: notify.Retry, Hint: "the bot takes 5 messages a second and 100 a minute"}
 		case strings.Contains(m, "bad request") && size > MaxBody/2:
-			return webhook.Verdict{Class: notify.TooLarge, Hint: "the body is probably over Feishu's 20 KB"}
+			return notify.Verdict{Class: notify.TooLarge, Hint: "the body is probably over Feishu's 20 KB"}
 		}
-		return webhook.Verdict{Class: notify.Permanent, Hint: "Feishu refused the message as malformed"}
+		return notify.Verdict{Class: notify.Permanent, Hint: "Feishu refused the message as malformed"}
 	case 11232:
-		return webhook.Verdict{Class: notify.Retry, Hint: "Feishu limits bots at peak times (avoid :00 and :30)"}
+		return notify.Verdict{Class: notify.Retry, Hint: "Feishu limits bots at peak times (avoid :00 and :30)"}
 	case 19021:
-		return webhook.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent,
 			Hint: "signature refused: set the receiver's secret to the bot's 签名校验 secret and check this server's clock"}
 	case 19022:
-		return webhook.Verdict{Class: notify.Permanent, Hint: "this server's IP address is not in the bot's allow-list"}
+		return notify.Verdict{Class: notify.Permanent, Hint: "this server's IP address is not in the bot's allow-list"}
 	case 19024:
-		return webhook.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent,
 			Hint: "keyword check failed: set the receiver's keyword to one of the bot's custom keywords"}
 	}
-	return webhook.Verdict{Class: notify.Permanent}
+	return notify.Verdict{Class: notify.Permanent}
 }

@@ -25,7 +25,7 @@ func setup(t *testing.T, secretKey, keyword string, cfg notify.ReceiverConfig, o
 	s := robots.New(opts)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	cfg.Type = notify.TypeFeishu
+	cfg.Type = feishu.Type
 	cfg.URL = secret.String(srv.URL + s.AddFeishu(hookID, secretKey, keyword))
 	n, err := feishu.New("calls-team", &cfg, nil, nil, srv.Client())
 	require.NoError(t, err)

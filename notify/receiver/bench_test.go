@@ -5,6 +5,7 @@ import (
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/notify/webhook"
 )
 
 // BenchmarkRender measures how many messages a second each platform renders
@@ -16,7 +17,7 @@ func BenchmarkRender(b *testing.B) {
 	for i := range 10 {
 		ten.Alerts = append(ten.Alerts, digestAlert(i))
 	}
-	for _, typ := range append(platforms, notify.TypeWebhook) {
+	for _, typ := range append(platforms, webhook.Type) {
 		cfg := notify.ReceiverConfig{Type: typ, URL: "https://example.com/cgi-bin/webhook/send?key=k", Secret: "SECx"}
 		n, err := receiver.Build(typ, &cfg, nil, nil, nil)
 		if err != nil {

@@ -10,15 +10,18 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
 // ourMention matches the mentions code makes; any other is an injection.
 var ourMention = map[string]*regexp.Regexp{
-	notify.TypeDingTalk: regexp.MustCompile(`@13800000001`),
-	notify.TypeWeCom:    regexp.MustCompile(`<@zhangsan>`),
-	notify.TypeFeishu:   regexp.MustCompile(`<at id=ou_7d8a6e6df7621556ce0d21922b676706></at>`),
+	dingtalk.Type: regexp.MustCompile(`@13800000001`),
+	wecom.Type:    regexp.MustCompile(`<@zhangsan>`),
+	feishu.Type:   regexp.MustCompile(`<at id=ou_7d8a6e6df7621556ce0d21922b676706></at>`),
 }
 
 // TestHostileLeadOnEveryPlatform sends a lead whose every field tries to
@@ -39,11 +42,11 @@ func TestHostileLeadOnEveryPlatform(t *testing.T) {
 				"\n# ", "\n> 引用", "\n- 列表", "\n1. 有序", "**粗体**", "`code`"} {
 				require.NotContains(t, rest, bad)
 			}
-			if typ == notify.TypeDingTalk {
+			if typ == dingtalk.Type {
 				require.Equal(t, []any{"13800000001"}, dig(m.Body, "at", "atMobiles"))
 				require.Equal(t, false, dig(m.Body, "at", "isAtAll"))
 			}
-			if typ != notify.TypeDingTalk {
+			if typ != dingtalk.Type {
 				require.Contains(t, all, "&amp;lt;at id=all&amp;gt;", "an entity in a lead stays text")
 			}
 			shown := e.sim.Render(m)
@@ -59,9 +62,9 @@ func TestHostileLeadOnEveryPlatform(t *testing.T) {
 func TestHostileLeadWeComText(t *testing.T) {
 	e := newEnv(t)
 	a := notify.Alert{Lead: robots.HostileLead(), Route: "r", Assignee: &robots.SampleMembers[1]}
-	_, err := e.notifiers[notify.TypeWeCom].Notify(context.Background(), &notify.Message{Alerts: []notify.Alert{a}})
+	_, err := e.notifiers[wecom.Type].Notify(context.Background(), &notify.Message{Alerts: []notify.Alert{a}})
 	require.NoError(t, err)
-	m := e.last(t, notify.TypeWeCom)
+	m := e.last(t, wecom.Type)
 	require.Equal(t, "text", m.Body["msgtype"])
 	require.Equal(t, []any{"13800000002"}, dig(m.Body, "text", "mentioned_mobile_list"))
 	require.Nil(t, dig(m.Body, "text", "mentioned_list"))
@@ -77,10 +80,10 @@ func TestMentionsPerPlatform(t *testing.T) {
 		member route.Member
 		want   map[string]string // what the phone shows, per platform
 	}{
-		{member: robots.SampleMembers[0], want: map[string]string{notify.TypeDingTalk: "@张三", notify.TypeWeCom: "@张三", notify.TypeFeishu: "@张三"}},
-		{member: robots.SampleMembers[1], want: map[string]string{notify.TypeDingTalk: "@李四", notify.TypeWeCom: "@李四", notify.TypeFeishu: "跟进：李四"}},
-		{member: robots.SampleMembers[2], want: map[string]string{notify.TypeDingTalk: "跟进：王五", notify.TypeWeCom: "@王五", notify.TypeFeishu: "跟进：王五"}},
-		{member: robots.SampleMembers[3], want: map[string]string{notify.TypeDingTalk: "跟进：赵敏", notify.TypeWeCom: "跟进：赵敏", notify.TypeFeishu: "@赵敏"}},
+		{member: robots.SampleMembers[0], want: map[string]string{dingtalk.Type: "@张三", wecom.Type: "@张三", feishu.Type: "@张三"}},
+		{member: robots.SampleMembers[1], want: map[string]string{dingtalk.Type: "@李四", wecom.Type: "@李四", feishu.Type: "跟进：李四"}},
+		{member: robots.SampleMembers[2], want: map[string]string{dingtalk.Type: "跟进：王五", wecom.Type: "@王五", feishu.Type: "跟进：王五"}},
+		{member: robots.SampleMembers[3], want: map[string]string{dingtalk.Type: "跟进：赵敏", wecom.Type: "跟进：赵敏", feishu.Type: "@赵敏"}},
 	}
 	e := newEnv(t)
 	for _, tc := range tests {
@@ -100,9 +103,9 @@ func TestMentionsPerPlatform(t *testing.T) {
 // the mention is still there.
 func TestTruncation(t *testing.T) {
 	limits := map[string]func(m map[string]any, raw []byte) int{
-		notify.TypeDingTalk: func(_ map[string]any, raw []byte) int { return 20000 - len(raw) },
-		notify.TypeWeCom:    func(m map[string]any, _ []byte) int { return 4096 - len(dig(m, "markdown", "content").(string)) },
-		notify.TypeFeishu:   func(_ map[string]any, raw []byte) int { return 20000 - len(raw) },
+		dingtalk.Type: func(_ map[string]any, raw []byte) int { return 20000 - len(raw) },
+		wecom.Type:    func(m map[string]any, _ []byte) int { return 4096 - len(dig(m, "markdown", "content").(string)) },
+		feishu.Type:   func(_ map[string]any, raw []byte) int { return 20000 - len(raw) },
 	}
 	e := newEnv(t)
 	for _, typ := range platforms {
@@ -167,9 +170,9 @@ func dig(v any, path ...string) any {
 func TestTruncationWeComText(t *testing.T) {
 	e := newEnv(t)
 	a := notify.Alert{Lead: robots.HugeLead(50, 200), Route: "r", Assignee: &robots.SampleMembers[1]}
-	_, err := e.notifiers[notify.TypeWeCom].Notify(context.Background(), &notify.Message{Alerts: []notify.Alert{a}})
+	_, err := e.notifiers[wecom.Type].Notify(context.Background(), &notify.Message{Alerts: []notify.Alert{a}})
 	require.NoError(t, err)
-	m := e.last(t, notify.TypeWeCom)
+	m := e.last(t, wecom.Type)
 	content := dig(m.Body, "text", "content").(string)
 	require.LessOrEqual(t, len(content), 2048)
 	require.True(t, utf8.ValidString(content))

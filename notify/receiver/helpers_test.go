@@ -9,13 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/feishu"
 	"github.com/cluebot/cluebot/notify/receiver"
+	"github.com/cluebot/cluebot/notify/webhook"
+	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
 // platforms are the chat platforms, with the robot id each test uses.
-var platforms = []string{notify.TypeDingTalk, notify.TypeWeCom, notify.TypeFeishu}
+var platforms = []string{dingtalk.Type, wecom.Type, feishu.Type}
 
 // env is a simulator with one robot per platform (signed, with keywords
 // where the platform has them) and a notifier for each.
@@ -31,10 +35,10 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
 	cfgs := map[string]notify.ReceiverConfig{
-		notify.TypeDingTalk: {URL: secret.String(srv.URL + s.AddDingTalk(notify.TypeDingTalk, "SECdt", "线索")), Secret: "SECdt", Keyword: "线索"},
-		notify.TypeWeCom:    {URL: secret.String(srv.URL + s.AddWeCom(notify.TypeWeCom))},
-		notify.TypeFeishu:   {URL: secret.String(srv.URL + s.AddFeishu(notify.TypeFeishu, "fs", "线索")), Secret: "fs", Keyword: "线索"},
-		notify.TypeWebhook:  {URL: secret.String(srv.URL + s.AddWebhook(notify.TypeWebhook, "wh")), Secret: "wh"},
+		dingtalk.Type: {URL: secret.String(srv.URL + s.AddDingTalk(dingtalk.Type, "SECdt", "线索")), Secret: "SECdt", Keyword: "线索"},
+		wecom.Type:    {URL: secret.String(srv.URL + s.AddWeCom(wecom.Type))},
+		feishu.Type:   {URL: secret.String(srv.URL + s.AddFeishu(feishu.Type, "fs", "线索")), Secret: "fs", Keyword: "线索"},
+		webhook.Type:  {URL: secret.String(srv.URL + s.AddWebhook(webhook.Type, "wh")), Secret: "wh"},
 	}
 	e := &env{sim: s, notifiers: map[string]notify.Notifier{}}
 	for typ, cfg := range cfgs {

@@ -12,6 +12,7 @@ import (
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
 	"github.com/cluebot/cluebot/notify/feishu"
+	"github.com/cluebot/cluebot/notify/webhook"
 	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
@@ -52,13 +53,13 @@ type chatCase struct {
 }
 
 var chatCases = []chatCase{
-	{"dingtalk", notify.TypeDingTalk, robots.SampleMembers[0], dingtalk.MaxBody,
+	{"dingtalk", dingtalk.Type, robots.SampleMembers[0], dingtalk.MaxBody,
 		func(m robots.Received) int { return len(m.Raw) }},
-	{"wecom markdown", notify.TypeWeCom, robots.SampleMembers[0], wecom.MaxMarkdown,
+	{"wecom markdown", wecom.Type, robots.SampleMembers[0], wecom.MaxMarkdown,
 		func(m robots.Received) int { return len(dig(m.Body, "markdown", "content").(string)) }},
-	{"wecom text", notify.TypeWeCom, robots.SampleMembers[1], wecom.MaxText,
+	{"wecom text", wecom.Type, robots.SampleMembers[1], wecom.MaxText,
 		func(m robots.Received) int { return len(dig(m.Body, "text", "content").(string)) }},
-	{"feishu", notify.TypeFeishu, robots.SampleMembers[0], feishu.MaxBody,
+	{"feishu", feishu.Type, robots.SampleMembers[0], feishu.MaxBody,
 		func(m robots.Received) int { return len(m.Raw) }},
 }
 
@@ -101,7 +102,7 @@ func TestBidiNeutralisedInChat(t *testing.T) {
 func TestBidiKeptInWebhook(t *testing.T) {
 	e := newEnv(t)
 	l := bidiLead()
-	m := e.send(t, notify.TypeWebhook, l, robots.SampleMembers[0])
+	m := e.send(t, webhook.Type, l, robots.SampleMembers[0])
 	lead := dig(m.Body, "alerts").([]any)[0].(map[string]any)["lead"].(map[string]any)
 	require.Equal(t, l.UserName, lead["user_name"])
 	require.Equal(t, l.PageName, lead["page_name"])
@@ -133,7 +134,7 @@ func TestHugeLeadOnEveryPlatform(t *testing.T) {
 		})
 	}
 	t.Run("webhook", func(t *testing.T) {
-		m := e.send(t, notify.TypeWebhook, huge, robots.SampleMembers[0])
+		m := e.send(t, webhook.Type, huge, robots.SampleMembers[0])
 		require.True(t, utf8.Valid(m.Raw))
 		lead := dig(m.Body, "alerts").([]any)[0].(map[string]any)["lead"].(map[string]any)
 		require.Len(t, lead["form"], 5003, "every answer, the sample's three and 5,000 more")

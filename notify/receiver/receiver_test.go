@@ -22,17 +22,17 @@ func TestBuild(t *testing.T) {
 		want any
 		err  string
 	}{
-		{typ: notify.TypeDingTalk, want: &dingtalk.Notifier{}},
-		{typ: notify.TypeWeCom, want: &wecom.Notifier{}},
-		{typ: notify.TypeFeishu, want: &feishu.Notifier{}},
-		{typ: notify.TypeWebhook, want: &webhook.Notifier{}},
+		{typ: dingtalk.Type, want: &dingtalk.Notifier{}},
+		{typ: wecom.Type, want: &wecom.Notifier{}},
+		{typ: feishu.Type, want: &feishu.Notifier{}},
+		{typ: webhook.Type, want: &webhook.Notifier{}},
 		{typ: notify.TypeEmail, err: "receiver r: email receivers only take report files, not alerts"},
 		{typ: "slack", err: `receiver r: unknown type "slack"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.typ, func(t *testing.T) {
 			cfg := notify.ReceiverConfig{Type: tc.typ, URL: "https://example.com/x/send?key=k"}
-			n, err := receiver.Build("r", &cfg, notify.DefaultTemplates(), slog.Default(), http.DefaultClient)
+			n, err := receiver.Build("r", &cfg, receiver.Platforms().DefaultTemplates(), slog.Default(), http.DefaultClient)
 			if tc.err != "" {
 				require.EqualError(t, err, tc.err)
 				return
@@ -43,7 +43,7 @@ func TestBuild(t *testing.T) {
 			require.True(t, ok, "every notifier can preview its body")
 		})
 	}
-	_, err := receiver.Build("r", &notify.ReceiverConfig{Type: notify.TypeDingTalk, URL: "nope"}, nil, nil, nil)
+	_, err := receiver.Build("r", &notify.ReceiverConfig{Type: dingtalk.Type, URL: "nope"}, nil, nil, nil)
 	require.ErrorContains(t, err, "receiver r: url: not an http(s) URL")
 	_, err = receiver.Build("r", nil, nil, nil, nil)
 	require.Error(t, err)
@@ -51,7 +51,7 @@ func TestBuild(t *testing.T) {
 
 func TestMaxDigestFits(t *testing.T) {
 	e := newEnv(t)
-	for _, typ := range append(platforms, notify.TypeWebhook) {
+	for _, typ := range append(platforms, webhook.Type) {
 		t.Run(typ, func(t *testing.T) {
 			msg := &notify.Message{Receiver: typ}
 			for i := range receiver.MaxDigest(typ) {
@@ -71,7 +71,7 @@ func TestEveryPlatformWithTheSimulator(t *testing.T) {
 			require.NoError(t, err)
 			got := e.sim.Render(e.last(t, typ))
 			require.Contains(t, got, "旧表单打点1")
-			if typ != notify.TypeWebhook {
+			if typ != webhook.Type {
 				require.Contains(t, got, "@张三", "the phone shows the mention by name")
 				require.Contains(t, got, "155", "the masked phone")
 			}

@@ -135,5 +135,5 @@ func Marshal(p *Payload) ([]byte, error) {
 	if p.Summary == nil && len(p.Alerts) == 0 {
 		return nil, errors.New("the message holds no lead and no summary")
 	}
-	return EncodeJSON(p)
+	return notify.EncodeJSON(p)
 }

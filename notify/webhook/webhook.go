@@ -1,6 +1,5 @@
 // Package webhook posts alerts as plain JSON to any HTTP endpoint (a relay, a
-// CRM, a test sink), and holds the HTTP plumbing every integration shares.
-// No template is involved: the payload is Payload. With a secret, each
+// CRM, a test sink). No template is involved: the payload is Payload. With a secret, each
 // request is signed: X-Cluebot-Timestamp is the Unix time in seconds and
 // X-Cluebot-Signature is "sha256=" + hex HMAC-SHA256(secret, ts + "." + body).
 package webhook
@@ -10,11 +9,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -44,11 +41,11 @@ var _ notify.Notifier = (*Notifier)(nil)
 // is plain JSON. A nil logger discards and a nil client times out after
 // DefaultTimeout.
 func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (*Notifier, error) {
-	if err := CheckURL(cfg); err != nil {
+	if err := notify.CheckURL(cfg); err != nil {
 		return nil, err
 	}
-	return &Notifier{name: name, cfg: cfg, logger: OrDiscard(logger), client: OrDefault(client),
-		scrub: Scrubber(cfg), now: time.Now}, nil
+	return &Notifier{name: name, cfg: cfg, logger: notify.OrDiscard(logger), client: notify.OrDefault(client),
+		scrub: notify.Scrubber(cfg), now: time.Now}, nil
 }
 
 // SetClock sets the clock signatures and sent_at read, for tests.
@@ -64,7 +61,7 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, n.fail(notify.Permanent, 0, err)
+		return notify.Result(n.fail(notify.Permanent, 0, err))
 	}
 	h := http.Header{}
 	if !n.cfg.Secret.IsZero() {
@@ -72,22 +69,22 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 		h.Set(HeaderTimestamp, ts)
 		h.Set(HeaderSignature, Sign(n.cfg.Secret.Reveal(), ts, body))
 	}
-	ans, err := Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json", body, h, n.scrub)
+	ans, err := notify.Post(ctx, n.client, n.cfg.URL.Reveal(), "application/json", body, h, n.scrub)
 	if err != nil {
-		return true, n.fail(notify.Retry, 0, err)
+		return notify.Result(n.fail(notify.Retry, 0, err))
 	}
 	if ans.Status >= 200 && ans.Status < 300 {
 		n.logger.Debug("webhook message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 		return false, nil
 	}
-	e := n.fail(ClassOfStatus(ans.Status), ans.Status,
-		fmt.Errorf("http %d: %s", ans.Status, Snippet(ans.Body, n.scrub)))
-	e.RetryAfter = RetryAfter(ans.Header)
-	return e.Class == notify.Retry, e
+	e := n.fail(notify.ClassOfStatus(ans.Status), ans.Status,
+		fmt.Errorf("http %d: %s", ans.Status, notify.Snippet(ans.Body, n.scrub)))
+	e.RetryAfter = notify.RetryAfter(ans.Header)
+	return notify.Result(e)
 }
 
 func (n *Notifier) fail(c notify.Class, status int, err error) *notify.Error {
-	return &notify.Error{Receiver: n.name, Platform: notify.TypeWebhook, HTTPStatus: status, Class: c, Err: err}
+	return &notify.Error{Receiver: n.name, Platform: Type, HTTPStatus: status, Class: c, Err: err}
 }
 
 // Sign returns the X-Cluebot-Signature of body sent at Unix time ts.
@@ -96,33 +93,4 @@ func Sign(secret, ts string, body []byte) string {
 	mac.Write([]byte(ts + "."))
 	mac.Write(body)
 	return "sha256=" + hex.EncodeToString(mac.Sum(nil))
-}
-
-// CheckURL checks that a receiver has an http(s) URL with a host, without
-// repeating the URL in the error.
-func CheckURL(cfg *notify.ReceiverConfig) error {
-	if cfg == nil {
-		return errors.New("no receiver config")
-	}
-	u, err := url.Parse(cfg.URL.Reveal())
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return errors.New("url: not an http(s) URL")
-	}
-	return nil
-}
-
-// OrDiscard returns logger, or one that discards when it is nil.
-func OrDiscard(logger *slog.Logger) *slog.Logger {
-	if logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return logger
-}
-
-// OrDefault returns client, or one with DefaultTimeout when it is nil.
-func OrDefault(client *http.Client) *http.Client {
-	if client == nil {
-		return &http.Client{Timeout: DefaultTimeout}
-	}
-	return client
 }

@@ -27,7 +27,7 @@ func TestSignedPayloadAccepted(t *testing.T) {
 	s := robots.New(robots.Options{Now: func() time.Time { return fixed }})
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	cfg := notify.ReceiverConfig{Type: notify.TypeWebhook, URL: secret.String(srv.URL + s.AddWebhook("crm", "wh-secret")), Secret: "wh-secret"}
+	cfg := notify.ReceiverConfig{Type: webhook.Type, URL: secret.String(srv.URL + s.AddWebhook("crm", "wh-secret")), Secret: "wh-secret"}
 	n, err := webhook.New("crm", &cfg, nil, nil, nil)
 	require.NoError(t, err)
 	n.SetClock(func() time.Time { return fixed })
@@ -98,7 +98,7 @@ func TestStatusClasses(t *testing.T) {
 				w.Write([]byte("refused: token=t0k3n-secret-value"))
 			}))
 			defer srv.Close()
-			cfg := notify.ReceiverConfig{Type: notify.TypeWebhook, URL: secret.String(srv.URL + "/hook?token=t0k3n-secret-value")}
+			cfg := notify.ReceiverConfig{Type: webhook.Type, URL: secret.String(srv.URL + "/hook?token=t0k3n-secret-value")}
 			n, err := webhook.New("crm", &cfg, nil, nil, nil)
 			require.NoError(t, err)
 			retry, err := n.Notify(context.Background(), sample())
@@ -112,4 +112,13 @@ func TestStatusClasses(t *testing.T) {
 			require.Contains(t, err.Error(), "refused: token=<redacted>")
 		})
 	}
+}
+
+func TestNewChecksURL(t *testing.T) {
+	for _, u := range []string{"", "ftp://x/y", "http://"} {
+		_, err := webhook.New("crm", &notify.ReceiverConfig{Type: webhook.Type, URL: secret.String(u)}, nil, nil, nil)
+		require.Error(t, err, u)
+	}
+	_, err := webhook.New("crm", nil, nil, nil, nil)
+	require.Error(t, err)
 }

@@ -24,7 +24,7 @@ func failure(t *testing.T, retry bool, err error, cfg *notify.ReceiverConfig) *n
 	var e *notify.Error
 	require.True(t, errors.As(err, &e), "%T", err)
 	require.Equal(t, e.Class == notify.Retry, retry)
-	require.Equal(t, notify.TypeWeCom, e.Platform)
+	require.Equal(t, wecom.Type, e.Platform)
 	if u := cfg.URL.Reveal(); u != "" {
 		require.NotContains(t, err.Error(), u)
 	}
@@ -74,7 +74,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := notify.ReceiverConfig{Type: notify.TypeWeCom, URL: secret.String(stub(t, tc.status, tc.body))}
+			cfg := notify.ReceiverConfig{Type: wecom.Type, URL: secret.String(stub(t, tc.status, tc.body))}
 			n, err := wecom.New("managers", &cfg, nil, nil, nil)
 			require.NoError(t, err)
 			retry, err := n.Notify(context.Background(), sample(nil))
@@ -110,14 +110,14 @@ func TestSendFile(t *testing.T) {
 
 func TestSendFileErrors(t *testing.T) {
 	t.Run("bad key on upload", func(t *testing.T) {
-		cfg := notify.ReceiverConfig{Type: notify.TypeWeCom, URL: secret.String(stub(t, 200, `{"errcode":93000,"errmsg":"invalid webhook url"}`))}
+		cfg := notify.ReceiverConfig{Type: wecom.Type, URL: secret.String(stub(t, 200, `{"errcode":93000,"errmsg":"invalid webhook url"}`))}
 		n, err := wecom.New("managers", &cfg, nil, nil, nil)
 		require.NoError(t, err)
 		retry, err := n.SendFile(context.Background(), "r.xlsx", []byte("report data"))
 		require.Equal(t, 93000, failure(t, retry, err, &cfg).Code)
 	})
 	t.Run("url that is not a send url", func(t *testing.T) {
-		cfg := notify.ReceiverConfig{Type: notify.TypeWeCom, URL: "https://example.com/hook?key=k3y-0123456789"}
+		cfg := notify.ReceiverConfig{Type: wecom.Type, URL: "https://example.com/hook?key=k3y-0123456789"}
 		n, err := wecom.New("managers", &cfg, nil, nil, &http.Client{})
 		require.NoError(t, err)
 		retry, err := n.SendFile(context.Background(), "r.xlsx", []byte("report data"))

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/webhook"
 )
 
 // The sizes webhook/upload_media takes: more than 5 bytes, at most 20 MB.
@@ -25,12 +24,11 @@ const (
 // valid for this robot, for 3 days, so it is used at once.
 func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool, error) {
 	if len(data) < MinFile || len(data) > MaxFile {
-		return false, &notify.Error{Receiver: n.name, Platform: notify.TypeWeCom, Class: notify.Permanent,
-			Err: fmt.Errorf("file %s is %d bytes: WeCom takes 6 bytes to 20 MB", name, len(data))}
+		return n.fail(fmt.Errorf("file %s is %d bytes: WeCom takes 6 bytes to 20 MB", name, len(data)))
 	}
 	target, err := uploadURL(n.cfg.URL.Reveal())
 	if err != nil {
-		return false, &notify.Error{Receiver: n.name, Platform: notify.TypeWeCom, Class: notify.Permanent, Err: err}
+		return n.fail(err)
 	}
 	var form bytes.Buffer
 	mw := multipart.NewWriter(&form)
@@ -42,34 +40,39 @@ func (n *Notifier) SendFile(ctx context.Context, name string, data []byte) (bool
 		err = mw.Close()
 	}
 	if err != nil {
-		return false, &notify.Error{Receiver: n.name, Platform: notify.TypeWeCom, Class: notify.Permanent,
-			Err: fmt.Errorf("build upload of %s: %w", name, err)}
+		return n.fail(fmt.Errorf("build upload of %s: %w", name, err))
 	}
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeWeCom}
-	ans, err := webhook.Post(ctx, n.client, target, mw.FormDataContentType(), form.Bytes(), nil, n.scrub)
+	base := notify.Error{Receiver: n.name, Platform: Type}
+	ans, err := notify.Post(ctx, n.client, target, mw.FormDataContentType(), form.Bytes(), nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, fmt.Errorf("upload %s: %w", name, err)
-		return true, &base
+		return notify.Result(&base)
 	}
-	if e := webhook.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
-		return e.Class == notify.Retry, e
+	if e := notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub); e != nil {
+		return notify.Result(e)
 	}
 	var up struct {
 		MediaID string `json:"media_id"`
 	}
 	if json.Unmarshal(ans.Body, &up) != nil || up.MediaID == "" {
 		base.Class, base.Err = notify.Retry, errors.New("upload answer without a media_id")
-		return true, &base
+		return notify.Result(&base)
 	}
-	body, err := webhook.EncodeJSON(map[string]any{"msgtype": "file", "file": map[string]string{"media_id": up.MediaID}})
+	body, err := notify.EncodeJSON(map[string]any{"msgtype": "file", "file": map[string]string{"media_id": up.MediaID}})
 	if err != nil {
-		return false, err
+		return n.fail(err)
 	}
 	if e := n.post(ctx, n.cfg.URL.Reveal(), "application/json", body); e != nil {
-		return e.Class == notify.Retry, e
+		return notify.Result(e)
 	}
 	n.logger.Debug("wecom file sent", "file", name, "bytes", len(data))
 	return false, nil
+}
+
+// fail is SendFile's result for a failure no retry can mend (the file, the
+// url, building the request).
+func (n *Notifier) fail(err error) (bool, error) {
+	return notify.Result(&notify.Error{Receiver: n.name, Platform: Type, Class: notify.Permanent, Err: err})
 }
 
 // uploadURL turns a robot's send URL into its upload_media URL for a file:

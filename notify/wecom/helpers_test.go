@@ -22,7 +22,7 @@ func setup(t *testing.T, cfg notify.ReceiverConfig, opts robots.Options) (*robot
 	s := robots.New(opts)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	cfg.Type = notify.TypeWeCom
+	cfg.Type = wecom.Type
 	cfg.URL = secret.String(srv.URL + s.AddWeCom("k3y-0123456789"))
 	n, err := wecom.New("managers", &cfg, nil, nil, srv.Client())
 	require.NoError(t, err)

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/webhook"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/secret"
 )
@@ -50,16 +49,16 @@ var (
 
 // New returns the notifier of receiver name. A nil tmpl uses the shipped
 // templates, a nil logger discards and a nil client times out after
-// webhook.DefaultTimeout.
+// notify.DefaultTimeout.
 func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (*Notifier, error) {
-	if err := webhook.CheckURL(cfg); err != nil {
+	if err := notify.CheckURL(cfg); err != nil {
 		return nil, err
 	}
 	if tmpl == nil {
-		tmpl = notify.DefaultTemplates()
+		tmpl = notify.Platforms{Platform()}.DefaultTemplates()
 	}
-	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: webhook.OrDiscard(logger),
-		client: webhook.OrDefault(client), scrub: webhook.Scrubber(cfg)}, nil
+	return &Notifier{name: name, cfg: cfg, tmpl: tmpl, logger: notify.OrDiscard(logger),
+		client: notify.OrDefault(client), scrub: notify.Scrubber(cfg)}, nil
 }
 
 // Notify sends msg. The result is read from the body's errcode: 45009 is
@@ -68,10 +67,10 @@ func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger
 func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error) {
 	body, err := n.Body(msg)
 	if err != nil {
-		return false, webhook.RenderError(n.name, notify.TypeWeCom, err)
+		return notify.Result(notify.RenderError(n.name, Type, err))
 	}
 	if err := n.post(ctx, n.cfg.URL.Reveal(), "application/json", body); err != nil {
-		return err.Class == notify.Retry, err
+		return notify.Result(err)
 	}
 	n.logger.Debug("wecom message sent", "bytes", len(body), "alerts", len(msg.Alerts))
 	return false, nil
@@ -79,13 +78,13 @@ func (n *Notifier) Notify(ctx context.Context, msg *notify.Message) (bool, error
 
 // post sends one request and judges the answer.
 func (n *Notifier) post(ctx context.Context, target, contentType string, body []byte) *notify.Error {
-	base := notify.Error{Receiver: n.name, Platform: notify.TypeWeCom}
-	ans, err := webhook.Post(ctx, n.client, target, contentType, body, nil, n.scrub)
+	base := notify.Error{Receiver: n.name, Platform: Type}
+	ans, err := notify.Post(ctx, n.client, target, contentType, body, nil, n.scrub)
 	if err != nil {
 		base.Class, base.Err = notify.Retry, err
 		return &base
 	}
-	return webhook.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub)
+	return notify.Judge(ans, base, []string{"errcode"}, "errmsg", classify, n.scrub)
 }
 
 var userID = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
@@ -119,7 +118,7 @@ var mobile = regexp.MustCompile(`^\+?[0-9][0-9-]{4,19}$`)
 // notify.ErrTooLarge, so the caller splits it.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 	mobiles := byMobile(msg)
-	opts := notify.RenderOptions{Platform: notify.TypeWeCom, Markup: notify.MarkupWeCom,
+	opts := notify.RenderOptions{Platform: Type, Markup: notify.MarkupWeCom,
 		MaskPhone: n.cfg.MasksPhone(), Mention: mention}
 	limit, build := MaxMarkdown, func(r *notify.Rendered) any {
 		return map[string]any{"msgtype": "markdown", "markdown": map[string]string{"content": r.Text}}
@@ -140,7 +139,7 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return webhook.EncodeJSON(build(r))
+	return notify.EncodeJSON(build(r))
 }
 
 var (
@@ -164,25 +163,25 @@ func Plain(md string) string {
 const Window = time.Minute
 
 // classify says what a WeCom errcode means for delivery.
-func classify(code int, msg string) webhook.Verdict {
+func classify(code int, msg string) notify.Verdict {
 	switch code {
 	case 45009:
-		return webhook.Verdict{Class: notify.Retry, RetryAfter: Window,
+		return notify.Verdict{Class: notify.Retry, RetryAfter: Window,
 			Hint: "the robot takes 20 messages a minute"}
 	case -1:
-		return webhook.Verdict{Class: notify.Retry, Hint: "WeCom is busy"}
+		return notify.Verdict{Class: notify.Retry, Hint: "WeCom is busy"}
 	case 40058:
 		if strings.Contains(msg, "exceed max length") {
-			return webhook.Verdict{Class: notify.TooLarge, Hint: "the content is over WeCom's length limit"}
+			return notify.Verdict{Class: notify.TooLarge, Hint: "the content is over WeCom's length limit"}
 		}
-		return webhook.Verdict{Class: notify.Permanent, Hint: "WeCom refused a parameter of the message"}
+		return notify.Verdict{Class: notify.Permanent, Hint: "WeCom refused a parameter of the message"}
 	case 93000:
-		return webhook.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent,
 			Hint: "the key in the receiver's url is wrong or the robot was removed from the group; paste the robot's whole webhook URL as url"}
 	case 44001:
-		return webhook.Verdict{Class: notify.Permanent, Hint: "the uploaded file was empty"}
+		return notify.Verdict{Class: notify.Permanent, Hint: "the uploaded file was empty"}
 	case 40006, 40007:
-		return webhook.Verdict{Class: notify.Permanent, Hint: "WeCom refused the file (6 bytes to 20 MB, media ids last 3 days)"}
+		return notify.Verdict{Class: notify.Permanent, Hint: "WeCom refused the file (6 bytes to 20 MB, media ids last 3 days)"}
 	}
-	return webhook.Verdict{Class: notify.Permanent}
+	return notify.Verdict{Class: notify.Permanent}
 }

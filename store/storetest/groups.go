@@ -102,8 +102,8 @@ func testCountClueGroups(t *testing.T, s store.Store, clk *clock) {
 	upsert(t, s, store.UpsertStats{Inserted: len(clues)}, clues...)
 	// Routing: not yet, no route, one route, two; delivery pending, sent,
 	// dead, or sent and dead.
-	routings := [][]store.RouteResult{nil, {}, {{Route: "henan-hot", Receivers: []string{"ding", "wecom"}}},
-		{{Route: "henan-hot", Receivers: []string{"ding"}}, {Route: "everything-else", Receivers: []string{"feishu"}}},
+	routings := [][]store.RouteResult{nil, {}, {{Route: "henan-hot", Receivers: []string{"ding", "henan-managers"}}},
+		{{Route: "henan-hot", Receivers: []string{"ding"}}, {Route: "everything-else", Receivers: []string{"managers"}}},
 		{{Route: "everything-else"}}}
 	for i, c := range clues {
 		res := routings[i%len(routings)]

@@ -1,4 +1,4 @@
-package webhook
+package notify
 
 import (
 	"bytes"
@@ -7,16 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
-	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/secret"
 )
 
-// DefaultTimeout bounds one request when New is given no HTTP client.
+// What every integration shares to talk to its robots: posting, reading the
+// answer, and keeping the receiver's URL and secrets out of every error.
+
+// DefaultTimeout bounds one request when an integration is given no HTTP
+// client.
 const DefaultTimeout = 15 * time.Second
 
 // maxAnswer is how much of an answer is read.
@@ -72,7 +76,7 @@ func Sanitize(err error, scrub *secret.Scrubber) error {
 // Scrubber returns a scrubber for what a receiver's errors must never
 // show: its URL, every query value (access_token, key), long path segments
 // (a Feishu hook id), a password in the URL and the signing secret.
-func Scrubber(cfg *notify.ReceiverConfig) *secret.Scrubber {
+func Scrubber(cfg *ReceiverConfig) *secret.Scrubber {
 	sc := &secret.Scrubber{}
 	raw := cfg.URL.Reveal()
 	sc.Add(raw, cfg.Secret.Reveal())
@@ -97,7 +101,7 @@ func Scrubber(cfg *notify.ReceiverConfig) *secret.Scrubber {
 // bytes, scrubbed, for an error message.
 func Snippet(body []byte, scrub *secret.Scrubber) string {
 	s := strings.Join(strings.Fields(string(body)), " ")
-	return notify.TruncateBytes(scrub.Scrub(s), 200)
+	return TruncateBytes(scrub.Scrub(s), 200)
 }
 
 // RetryAfter reads a Retry-After header given in seconds; 0 when absent.
@@ -107,58 +111,6 @@ func RetryAfter(h http.Header) time.Duration {
 		return 0
 	}
 	return time.Duration(secs) * time.Second
-}
-
-// Verdict is how a platform classifies one of its result codes: the class,
-// a hint for the operator and how long the robot refuses messages.
-type Verdict struct {
-	Class      notify.Class
-	Hint       string
-	RetryAfter time.Duration
-}
-
-// Judge reads the result code of a JSON answer (the first of codeKeys
-// present, with its message under msgKey) and returns nil for code 0, or the
-// failure, filled into a copy of base (receiver and platform). A 5xx answer
-// is retried whatever it says. An answer without a code is classified by
-// its status, and a 2xx one that is not JSON is retried.
-func Judge(ans *Answer, base notify.Error, codeKeys []string, msgKey string, classify func(code int, msg string) Verdict, scrub *secret.Scrubber) *notify.Error {
-	e := base
-	e.HTTPStatus = ans.Status
-	var obj map[string]json.RawMessage
-	code, found := 0, false
-	if json.Unmarshal(ans.Body, &obj) == nil {
-		for _, k := range codeKeys {
-			if json.Unmarshal(obj[k], &code) == nil && obj[k] != nil {
-				found = true
-				break
-			}
-		}
-	}
-	var msg string
-	json.Unmarshal(obj[msgKey], &msg)
-	msg = strings.Join(strings.Fields(scrub.Scrub(msg)), " ")
-	switch {
-	case ans.Status >= 500:
-		e.Class, e.Err = notify.Retry, fmt.Errorf("http %d: %s", ans.Status, Snippet(ans.Body, scrub))
-	case !found && ans.Status >= 200 && ans.Status < 300:
-		e.Class, e.Err = notify.Retry, fmt.Errorf("http %d, answer without a result code: %s", ans.Status, Snippet(ans.Body, scrub))
-	case !found:
-		e.Class, e.Err = ClassOfStatus(ans.Status), fmt.Errorf("http %d: %s", ans.Status, Snippet(ans.Body, scrub))
-	case code == 0:
-		return nil
-	default:
-		v := classify(code, msg)
-		e.Class, e.Code, e.RetryAfter = v.Class, code, v.RetryAfter
-		e.Message = msg
-		if v.Hint != "" {
-			e.Message += " — " + v.Hint
-		}
-	}
-	if e.Class == notify.Retry && e.RetryAfter == 0 {
-		e.RetryAfter = RetryAfter(ans.Header)
-	}
-	return &e
 }
 
 // EncodeJSON encodes v without HTML escaping, so that <, > and & stay one
@@ -173,27 +125,31 @@ func EncodeJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
-// ClassOfStatus classifies an HTTP status for an answer that carries no
-// platform code: 408, 425, 429 and 5xx are worth retrying, 413 is too large,
-// any other status is permanent.
-func ClassOfStatus(status int) notify.Class {
-	switch {
-	case status == http.StatusRequestEntityTooLarge:
-		return notify.TooLarge
-	case status == http.StatusRequestTimeout, status == http.StatusTooEarly,
-		status == http.StatusTooManyRequests, status >= 500:
-		return notify.Retry
+// CheckURL checks that a receiver has an http(s) URL with a host, without
+// repeating the URL in the error.
+func CheckURL(cfg *ReceiverConfig) error {
+	if cfg == nil {
+		return errors.New("no receiver config")
 	}
-	return notify.Permanent
+	u, err := url.Parse(cfg.URL.Reveal())
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("url: not an http(s) URL")
+	}
+	return nil
 }
 
-// RenderError turns a failure to build a message into a *notify.Error: a
-// message too large even cut down (a digest: split it) is TooLarge, any
-// other failure (a broken template) is permanent.
-func RenderError(receiver, platform string, err error) *notify.Error {
-	c := notify.Permanent
-	if errors.Is(err, notify.ErrTooLarge) {
-		c = notify.TooLarge
+// OrDiscard returns logger, or one that discards when it is nil.
+func OrDiscard(logger *slog.Logger) *slog.Logger {
+	if logger == nil {
+		return slog.New(slog.DiscardHandler)
 	}
-	return &notify.Error{Receiver: receiver, Platform: platform, Class: c, Err: err}
+	return logger
+}
+
+// OrDefault returns client, or one with DefaultTimeout when it is nil.
+func OrDefault(client *http.Client) *http.Client {
+	if client == nil {
+		return &http.Client{Timeout: DefaultTimeout}
+	}
+	return client
 }

@@ -1,4 +1,4 @@
-package templates_test
+package receiver_test
 
 import (
 	"io/fs"
@@ -8,18 +8,27 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
-	"github.com/cluebot/cluebot/templates"
 )
 
 var markups = map[string]notify.Markup{
 	"dingtalk": notify.MarkupDingTalk, "wecom": notify.MarkupWeCom, "feishu": notify.MarkupFeishu,
 }
 
+// TestShippedFiles: the platforms ship a lead, digest and summary template
+// each, named for their type, and nothing else.
 func TestShippedFiles(t *testing.T) {
-	names, err := fs.Glob(templates.FS, "*.tmpl")
-	require.NoError(t, err)
+	var names []string
+	for _, p := range receiver.Platforms() {
+		if p.Templates == nil {
+			continue
+		}
+		got, err := fs.Glob(p.Templates, "*.tmpl")
+		require.NoError(t, err)
+		names = append(names, got...)
+	}
 	var want []string
 	for _, kind := range []string{"digest", "lead", "summary"} {
 		for _, p := range []string{"dingtalk", "feishu", "wecom"} {
@@ -33,7 +42,7 @@ func TestShippedFiles(t *testing.T) {
 // an alert must hold: name, phone, landing page, intention, city and store,
 // form answers, collection time, route and the @mention.
 func TestLeadHoldsEverything(t *testing.T) {
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := receiver.Platforms().LoadTemplates("")
 	require.NoError(t, err)
 	l := robots.SampleLead()
 	l.IntentionLabel = "高意向"
@@ -59,7 +68,7 @@ func TestLeadHoldsEverything(t *testing.T) {
 // TestDigestAndSummary checks the compact digest (a count headline, one line
 // a lead) and the summary's numbers on each platform.
 func TestDigestAndSummary(t *testing.T) {
-	tmpl, err := notify.LoadTemplates("")
+	tmpl, err := receiver.Platforms().LoadTemplates("")
 	require.NoError(t, err)
 	digest := &notify.Message{}
 	for range 3 {

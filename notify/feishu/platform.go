@@ -1,0 +1,27 @@
+package feishu
+
+import (
+	"embed"
+
+	"github.com/cluebot/cluebot/notify"
+)
+
+// Type is the receivers.X.type of Feishu / Lark custom bots.
+const Type = "feishu"
+
+// shipped holds Feishu's shipped templates: lead, digest and summary.
+//
+//go:embed *.tmpl
+var shipped embed.FS
+
+// Platform declares Feishu bots to the registration (notify/receiver):
+// cards up to MaxBody bytes, 5 messages a second and 100 a minute (kept to
+// 5 and 95), digests of 20, no files.
+func Platform() notify.Platform {
+	return notify.Platform{
+		Type:      Type,
+		New:       notify.NewWith(New),
+		Templates: shipped,
+		Limits:    notify.Limits{MaxBody: MaxBody, PerMinute: 95, PerSecond: 5, MaxDigest: 20},
+	}
+}

@@ -1,0 +1,28 @@
+package wecom
+
+import (
+	"embed"
+
+	"github.com/cluebot/cluebot/notify"
+)
+
+// Type is the receivers.X.type of WeCom group robots.
+const Type = "wecom"
+
+// shipped holds WeCom's shipped templates: lead, digest and summary.
+//
+//go:embed *.tmpl
+var shipped embed.FS
+
+// Platform declares WeCom robots to the registration (notify/receiver):
+// markdown up to MaxMarkdown bytes (text, MaxText), 20 messages a minute
+// (kept to 19), digests of 10 (the smallest limit of the three), and
+// report files up to MaxFile.
+func Platform() notify.Platform {
+	return notify.Platform{
+		Type:      Type,
+		New:       notify.NewWith(New),
+		Templates: shipped,
+		Limits:    notify.Limits{MaxBody: MaxMarkdown, PerMinute: 19, MaxDigest: 10, MaxFile: MaxFile},
+	}
+}
