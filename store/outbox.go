@@ -50,12 +50,21 @@ const (
 	OutboxDead    = "dead"
 )
 
-// OutboxItem is one alert to deliver: a (clue, route, receiver) triple.
+// Outbox kinds: the lead's alert, and the follow-up messages about it.
+const (
+	KindAlert      = "alert"
+	KindReminder   = "reminder"
+	KindEscalation = "escalation"
+)
+
+// OutboxItem is one message to deliver: a (clue, route, receiver, kind)
+// tuple; Kind is KindAlert for a lead's alert.
 type OutboxItem struct {
 	ID        int64
 	ClueID    string
 	Route     string
 	Receiver  string
+	Kind      string
 	Assignee  string
 	State     string
 	Attempts  int
