@@ -41,6 +41,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -63,6 +64,8 @@ type Options struct {
 // Store is the PostgreSQL implementation of store.Store. It is safe for
 // concurrent use, also by several processes sharing the database.
 type Store struct {
+	sqlstore.Shared // the methods whose statements store/sqlite shares
+
 	pool *pgxpool.Pool
 	now  func() time.Time
 	log  *slog.Logger
@@ -110,6 +113,7 @@ func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, e
 	if s.pool, err = connect(ctx, cfg); err != nil {
 		return nil, err
 	}
+	s.Shared = sqlstore.NewShared(dialect, conn{s.pool}, conn{s.pool}, s.updateOutbox)
 	return s, nil
 }
 
