@@ -18,15 +18,17 @@ import (
 // store/sqlite: $n parameters, times as timestamptz ('-infinity' for the
 // zero time), lists of names as text[].
 var dialect = &sqlstore.Dialect{
-	Param:    func(n int) string { return "$" + strconv.Itoa(n) },
-	Zero:     "'-infinity'",
-	Quarter:  "floor(extract(epoch FROM create_time) / " + strconv.Itoa(int(store.Quarter.Seconds())) + ")::bigint",
-	NoRows:   pgx.ErrNoRows,
-	Time:     func(t time.Time) any { return stamp(t) },
-	List:     func(names []string) any { return names },
-	ScanTime: func(t *time.Time) any { return (*stamp)(t) },
-	ScanList: func(l *[]string) any { return l },
-	AtStore:  atStore,
+	Param: func(n int) string { return "$" + strconv.Itoa(n) },
+	Zero:  "'-infinity'",
+	// A transaction advisory lock on the receiver's name.
+	LockSlots: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(int(paceLockClass)) + ", hashtext($1))",
+	Quarter:   "floor(extract(epoch FROM create_time) / " + strconv.Itoa(int(store.Quarter.Seconds())) + ")::bigint",
+	NoRows:    pgx.ErrNoRows,
+	Time:      func(t time.Time) any { return stamp(t) },
+	List:      func(names []string) any { return names },
+	ScanTime:  func(t *time.Time) any { return (*stamp)(t) },
+	ScanList:  func(l *[]string) any { return l },
+	AtStore:   atStore,
 }
 
 // stamp is a time.Time as the store keeps it in a timestamptz column:
@@ -88,6 +90,13 @@ func (c conn) Query(ctx context.Context, query string, args ...any) (sqlstore.Ro
 func (c conn) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 	tag, err := c.q.Exec(ctx, query, args...)
 	return tag.RowsAffected(), err
+}
+
+// tx runs the shared statements in one transaction (see inTx).
+func (s *Store) tx(ctx context.Context) sqlstore.Run {
+	return func(fn func(db sqlstore.DB) error) error {
+		return s.inTx(ctx, func(tx pgx.Tx) error { return fn(conn{tx}) })
+	}
 }
 
 // pooled runs the shared statements straight on the pool.

@@ -113,7 +113,7 @@ func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, e
 	if s.pool, err = connect(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.Shared = sqlstore.NewShared(dialect, conn{s.pool}, conn{s.pool}, s.updateOutbox)
+	s.Shared = sqlstore.NewShared(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox)
 	return s, nil
 }
 

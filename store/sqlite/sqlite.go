@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
 	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
-	s.Shared = sqlstore.NewShared(dialect, conn{read}, writer{s}, s.updateOutbox)
+	s.Shared = sqlstore.NewShared(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox)
 	s.health.Now = opts.Now
 	return s, nil
 }

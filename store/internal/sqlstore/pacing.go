@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
@@ -49,21 +50,37 @@ func (d *Dialect) Slots(ctx context.Context, db DB, receiver string, now time.Ti
 	return max(free, 0), next, nil
 }
 
-// TakeSlot records a send to receiver at now, inside tx, if Slots finds one
-// free, and prunes sends older than two windows; otherwise it returns when
-// a slot frees. The backend keeps two takers of the receiver's last slot
-// apart.
-func (d *Dialect) TakeSlot(ctx context.Context, tx DB, receiver string, now time.Time,
+// TakeSendSlot implements store.Pacing in one transaction, under the
+// dialect's LockSlots, so two processes never take the same last slot:
+// it records a send to receiver at now if Slots finds one free, and prunes
+// sends older than two windows; otherwise it returns when a slot frees.
+func (s *Shared) TakeSendSlot(ctx context.Context, receiver string, now time.Time,
 	limits []store.SendLimit) (bool, time.Time, error) {
-	free, next, err := d.Slots(ctx, tx, receiver, now, limits)
-	if err != nil || free <= 0 {
-		return false, next, err
+	d := s.d
+	var ok bool
+	var next time.Time
+	err := s.tx(ctx)(func(tx DB) error {
+		if d.LockSlots != "" {
+			if _, err := tx.Exec(ctx, d.LockSlots, receiver); err != nil {
+				return err
+			}
+		}
+		free, n, err := d.Slots(ctx, tx, receiver, now, limits)
+		if err != nil || free <= 0 {
+			next = n
+			return err
+		}
+		ok = true
+		if _, err := tx.Exec(ctx, `INSERT INTO send_log (receiver, sent_at) VALUES (`+d.Param(1)+`, `+d.Param(2)+`)`,
+			receiver, d.Time(now)); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM send_log WHERE receiver = `+d.Param(1)+` AND sent_at <= `+d.Param(2),
+			receiver, d.Time(now.Add(-2*store.Longest(limits))))
+		return err
+	})
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("take send slot for %s: %w", receiver, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO send_log (receiver, sent_at) VALUES (`+d.Param(1)+`, `+d.Param(2)+`)`,
-		receiver, d.Time(now)); err != nil {
-		return false, time.Time{}, err
-	}
-	_, err = tx.Exec(ctx, `DELETE FROM send_log WHERE receiver = `+d.Param(1)+` AND sent_at <= `+d.Param(2),
-		receiver, d.Time(now.Add(-2*store.Longest(limits))))
-	return err == nil, time.Time{}, err
+	return ok, next, nil
 }

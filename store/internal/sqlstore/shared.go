@@ -15,14 +15,17 @@ type Shared struct {
 	d      *Dialect
 	read   DB
 	write  DB
+	tx     func(ctx context.Context) Run
 	update func(ctx context.Context, ids []int64, u OutboxUpdate) error
 }
 
 // NewShared returns the shared methods of a backend with dialect d that
 // reads from read, writes single statements, each its own transaction, to
-// write, and runs the outbox marks with update (no ids is a no-op).
-func NewShared(d *Dialect, read, write DB, update func(ctx context.Context, ids []int64, u OutboxUpdate) error) Shared {
-	return Shared{d: d, read: read, write: write, update: update}
+// write, runs several in the write transactions of tx, and runs the outbox
+// marks with update (no ids is a no-op).
+func NewShared(d *Dialect, read, write DB, tx func(ctx context.Context) Run,
+	update func(ctx context.Context, ids []int64, u OutboxUpdate) error) Shared {
+	return Shared{d: d, read: read, write: write, tx: tx, update: update}
 }
 
 // MarkSent marks the pending rows among ids sent at at, counts the attempt,

@@ -22,6 +22,10 @@ type Dialect struct {
 	// Quarter is the SQL expression of a clue's create_time in whole
 	// store.Quarter steps from the Unix epoch, rounded down.
 	Quarter string
+	// LockSlots is a statement that keeps, until the end of its
+	// transaction, other transactions from taking send slots of the
+	// receiver in argument 1; empty when a write transaction does already.
+	LockSlots string
 	// NoRows is the error a single-row query returns when there is no row.
 	NoRows error
 	// Time encodes t as an argument.
