@@ -44,7 +44,10 @@ import (
 	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store  = (*Store)(nil)
+	_ store.Shared = (*Store)(nil)
+)
 
 // Options configures a Store. The zero value is ready to use.
 type Options struct {
@@ -64,7 +67,7 @@ type Options struct {
 // Store is the PostgreSQL implementation of store.Store. It is safe for
 // concurrent use, also by several processes sharing the database.
 type Store struct {
-	sqlstore.Shared // the methods whose statements store/sqlite shares
+	sqlstore.Common // the methods whose statements store/sqlite shares
 
 	pool *pgxpool.Pool
 	now  func() time.Time
@@ -113,7 +116,7 @@ func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, e
 	if s.pool, err = connect(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.Shared = sqlstore.NewShared(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox)
+	s.Common = sqlstore.NewCommon(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox)
 	return s, nil
 }
 
@@ -194,6 +197,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	}
 	return nil
 }
+
+// SharedByInstances implements store.Shared: instances on one database
+// share it.
+func (*Store) SharedByInstances() {}
 
 // errClosed reports a call on a closed store.
 var errClosed = errors.New("store is closed")

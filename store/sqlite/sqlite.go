@@ -47,7 +47,7 @@ type Options struct {
 // Store is the SQLite implementation of store.Store. It is safe for
 // concurrent use.
 type Store struct {
-	sqlstore.Shared // the methods whose statements store/postgres shares
+	sqlstore.Common // the methods whose statements store/postgres shares
 
 	write *sql.DB // one connection, transactions BEGIN IMMEDIATE
 	read  *sql.DB // several query-only connections
@@ -93,7 +93,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
 	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
-	s.Shared = sqlstore.NewShared(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox)
+	s.Common = sqlstore.NewCommon(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox)
 	s.health.Now = opts.Now
 	return s, nil
 }

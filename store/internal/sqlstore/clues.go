@@ -64,7 +64,7 @@ func (d *Dialect) Where(f store.ClueFilter) (string, []any) {
 
 // Clue returns the clue with the given id, or an error wrapping
 // store.ErrNotFound.
-func (s *Shared) Clue(ctx context.Context, id string) (store.Clue, error) {
+func (s *Common) Clue(ctx context.Context, id string) (store.Clue, error) {
 	var c store.Clue
 	err := s.d.ScanClue(s.read.QueryRow(ctx, SelectClueSQL+` WHERE id = `+s.d.Param(1), id), &c)
 	if errors.Is(err, s.d.NoRows) {
@@ -89,7 +89,7 @@ func (d *Dialect) ClueExists(ctx context.Context, db DB, id string) error {
 
 // ClueHistory returns the history entries of the clue with the given id in
 // the order they were written, oldest first; none for an unknown id.
-func (s *Shared) ClueHistory(ctx context.Context, id string) ([]store.HistoryEntry, error) {
+func (s *Common) ClueHistory(ctx context.Context, id string) ([]store.HistoryEntry, error) {
 	rows, err := s.read.Query(ctx, `SELECT changed_at, update_time, intention_id, phone_stat, schedule_id
 		FROM clue_history WHERE clue_id = `+s.d.Param(1)+` ORDER BY id`, id)
 	if err != nil {
@@ -111,7 +111,7 @@ func (s *Shared) ClueHistory(ctx context.Context, id string) ([]store.HistoryEnt
 // clues match. It stops at and returns the first error from fn unchanged,
 // and stops with an error wrapping ctx.Err() once ctx is done. fn receives
 // the same *Clue every time and must not keep it.
-func (s *Shared) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
+func (s *Common) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
 	cond, args := s.d.Where(f)
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -141,7 +141,7 @@ func (s *Shared) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c
 }
 
 // CountClues counts the clues matching f.
-func (s *Shared) CountClues(ctx context.Context, f store.ClueFilter) (int, error) {
+func (s *Common) CountClues(ctx context.Context, f store.ClueFilter) (int, error) {
 	cond, args := s.d.Where(f)
 	var n int
 	if err := s.read.QueryRow(ctx, `SELECT count(*) FROM clues`+cond, args...).Scan(&n); err != nil {
@@ -159,7 +159,7 @@ func (d *Dialect) UnroutedSQL() string {
 // UnroutedClues returns up to limit clues not routed yet, oldest first by
 // first_seen, then id, from the partial index clues_unrouted; none when
 // limit is not positive.
-func (s *Shared) UnroutedClues(ctx context.Context, limit int) ([]store.Clue, error) {
+func (s *Common) UnroutedClues(ctx context.Context, limit int) ([]store.Clue, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -176,7 +176,7 @@ func (s *Shared) UnroutedClues(ctx context.Context, limit int) ([]store.Clue, er
 
 // DeleteCluesBefore deletes the clues created before t and, by cascade,
 // their history and outbox rows, in one statement.
-func (s *Shared) DeleteCluesBefore(ctx context.Context, t time.Time) (int, error) {
+func (s *Common) DeleteCluesBefore(ctx context.Context, t time.Time) (int, error) {
 	n, err := s.write.Exec(ctx, `DELETE FROM clues WHERE create_time < `+s.d.Param(1), s.d.Time(t))
 	if err != nil {
 		return 0, fmt.Errorf("delete clues before %s: %w", t.Format(time.DateOnly), err)

@@ -10,7 +10,7 @@ import (
 // CountClueGroups counts the clues matching f by each column of by and by
 // routing: one GROUP BY over the range by every column a report breaks
 // down by at once (see store.GroupRow), whose rows are added up by column.
-func (s *Shared) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
+func (s *Common) CountClueGroups(ctx context.Context, f store.ClueFilter, by ...store.GroupBy) ([]store.ClueGroup, error) {
 	fold, err := store.NewGroupFolder(by)
 	if err != nil {
 		return nil, err

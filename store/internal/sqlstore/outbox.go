@@ -55,7 +55,7 @@ const StatsSQL = `SELECT
 
 // OutboxReceivers lists, in name order, the receivers that have pending rows
 // due at now and not leased.
-func (s *Shared) OutboxReceivers(ctx context.Context, now time.Time) ([]string, error) {
+func (s *Common) OutboxReceivers(ctx context.Context, now time.Time) ([]string, error) {
 	rows, err := s.read.Query(ctx, s.d.ReceiversSQL(), s.d.Time(now))
 	if err != nil {
 		return nil, fmt.Errorf("outbox receivers: %w", err)
@@ -138,7 +138,7 @@ func (d *Dialect) release() OutboxUpdate {
 }
 
 // OutboxItems lists the outbox rows of a clue by id; none for an unknown id.
-func (s *Shared) OutboxItems(ctx context.Context, clueID string) ([]store.OutboxItem, error) {
+func (s *Common) OutboxItems(ctx context.Context, clueID string) ([]store.OutboxItem, error) {
 	rows, err := s.read.Query(ctx, `SELECT `+OutboxColumns+` FROM outbox WHERE clue_id = `+s.d.Param(1)+` ORDER BY id`,
 		clueID)
 	if err != nil {
@@ -154,7 +154,7 @@ func (s *Shared) OutboxItems(ctx context.Context, clueID string) ([]store.Outbox
 // OutboxStats counts the pending rows, due or not, and the dead ones, and
 // finds the oldest pending row's creation time, from one snapshot. The
 // counts do not depend on now.
-func (s *Shared) OutboxStats(ctx context.Context, _ time.Time) (store.OutboxStats, error) {
+func (s *Common) OutboxStats(ctx context.Context, _ time.Time) (store.OutboxStats, error) {
 	var st store.OutboxStats
 	err := s.read.QueryRow(ctx, StatsSQL).Scan(&st.Pending, s.d.ScanTime(&st.OldestPending), &st.Dead)
 	if err != nil {

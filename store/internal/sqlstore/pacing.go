@@ -54,7 +54,7 @@ func (d *Dialect) Slots(ctx context.Context, db DB, receiver string, now time.Ti
 // dialect's LockSlots, so two processes never take the same last slot:
 // it records a send to receiver at now if Slots finds one free, and prunes
 // sends older than two windows; otherwise it returns when a slot frees.
-func (s *Shared) TakeSendSlot(ctx context.Context, receiver string, now time.Time,
+func (s *Common) TakeSendSlot(ctx context.Context, receiver string, now time.Time,
 	limits []store.SendLimit) (bool, time.Time, error) {
 	d := s.d
 	var ok bool

@@ -58,7 +58,7 @@ func SaveRouting[Tx any](ctx context.Context, d *Dialect, r store.Routing, check
 // NextRotation returns the round-robin position of route among members
 // members and advances it, in one atomic statement: every process using
 // the store shares the sequence 0, 1, ..., members-1, 0, ...
-func (s *Shared) NextRotation(ctx context.Context, route string, members int) (int, error) {
+func (s *Common) NextRotation(ctx context.Context, route string, members int) (int, error) {
 	if members <= 0 {
 		return 0, fmt.Errorf("next rotation of route %q: members must be positive, got %d", route, members)
 	}

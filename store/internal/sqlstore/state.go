@@ -11,7 +11,7 @@ import (
 
 // SyncState returns the sync state of an advertiser account, or an error
 // wrapping store.ErrNotFound.
-func (s *Shared) SyncState(ctx context.Context, advertiserID int64) (store.SyncState, error) {
+func (s *Common) SyncState(ctx context.Context, advertiserID int64) (store.SyncState, error) {
 	st := store.SyncState{AdvertiserID: advertiserID}
 	err := s.read.QueryRow(ctx, `SELECT synced_to, last_run_at, last_success_at, last_error
 		FROM sync_state WHERE advertiser_id = `+s.d.Param(1), advertiserID).
@@ -26,7 +26,7 @@ func (s *Shared) SyncState(ctx context.Context, advertiserID int64) (store.SyncS
 }
 
 // SaveSyncState creates or replaces the sync state of st.AdvertiserID.
-func (s *Shared) SaveSyncState(ctx context.Context, st store.SyncState) error {
+func (s *Common) SaveSyncState(ctx context.Context, st store.SyncState) error {
 	p := s.d.Param
 	_, err := s.write.Exec(ctx, `INSERT INTO sync_state
 		(advertiser_id, synced_to, last_run_at, last_success_at, last_error) VALUES (`+p(1)+`, `+p(2)+`, `+
@@ -43,7 +43,7 @@ func (s *Shared) SaveSyncState(ctx context.Context, st store.SyncState) error {
 
 // Token returns the stored token of an advertiser account, or an error
 // wrapping store.ErrNotFound.
-func (s *Shared) Token(ctx context.Context, advertiserID int64) (store.Token, error) {
+func (s *Common) Token(ctx context.Context, advertiserID int64) (store.Token, error) {
 	t := store.Token{AdvertiserID: advertiserID}
 	var access, refresh string
 	err := s.read.QueryRow(ctx, `SELECT access_token, refresh_token, access_expires_at,
