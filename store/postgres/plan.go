@@ -29,7 +29,7 @@ func writePlan(ctx context.Context, tx pgx.Tx, p *sqlstore.Plan, now time.Time) 
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"clue_history"}, historyColumns,
 		pgx.CopyFromSlice(len(p.History), func(i int) ([]any, error) {
 			h := &p.History[i]
-			return []any{h.ClueID, stamp(now), stamp(h.Old.UpdateTime), h.Old.IntentionID, h.Old.PhoneStat,
+			return []any{h.ClueID, stamp(now), stamp(h.Old.UpdateTime.Time()), h.Old.IntentionID, h.Old.PhoneStat,
 				h.Old.ScheduleID}, nil
 		}))
 	if err != nil {

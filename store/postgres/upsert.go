@@ -147,18 +147,20 @@ func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time
 	if err != nil {
 		return nil, fmt.Errorf("insert new clues: %w", err)
 	}
-	isNew := make(map[string]bool, len(inserted))
-	for _, id := range inserted {
-		isNew[id] = true
-	}
 	stored := make(map[string]sqlstore.Stored, len(clues))
+	for _, id := range inserted {
+		stored[id] = sqlstore.Stored{} // held until the rest is known, then left out
+	}
 	var rest []string
 	for i := range clues {
 		id := clues[i].ID
-		if _, ok := stored[id]; !ok && !isNew[id] {
+		if _, ok := stored[id]; !ok {
 			stored[id] = sqlstore.Stored{Tracked: dialect.TrackedOf(&clues[i]), Same: true}
 			rest = append(rest, id)
 		}
+	}
+	for _, id := range inserted {
+		delete(stored, id)
 	}
 	if len(rest) == 0 {
 		return stored, nil
@@ -168,9 +170,14 @@ func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time
 		return nil, fmt.Errorf("lock stored clues: %w", err)
 	}
 	var id string
+	var update time.Time
 	var t sqlstore.Tracked
-	_, err = pgx.ForEachRow(rows, []any{&id, (*stamp)(&t.UpdateTime), &t.IntentionID, &t.PhoneStat, &t.ScheduleID},
-		func() error { stored[id] = sqlstore.Stored{Tracked: t}; return nil })
+	_, err = pgx.ForEachRow(rows, []any{&id, (*stamp)(&update), &t.IntentionID, &t.PhoneStat, &t.ScheduleID},
+		func() error {
+			t.UpdateTime = sqlstore.MillisOf(update)
+			stored[id] = sqlstore.Stored{Tracked: t}
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("lock stored clues: %w", err)
 	}

@@ -46,9 +46,9 @@ func values(rows, cols int) string {
 
 // appendClueArgs appends c's row of upsertClueSQL, as p plans it, to args.
 func appendClueArgs(args []any, c *store.Clue, p *sqlstore.Planned, now int64) []any {
-	return append(args, c.ID, c.AdvertiserID, toMillis(c.CreateTime), toMillis(p.Tracked.UpdateTime),
+	return append(args, c.ID, c.AdvertiserID, toMillis(c.CreateTime), toMillis(p.Tracked.UpdateTime.Time()),
 		c.IntentionID, c.PhoneStat, c.ScheduleID, c.ClueTag, c.SourceType, c.PageID, c.PageName,
-		c.UserName, c.Phone, c.Province, c.City, c.Store, string(c.Raw), now, toMillis(p.LastUpdated))
+		c.UserName, c.Phone, c.Province, c.City, c.Store, string(c.Raw), now, toMillis(p.LastUpdated.Time()))
 }
 
 // UpsertClues stores clues in one transaction: new ids are inserted, a
@@ -111,15 +111,15 @@ func loadStored(ctx context.Context, tx *sql.Tx, clues []store.Clue) (map[string
 	}
 	defer rows.Close()
 	stored := make(map[string]sqlstore.Stored)
+	var id string
+	var update, lastUpdated int64
+	var sc sqlstore.Stored
+	t := &sc.Tracked
 	for rows.Next() {
-		var id string
-		var sc sqlstore.Stored
-		t := &sc.Tracked
-		err := rows.Scan(&id, (*millis)(&t.UpdateTime), &t.IntentionID, &t.PhoneStat, &t.ScheduleID,
-			(*millis)(&sc.LastUpdated))
-		if err != nil {
+		if err := rows.Scan(&id, &update, &t.IntentionID, &t.PhoneStat, &t.ScheduleID, &lastUpdated); err != nil {
 			return nil, fmt.Errorf("upsert clues: select stored: %w", err)
 		}
+		t.UpdateTime, sc.LastUpdated = sqlstore.MillisOf(fromMillis(update)), sqlstore.MillisOf(fromMillis(lastUpdated))
 		stored[id] = sc
 	}
 	if err := rows.Err(); err != nil {

@@ -25,7 +25,7 @@ func writePlan(ctx context.Context, tx *sql.Tx, clues []store.Clue, p *sqlstore.
 	err = execRows(ctx, tx, insertHistorySQL, len(p.History), func(i int) string { return p.History[i].ClueID },
 		func(args []any, i int) []any {
 			h := &p.History[i]
-			return append(args, h.ClueID, now, toMillis(h.Old.UpdateTime), h.Old.IntentionID, h.Old.PhoneStat,
+			return append(args, h.ClueID, now, toMillis(h.Old.UpdateTime.Time()), h.Old.IntentionID, h.Old.PhoneStat,
 				h.Old.ScheduleID)
 		})
 	if err != nil {

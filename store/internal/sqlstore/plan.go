@@ -1,35 +1,60 @@
 package sqlstore
 
 import (
+	"math"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
 )
 
+// Millis is an instant as both stores keep it, to the millisecond: in unix
+// milliseconds, the zero time apart from every instant. A plan holds its
+// times so, in a third of the memory of a time.Time.
+type Millis int64
+
+// zeroMillis is the zero time.
+const zeroMillis Millis = math.MinInt64
+
+// MillisOf returns t as the store keeps it.
+func MillisOf(t time.Time) Millis {
+	if t.IsZero() {
+		return zeroMillis
+	}
+	return Millis(t.UnixMilli())
+}
+
+// Time returns m as a time in UTC.
+func (m Millis) Time() time.Time {
+	if m == zeroMillis {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(m)).UTC()
+}
+
 // Tracked holds the columns whose changes a clue's history records, at the
 // store's precision.
 type Tracked struct {
-	UpdateTime                         time.Time
+	UpdateTime                         Millis
 	IntentionID, PhoneStat, ScheduleID int64
 }
 
 // TrackedOf returns c's tracked values at the store's precision.
 func (d *Dialect) TrackedOf(c *store.Clue) Tracked {
-	return Tracked{d.AtStore(c.UpdateTime), c.IntentionID, c.PhoneStat, c.ScheduleID}
+	return Tracked{MillisOf(d.AtStore(c.UpdateTime)), c.IntentionID, c.PhoneStat, c.ScheduleID}
 }
 
 // changed reports whether next differs from t as store.Clue.Changed defines it.
 func (t Tracked) changed(next Tracked) bool {
-	old := store.Clue{UpdateTime: t.UpdateTime, IntentionID: t.IntentionID, PhoneStat: t.PhoneStat,
+	old := store.Clue{UpdateTime: t.UpdateTime.Time(), IntentionID: t.IntentionID, PhoneStat: t.PhoneStat,
 		ScheduleID: t.ScheduleID}
-	return old.Changed(&store.Clue{UpdateTime: next.UpdateTime, IntentionID: next.IntentionID,
+	return old.Changed(&store.Clue{UpdateTime: next.UpdateTime.Time(), IntentionID: next.IntentionID,
 		PhoneStat: next.PhoneStat, ScheduleID: next.ScheduleID})
 }
 
 // Stored is what an id of a batch is stored as before the batch applies.
 type Stored struct {
 	Tracked
-	LastUpdated time.Time
+	LastUpdated Millis // for a backend that writes it back unchanged
 	// Same says the row is stored identical to every copy in the batch, so
 	// that it needs no write.
 	Same bool
@@ -40,8 +65,8 @@ type Planned struct {
 	ID          string
 	Seq         int // the batch position of the copy the row ends up as
 	Tracked     Tracked
-	LastUpdated time.Time // now after an insert or a tracked change, else as stored
-	Touched     bool      // a tracked change: last_updated moves to now
+	LastUpdated Millis // now after an insert or a tracked change, else as stored
+	Touched     bool   // a tracked change: last_updated moves to now
 
 	listed bool // in Plan.Updates, or known to need no update
 }
@@ -71,6 +96,7 @@ type Plan struct {
 // untracked columns.
 func (d *Dialect) MakePlan(clues []store.Clue, stored map[string]Stored, now time.Time) Plan {
 	var p Plan
+	nowMs := MillisOf(now)
 	byID := make(map[string]*Planned, len(clues))
 	p.Rows = make([]*Planned, 0, len(clues))
 	for i := range clues {
@@ -80,7 +106,7 @@ func (d *Dialect) MakePlan(clues []store.Clue, stored map[string]Stored, now tim
 		if !ok {
 			sc, isStored := stored[c.ID]
 			if !isStored {
-				cur = &Planned{ID: c.ID, Seq: i, Tracked: next, LastUpdated: now}
+				cur = &Planned{ID: c.ID, Seq: i, Tracked: next, LastUpdated: nowMs}
 				byID[c.ID] = cur
 				p.Rows = append(p.Rows, cur)
 				p.Stats.Inserted++
@@ -96,7 +122,7 @@ func (d *Dialect) MakePlan(clues []store.Clue, stored map[string]Stored, now tim
 		}
 		if cur.Tracked.changed(next) {
 			p.History = append(p.History, HistoryRow{ClueID: c.ID, Old: cur.Tracked})
-			cur.Touched, cur.LastUpdated = true, now
+			cur.Touched, cur.LastUpdated = true, nowMs
 			p.Stats.Updated++
 		} else {
 			p.Stats.Unchanged++
