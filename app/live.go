@@ -67,11 +67,12 @@ func (a *App) Observe(o Observer) error {
 // rules must be valid with every template their routes name; new templates
 // must load and have every template the rules in force name. What is
 // rejected stays as it was, with its problems, one a line (file:line:
-// message), in rulesErr or templatesErr.
+// message), in rulesErr or templatesErr; when nothing is taken, Live stays
+// the same.
 func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesErr error) {
 	a.reload.Lock()
 	defer a.reload.Unlock()
-	next := *a.Live()
+	next, changed := *a.Live(), false
 	var tmpl *notify.Templates
 	if templatesChanged {
 		tmpl, templatesErr = receiver.Platforms().LoadTemplates(a.Config.Templates)
@@ -83,7 +84,7 @@ func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesEr
 		}
 		var rules *route.Rules
 		if rules, rulesErr = LoadRules(a.Config, against); rulesErr == nil {
-			next.Rules = rules
+			next.Rules, changed = rules, true
 		}
 	}
 	if templatesChanged && templatesErr == nil {
@@ -91,9 +92,12 @@ func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesEr
 		var plain map[string]notify.Notifier
 		if receivers, plain, templatesErr = a.senders(next.Rules, tmpl); templatesErr == nil {
 			next.Templates, next.Notifiers, next.Deliverer = tmpl, plain, a.deliverer(receivers, next.Deliverer)
+			changed = true
 		}
 	}
-	a.use(&next)
+	if changed {
+		a.use(&next)
+	}
 	return rulesErr, templatesErr
 }
 

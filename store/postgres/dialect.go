@@ -104,6 +104,9 @@ func (s *Store) pooled() sqlstore.Run {
 	return func(fn func(db sqlstore.DB) error) error { return fn(conn{s.pool}) }
 }
 
+// The names below spell sqlstore's for this backend's own statements (and
+// its tests), with the signatures they had before sqlstore existed.
+
 // clueColumns are the clues columns a caller supplies, after the id, in the
 // order of the clue_batch table and scanClue.
 var clueColumns = sqlstore.ClueColumns

@@ -92,6 +92,9 @@ func (l *sepList) Scan(src any) error {
 	return nil
 }
 
+// The names below spell sqlstore's for this backend's own statements (and
+// its tests), with the signatures they had before sqlstore existed.
+
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner = sqlstore.Row
 

@@ -57,7 +57,9 @@ type Rows interface {
 
 // DB runs statements: a backend's pool, connection or transaction.
 type DB interface {
+	// QueryRow runs a query for at most one row; its error comes with Scan.
 	QueryRow(ctx context.Context, query string, args ...any) Row
+	// Query runs a query for its rows.
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
 	// Exec runs a statement and returns how many rows it changed.
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
