@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,13 +50,13 @@ type App struct {
 	Config *config.Config
 	Log    *slog.Logger
 	Store  store.Store
+	// Rules are the rules in force, Live().Rules, where dispatch reads them.
 	Rules  *atomic.Pointer[route.Rules]
 	Leads  *dispatch.Leads
 	Syncer *fetch.Syncer
 	// Tokens is the syncer's token manager (the daemon refreshes ahead).
-	Tokens    *fetch.Tokens
-	Router    *dispatch.Router
-	Deliverer *dispatch.Deliverer
+	Tokens *fetch.Tokens
+	Router *dispatch.Router
 	// Pacer paces every deliverer built from this app, so a deliverer
 	// rebuilt with new templates keeps the robots' rate budgets.
 	Pacer dispatch.Pacer
@@ -64,10 +65,11 @@ type App struct {
 	// Owner names this process in outbox leases.
 	Owner string
 
-	// The templates in force and the receivers' senders built with them,
-	// swapped together by UseTemplates.
-	templates atomic.Pointer[notify.Templates]
-	notifiers atomic.Pointer[map[string]notify.Notifier]
+	// What rules.yaml and the templates make, swapped whole by Reload and
+	// Observe, one at a time.
+	live     atomic.Pointer[Live]
+	reload   sync.Mutex
+	observer Observer
 }
 
 // Options tune New; the zero value is fine.
@@ -94,7 +96,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 		Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
 	a.Rules.Store(rules)
 	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: AccountNames(cfg), Rules: a.Rules}
-	receivers, err := a.UseTemplates(tmpl, nil)
+	receivers, plain, err := a.senders(rules, tmpl)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +114,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a.Router.MaxAge = cfg.Alerts.MaxAge
 	host, _ := os.Hostname()
 	a.Owner = fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
-	a.Deliverer = a.NewDeliverer(receivers)
+	a.use(&Live{Rules: rules, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
 	return a, nil
 }
 

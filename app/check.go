@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/cluebot/cluebot/config"
-	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
@@ -92,44 +91,4 @@ func RouteTemplates(cfg *config.Config, rules *route.Rules, tmpl *notify.Templat
 		}
 	}
 	return out
-}
-
-// Templates returns the message templates in force.
-func (a *App) Templates() *notify.Templates { return a.templates.Load() }
-
-// Notifier returns the sender of receiver name built with the templates in
-// force (the daily summary's), or nil when there is none (email).
-func (a *App) Notifier(name string) notify.Notifier {
-	if m := a.notifiers.Load(); m != nil {
-		return (*m)[name]
-	}
-	return nil
-}
-
-// UseTemplates makes tmpl the templates in force. It checks the templates
-// the routes in force name against it and builds every chat receiver's
-// sender with it; only when all that works are the new senders the ones
-// the daily summary uses. It returns the receivers for a deliverer, each
-// notifier wrapped by wrap when set (as Receivers does); on error nothing
-// changes.
-func (a *App) UseTemplates(tmpl *notify.Templates, wrap func(name string, n notify.Notifier) notify.Notifier) ([]*dispatch.Receiver, error) {
-	if rules := a.Rules.Load(); rules != nil {
-		if errs := RouteTemplates(a.Config, rules, tmpl); len(errs) > 0 {
-			return nil, &ConfigError{fmt.Errorf("templates missing for the rules in force:\n%w", route.Errors(errs))}
-		}
-	}
-	plain := map[string]notify.Notifier{}
-	receivers, err := a.Receivers(tmpl, func(name string, n notify.Notifier) notify.Notifier {
-		plain[name] = n // unwrapped: the summary needs WeCom's file sending
-		if wrap != nil {
-			return wrap(name, n)
-		}
-		return n
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.templates.Store(tmpl)
-	a.notifiers.Store(&plain)
-	return receivers, nil
 }

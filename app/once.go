@@ -34,7 +34,7 @@ func (a *App) Once(ctx context.Context) (*OnceResult, error) {
 	if res.Route, err = a.Router.RouteNew(ctx); err != nil {
 		return res, fmt.Errorf("route: %w", err)
 	}
-	if res.Deliver, err = a.Deliverer.Drain(ctx); err != nil {
+	if res.Deliver, err = a.Live().Deliverer.Drain(ctx); err != nil {
 		return res, fmt.Errorf("deliver: %w", err)
 	}
 	return res, nil

@@ -99,11 +99,12 @@ func writeReportTo(ctx context.Context, a *App, day time.Time, opts report.Optio
 // report) and paced with the alerts to the same robots (the deliverers
 // share the app's pacer).
 func (a *App) reportTargets() []report.Target {
+	live := a.Live()
 	var out []report.Target
 	for _, name := range a.Config.Report.Receivers {
 		rc := a.Config.Receivers[name]
-		t := report.Target{Name: name, Type: rc.Type, Notifier: a.Notifier(name), SummaryTop: a.Config.Report.SummaryTop,
-			Pacer: a.Deliverer}
+		t := report.Target{Name: name, Type: rc.Type, Notifier: live.Notifiers[name], SummaryTop: a.Config.Report.SummaryTop,
+			Pacer: live.Deliverer}
 		if rc.Type == notify.TypeEmail {
 			t.Email = &report.EmailSender{Config: rc.Email}
 		}

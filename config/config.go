@@ -143,7 +143,7 @@ func (c *Config) resolvePaths() {
 	c.Rules = abs(c.Rules)
 	c.Templates = abs(c.Templates)
 	c.Report.OutDir = abs(c.Report.OutDir)
-	if c.Store.Driver == "sqlite" {
+	if c.Store.DSNIsPath() {
 		c.Store.DSN = abs(c.Store.DSN)
 	}
 }

@@ -22,7 +22,6 @@ import (
 
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
-	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/metrics"
 )
 
@@ -65,12 +64,11 @@ type daemon struct {
 	log   *slog.Logger
 	m     *metrics.Metrics
 
-	deliverer atomic.Pointer[dispatch.Deliverer] // swapped when templates change
-	wake      chan struct{}                      // pokes the delivery worker
-	health    pullHealth
-	sched     gocron.Scheduler
-	runs      map[string]*atomic.Int64 // finished runs per job, set up before start
-	reports   *reporter                // nil without a report job
+	wake    chan struct{} // pokes the delivery worker
+	health  pullHealth
+	sched   gocron.Scheduler
+	runs    map[string]*atomic.Int64 // finished runs per job, set up before start
+	reports *reporter                // nil without a report job
 
 	catchUpJob gocron.Job // the report catch-up, run after the first pull
 	firstPull  sync.Once
@@ -121,7 +119,7 @@ func newDaemon(a *app.App, opts Options) (*daemon, error) {
 		d.m = metrics.New(a.Store, d.clock.Now, d.log)
 	}
 	d.m.Accounts(d.cfg.Kuaishou.Accounts)
-	if err := d.buildDeliverer(a.Templates()); err != nil {
+	if err := d.observe(); err != nil {
 		return nil, err
 	}
 	if opts.Report != nil {

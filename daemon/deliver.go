@@ -7,6 +7,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/notify"
 )
 
@@ -14,33 +15,15 @@ import (
 // nothing wakes it (retries coming due, other instances' leftovers).
 const deliveryTick = time.Second
 
-// buildDeliverer makes tmpl the app's templates in force (the daily
-// summary's too) and the deliverer the worker uses: the app's receivers
-// rendered with tmpl, each notifier observed for metrics, sharing the app's
-// store, pacer and lease owner. It replaces the current one atomically; a
-// pass in progress finishes with the old one. When tmpl lacks a template
-// the rules in force name, nothing changes.
-func (d *daemon) buildDeliverer(tmpl *notify.Templates) error {
-	receivers, err := d.a.UseTemplates(tmpl, func(name string, n notify.Notifier) notify.Notifier {
-		return &observed{Notifier: n, receiver: name, d: d}
+// observe has the app build its deliverers observed for metrics: each
+// message counted, each alert's latency measured.
+func (d *daemon) observe() error {
+	return d.a.Observe(app.Observer{
+		Notifier: func(name string, n notify.Notifier) notify.Notifier {
+			return &observed{Notifier: n, receiver: name, d: d}
+		},
+		Message: d.m.Message,
 	})
-	if err != nil {
-		return err
-	}
-	dl := d.a.NewDeliverer(receivers)
-	var prev func(string, int, error, time.Duration)
-	if d.a.Deliverer != nil {
-		dl.Lease = d.a.Deliverer.Lease
-		prev = d.a.Deliverer.OnMessage
-	}
-	dl.OnMessage = func(receiver string, alerts int, err error, took time.Duration) {
-		d.m.Message(receiver, alerts, err, took)
-		if prev != nil {
-			prev(receiver, alerts, err, took)
-		}
-	}
-	d.deliverer.Store(dl)
-	return nil
 }
 
 // wakeDelivery makes the worker look for due alerts now.
@@ -99,7 +82,7 @@ func (d *daemon) deliverOnce() (next time.Time) {
 			d.log.Error("delivery pass panicked", "panic", r, "stack", string(debug.Stack()))
 		}
 	}()
-	stats, err := d.deliverer.Load().DeliverDue(d.workCtx)
+	stats, err := d.a.Live().Deliverer.DeliverDue(d.workCtx)
 	if err != nil && d.workCtx.Err() == nil {
 		d.log.Error("delivery pass failed", "err", err)
 	}

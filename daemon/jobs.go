@@ -174,11 +174,13 @@ func (d *daemon) pullEvery() time.Duration {
 	return d.cfg.Kuaishou.PollInterval
 }
 
-// adaptive reports whether pulls are leased and adaptive: when instances
-// share a PostgreSQL store, or an API budget is set. A single embedded-store
-// instance pulls every account every poll_interval.
+// adaptive reports whether pulls are leased and adaptive: when the store
+// may be shared by several instances (store.Shared), or an API budget is
+// set. A single embedded-store instance pulls every account every
+// poll_interval.
 func (d *daemon) adaptive() bool {
-	return d.cfg.Store.Driver == "postgres" || d.cfg.Kuaishou.CallsPerMinute > 0
+	_, shared := d.a.Store.(store.Shared)
+	return shared || d.cfg.Kuaishou.CallsPerMinute > 0
 }
 
 // retain deletes the clues collected longer ago than store.retention, with

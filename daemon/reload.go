@@ -13,14 +13,10 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-
-	"github.com/cluebot/cluebot/app"
-	"github.com/cluebot/cluebot/notify"
-	"github.com/cluebot/cluebot/notify/receiver"
 )
 
-// reloader applies changes to rules.yaml and the templates directory. It
-// watches their directories (a file's own watch ends when an editor or a
+// reloader watches rules.yaml and the templates directory and has the app
+// reload them when they change. It watches their directories (a file's own watch ends when an editor or a
 // ConfigMap swap replaces it), waits for events to settle, and reloads only
 // what changed in content.
 type reloader struct {
@@ -115,10 +111,10 @@ func (rl *reloader) relevant(ev fsnotify.Event) bool {
 		strings.HasPrefix(filepath.Base(name), "..")
 }
 
-// check reloads what changed since it was last seen. Rules and templates
-// that changed together (a ConfigMap swap) are checked together: a route
-// may name a template added, or stop naming one removed, in the same
-// change.
+// check has the app reload what changed in content since it was last
+// seen (see app.App.Reload: rules and templates changed together are
+// checked together), and reports the outcome of each: a rejected change is
+// logged with every problem, and what was in force stays.
 func (rl *reloader) check() {
 	defer func() {
 		if r := recover(); r != nil {
@@ -132,55 +128,29 @@ func (rl *reloader) check() {
 	if sum := dirSum(rl.tmplDir); sum != rl.tmplSum {
 		rl.tmplSum, tmplChanged = sum, true
 	}
-	var tmpl *notify.Templates
-	var tmplErr error
-	if tmplChanged {
-		tmpl, tmplErr = receiver.Platforms().LoadTemplates(rl.d.cfg.Templates)
+	if !rulesChanged && !tmplChanged {
+		return
 	}
+	d := rl.d
+	rulesErr, tmplErr := d.a.Reload(rulesChanged, tmplChanged)
 	if rulesChanged {
-		against := rl.d.a.Templates()
-		if tmpl != nil {
-			against = tmpl
+		d.m.Reload("rules", rulesErr)
+		if rulesErr != nil {
+			d.log.Error("rules.yaml change rejected; the previous rules stay in force",
+				"file", d.cfg.Rules, "errors", problems(rulesErr))
+		} else {
+			d.log.Info("rules.yaml reloaded", "file", d.cfg.Rules, "routes", len(d.a.Live().Rules.Routes))
 		}
-		rl.reloadRules(against)
 	}
 	if tmplChanged {
-		rl.reloadTemplates(tmpl, tmplErr)
+		d.m.Reload("templates", tmplErr)
+		if tmplErr != nil {
+			d.log.Error("templates change rejected; the previous templates stay in force",
+				"dir", d.cfg.Templates, "errors", problems(tmplErr))
+		} else {
+			d.log.Info("templates reloaded", "dir", d.cfg.Templates)
+		}
 	}
-}
-
-// reloadRules swaps in the new rules when they are valid, with every
-// template their routes name in tmpl; otherwise it logs every problem and
-// the current rules stay in force.
-func (rl *reloader) reloadRules(tmpl *notify.Templates) {
-	d := rl.d
-	rules, err := app.LoadRules(d.cfg, tmpl)
-	d.m.Reload("rules", err)
-	if err != nil {
-		d.log.Error("rules.yaml change rejected; the previous rules stay in force",
-			"file", d.cfg.Rules, "errors", problems(err))
-		return
-	}
-	d.a.Rules.Store(rules)
-	d.log.Info("rules.yaml reloaded", "file", d.cfg.Rules, "routes", len(rules.Routes))
-}
-
-// reloadTemplates rebuilds the senders, the daily summary's too, with the
-// new templates tmpl (loaded with err) when they are valid and have every
-// template the routes in force name; otherwise it logs every problem and
-// the current ones stay.
-func (rl *reloader) reloadTemplates(tmpl *notify.Templates, err error) {
-	d := rl.d
-	if err == nil {
-		err = d.buildDeliverer(tmpl)
-	}
-	d.m.Reload("templates", err)
-	if err != nil {
-		d.log.Error("templates change rejected; the previous templates stay in force",
-			"dir", d.cfg.Templates, "errors", problems(err))
-		return
-	}
-	d.log.Info("templates reloaded", "dir", d.cfg.Templates)
 }
 
 // problems splits an error listing problems one a line (file:line:

@@ -79,22 +79,22 @@ func TestReloadTemplates(t *testing.T) {
 	d, stop := e.start(Options{})
 	waitRuns(t, d, JobPull, 1)
 	tmplPath := filepath.Join(e.dir, "templates", "lead.dingtalk.tmpl")
-	before := d.deliverer.Load()
+	before := d.a.Live().Deliverer
 
 	e.writeFile("templates/lead.dingtalk.tmpl", "{{define \"title\"}}新线索{{end}}\n{{define \"text\"}}模板V2 {{.Name}}{{end}}\n")
 	require.Eventually(t, func() bool { return e.logs.contains("templates reloaded") }, wait, time.Millisecond)
-	require.NotSame(t, before, d.deliverer.Load())
+	require.NotSame(t, before, d.a.Live().Deliverer)
 
 	e.addClues(1)
 	e.advanceTo(d, JobPull, t0.Add(testPoll))
 	require.Eventually(t, func() bool { return len(e.robots.Messages("tk")) == 1 }, wait, time.Millisecond)
 	require.Contains(t, string(e.robots.Messages("tk")[0].Raw), "模板V2", "the new template renders the alert")
 
-	current := d.deliverer.Load()
+	current := d.a.Live().Deliverer
 	e.writeFile("templates/lead.dingtalk.tmpl", "{{define \"text\"}}\n{{.Name\n{{end}}\n")
 	require.Eventually(t, func() bool { return e.logs.contains("templates change rejected") }, wait, time.Millisecond)
 	require.Contains(t, e.logs.String(), tmplPath+":3: ", "the problem with its file and line")
-	require.Same(t, current, d.deliverer.Load(), "the previous templates stay")
+	require.Same(t, current, d.a.Live().Deliverer, "the previous templates stay")
 	require.NoError(t, stop())
 }
 
@@ -114,13 +114,13 @@ func TestReloadKeepsRoutesTemplates(t *testing.T) {
 	rulesPath := filepath.Join(e.dir, "rules.yaml")
 	fancy := filepath.Join(e.dir, "templates", "fancy.dingtalk.tmpl")
 
-	before := d.deliverer.Load()
+	before := d.a.Live().Deliverer
 	mark := len(e.logs.String())
 	require.NoError(t, os.Remove(fancy))
 	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "templates change rejected") },
 		wait, time.Millisecond)
 	require.Contains(t, e.logs.String()[mark:], rulesPath+`:2: route \"all\": template \"fancy\" has no fancy.dingtalk.tmpl`)
-	require.Same(t, before, d.deliverer.Load(), "the previous templates stay")
+	require.Same(t, before, d.a.Live().Deliverer, "the previous templates stay")
 	require.True(t, e.app.Templates().Has("fancy", "dingtalk"))
 
 	// The route stops naming fancy as the file goes: both changes apply.

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cluebot/cluebot/secret"
@@ -155,6 +156,23 @@ type Store interface {
 	Close() error
 }
 
+// Shared is implemented by a store that several cluebot instances may use
+// at once (store/postgres). The daemon then leases each account's pulls to
+// one instance and polls adaptively; a store without it belongs to one
+// instance, which pulls every account every poll_interval.
+type Shared interface {
+	// SharedByInstances marks the store as shared; it does nothing.
+	SharedByInstances()
+}
+
+// drivers are the backends store.driver may name, in the order errors list
+// them; fileDSN says the backend's DSN is a file path, which a config
+// resolves against its own directory.
+var drivers = []struct {
+	name    string
+	fileDSN bool
+}{{"sqlite", true}, {"postgres", false}}
+
 // Config selects and configures the store (cluebot.yaml `store:`).
 type Config struct {
 	Driver    string        `koanf:"driver"`
@@ -162,12 +180,27 @@ type Config struct {
 	Retention time.Duration `koanf:"retention"` // 0 keeps clues forever
 }
 
+// DSNIsPath reports whether the driver's DSN is a file path (sqlite), to be
+// resolved against the config file's directory when relative.
+func (c Config) DSNIsPath() bool {
+	for _, d := range drivers {
+		if d.name == c.Driver {
+			return d.fileDSN
+		}
+	}
+	return false
+}
+
 // Validate checks the store config.
 func (c Config) Validate() error {
-	switch c.Driver {
-	case "sqlite", "postgres":
-	default:
-		return fmt.Errorf("store.driver: %q is not one of sqlite, postgres", c.Driver)
+	names := make([]string, len(drivers))
+	known := false
+	for i, d := range drivers {
+		names[i] = d.name
+		known = known || d.name == c.Driver
+	}
+	if !known {
+		return fmt.Errorf("store.driver: %q is not one of %s", c.Driver, strings.Join(names, ", "))
 	}
 	if c.DSN == "" {
 		return errors.New("store.dsn: must be set")

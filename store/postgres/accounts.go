@@ -76,28 +76,3 @@ func (s *Store) ClaimAccounts(ctx context.Context, c store.AccountClaim) ([]int6
 	}
 	return ids, nil
 }
-
-// ReleaseAccount implements store.AccountLeases: it ends owner's lease on
-// the account and schedules its next poll. A lease another owner has taken
-// over since is left alone.
-func (s *Store) ReleaseAccount(ctx context.Context, advertiserID int64, owner string, next time.Time, quiet int) error {
-	_, err := s.pool.Exec(ctx, `UPDATE account_poll SET next_poll_at = $3, quiet_polls = $4, lease_owner = '',
-		lease_until = '-infinity' WHERE advertiser_id = $1 AND lease_owner = $2`, advertiserID, owner, stamp(next), quiet)
-	if err != nil {
-		return fmt.Errorf("release account %d: %w", advertiserID, err)
-	}
-	return nil
-}
-
-// AccountPoll implements store.AccountLeases; an account never claimed has
-// the zero schedule: due now, unleased.
-func (s *Store) AccountPoll(ctx context.Context, advertiserID int64) (store.AccountPoll, error) {
-	p := store.AccountPoll{AdvertiserID: advertiserID}
-	err := s.pool.QueryRow(ctx, `SELECT next_poll_at, quiet_polls, lease_owner, lease_until FROM account_poll
-		WHERE advertiser_id = $1`, advertiserID).
-		Scan((*stamp)(&p.NextPollAt), &p.QuietPolls, &p.LeaseOwner, (*stamp)(&p.LeaseUntil))
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return store.AccountPoll{}, fmt.Errorf("account poll %d: %w", advertiserID, err)
-	}
-	return p, nil
-}

@@ -10,9 +10,6 @@ import (
 	"github.com/cluebot/cluebot/store/storetest"
 )
 
-// benchBatch is the page size the puller stores at a time.
-const benchBatch = 500
-
 // BenchmarkUpsertClues measures UpsertClues on 500-clue batches: new,
 // unchanged and changed clues (see storetest.BenchUpsert).
 func BenchmarkUpsertClues(b *testing.B) {
@@ -21,12 +18,9 @@ func BenchmarkUpsertClues(b *testing.B) {
 	})
 }
 
-// benchDay is how many clues BenchmarkIterateClues stores.
-const benchDay = 100_000
-
-// routeBench routes every stored clue in bulk, as SaveRouting would one by
-// one: odd ids take two routes with one receiver each, even ids one. A third
-// of the rows are sent. The triggers keep the clues' counts.
+// routeBench routes every stored clue in bulk for storetest.BenchIterate:
+// odd ids take two routes with one receiver each, even ids one. A third of
+// the rows are sent. The triggers keep the clues' counts.
 func routeBench(b *testing.B, s *Store, at time.Time) {
 	for _, q := range []string{
 		`UPDATE clues SET routed_at = $1,
@@ -44,31 +38,11 @@ func routeBench(b *testing.B, s *Store, at time.Time) {
 	require.NoError(b, err)
 }
 
-// BenchmarkIterateClues measures IterateClues over one day of 100,000 routed
-// clues with 1.5 KB of raw JSON each, half with one route and outbox row,
-// half with two: the daily report's read. It reports rows per second.
+// BenchmarkIterateClues measures IterateClues over one day of 100,000
+// routed clues (see storetest.BenchIterate).
 func BenchmarkIterateClues(b *testing.B) {
 	s := openTest(b)
-	for first := 0; first < benchDay; first += benchBatch {
-		_, err := s.UpsertClues(b.Context(), storetest.BenchClues(first, benchBatch, 3))
-		require.NoError(b, err)
-	}
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	routeBench(b, s, base.Add(12*time.Hour))
-	day := store.ClueFilter{From: base, To: base.Add(24 * time.Hour)}
-	rows, routes, outbox := 0, 0, 0
-	for b.Loop() {
-		err := s.IterateClues(b.Context(), day, func(c *store.Clue) error {
-			rows++
-			routes += len(c.Routes)
-			outbox += c.Sent + c.Pending
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	require.Equal(b, rows*3/2, routes, "every clue read back with its routes")
-	require.Equal(b, routes, outbox, "and its outbox counts")
-	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	storetest.BenchIterate(b, s, store.ClueFilter{From: base, To: base.Add(24 * time.Hour)},
+		func(at time.Time) { routeBench(b, s, at) })
 }

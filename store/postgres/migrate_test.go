@@ -16,6 +16,7 @@ import (
 
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/postgres/pgtest"
+	"github.com/cluebot/cluebot/store/storetest"
 )
 
 // schemaVersion reads the schema_version rows.
@@ -174,21 +175,5 @@ func TestMigrateKeepsClues(t *testing.T) {
 		time.UnixMilli(1000), time.UnixMilli(2000))
 	require.NoError(t, err)
 
-	s := openIn(t, dsn, schema)
-	c, err := s.Clue(t.Context(), "1")
-	require.NoError(t, err)
-	require.Equal(t, store.Clue{ID: "1", AdvertiserID: 7, CreateTime: time.UnixMilli(1000).UTC(),
-		UpdateTime: time.UnixMilli(1000).UTC(), IntentionID: 3, PhoneStat: 1, ScheduleID: 7, ClueTag: 2,
-		SourceType: 5, PageID: "p", PageName: "页", UserName: "张三", Phone: "138", Province: "省", City: "市",
-		Store: "店", Raw: []byte(`{}`), FirstSeen: time.UnixMilli(2000).UTC(), LastUpdated: time.UnixMilli(2000).UTC()},
-		c, "not routed, nothing enqueued")
-
-	saved, err := s.SaveRouting(t.Context(), store.Routing{ClueID: "1", RoutedAt: time.UnixMilli(3000),
-		Results: []store.RouteResult{{Route: "r", Receivers: []string{"a"}}}})
-	require.NoError(t, err)
-	require.True(t, saved)
-	c, err = s.Clue(t.Context(), "1")
-	require.NoError(t, err)
-	require.Equal(t, []string{"r"}, c.Routes)
-	require.Equal(t, 1, c.Pending)
+	storetest.MigratedClue(t, openIn(t, dsn, schema))
 }

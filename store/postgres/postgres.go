@@ -41,9 +41,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store  = (*Store)(nil)
+	_ store.Shared = (*Store)(nil)
+)
 
 // Options configures a Store. The zero value is ready to use.
 type Options struct {
@@ -63,6 +67,8 @@ type Options struct {
 // Store is the PostgreSQL implementation of store.Store. It is safe for
 // concurrent use, also by several processes sharing the database.
 type Store struct {
+	sqlstore.Common // the methods whose statements store/sqlite shares
+
 	pool *pgxpool.Pool
 	now  func() time.Time
 	log  *slog.Logger
@@ -110,6 +116,7 @@ func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, e
 	if s.pool, err = connect(ctx, cfg); err != nil {
 		return nil, err
 	}
+	s.Common = sqlstore.NewCommon(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox)
 	return s, nil
 }
 
@@ -190,6 +197,10 @@ func (s *Store) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	}
 	return nil
 }
+
+// SharedByInstances implements store.Shared: instances on one database
+// share it.
+func (*Store) SharedByInstances() {}
 
 // errClosed reports a call on a closed store.
 var errClosed = errors.New("store is closed")

@@ -31,23 +31,7 @@ func instances(t *testing.T, n int) []*Store {
 // per receiver, and returns the outbox ids.
 func routeAll(t *testing.T, s *Store, n int, at time.Time, receivers ...string) []int64 {
 	t.Helper()
-	clues := storetest.BenchClues(0, n, 3)
-	_, err := s.UpsertClues(t.Context(), clues)
-	require.NoError(t, err)
-	var ids []int64
-	for _, c := range clues {
-		saved, err := s.SaveRouting(t.Context(), store.Routing{ClueID: c.ID, RoutedAt: at,
-			Results: []store.RouteResult{{Route: "r", Receivers: receivers}}})
-		require.NoError(t, err)
-		require.True(t, saved)
-		items, err := s.OutboxItems(t.Context(), c.ID)
-		require.NoError(t, err)
-		for _, it := range items {
-			ids = append(ids, it.ID)
-		}
-	}
-	slices.Sort(ids)
-	return ids
+	return storetest.RouteAll(t, s, n, at, receivers...)
 }
 
 // TestExactlyOnceAcrossInstances has three workers on three stores claim and
@@ -200,30 +184,7 @@ func TestRotationAcrossInstances(t *testing.T) {
 	const workers, cycles = 6, 5
 	dsn, schema := pgtest.FreshSchema(t)
 	stores := []*Store{openIn(t, dsn, schema), openIn(t, dsn, schema)}
-	count := make([]int, workers)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for g := range workers {
-		s := stores[g%2]
-		wg.Go(func() {
-			for range cycles {
-				pos, err := s.NextRotation(context.Background(), "busy", workers)
-				if err != nil {
-					errs[g] = err
-					return
-				}
-				mu.Lock()
-				count[pos]++
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	for g := range workers {
-		require.NoError(t, errs[g], "worker %d", g)
-	}
-	require.Equal(t, slices.Repeat([]int{cycles}, workers), count, "every position once per cycle")
+	storetest.ConcurrentRotation(t, []store.Store{stores[0], stores[1]}, "busy", workers, cycles)
 
 	require.NoError(t, stores[0].Close())
 	storetest.RotationSequence(t, openIn(t, dsn, schema), "busy", workers, 0, 1)

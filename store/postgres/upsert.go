@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 // createBatchTable gives a new connection the temporary table UpsertClues
@@ -96,7 +97,7 @@ func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (store.Upse
 		}
 	}
 	now := atStore(s.now())
-	var p plan
+	var p sqlstore.Plan
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"pg_temp", "clue_batch"}, batchColumns,
 			pgx.CopyFromSlice(len(clues), func(i int) ([]any, error) { return batchRow(i, &clues[i]), nil }))
@@ -107,13 +108,13 @@ func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (store.Upse
 		if err != nil {
 			return err
 		}
-		p = makePlan(clues, stored)
-		return p.write(ctx, tx, now)
+		p = dialect.MakePlan(clues, stored, now)
+		return writePlan(ctx, tx, &p, now)
 	})
 	if err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert clues: %w", err)
 	}
-	return p.stats, nil
+	return p.Stats, nil
 }
 
 // batchRow returns the clue_batch row of c at position i of its batch.
@@ -129,14 +130,15 @@ func batchRow(i int, c *store.Clue) []any {
 
 // lockClues inserts the ids of the batch in clue_batch that are not stored
 // yet and locks the stored ones that differ from it, and returns what each
-// id is stored as before the rest of the batch applies.
+// id is stored as before the rest of the batch applies; the ids it
+// inserted are left out, as new.
 //
 // The insert waits for concurrent inserts of the same ids and the lock for
 // concurrent changes, so each id's upserts apply one after the other. A
 // stored clue found identical to the batch without a lock is as if this
 // upsert ran first; one deleted meanwhile counts as unchanged, as if the
 // deletion ran after.
-func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time) (map[string]storedClue, error) {
+func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time) (map[string]sqlstore.Stored, error) {
 	rows, err := tx.Query(ctx, insertNewSQL, stamp(now))
 	if err != nil {
 		return nil, fmt.Errorf("insert new clues: %w", err)
@@ -145,16 +147,20 @@ func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time
 	if err != nil {
 		return nil, fmt.Errorf("insert new clues: %w", err)
 	}
-	stored := make(map[string]storedClue, len(clues))
+	stored := make(map[string]sqlstore.Stored, len(clues))
 	for _, id := range inserted {
-		stored[id] = storedClue{inserted: true}
+		stored[id] = sqlstore.Stored{} // held until the rest is known, then left out
 	}
 	var rest []string
 	for i := range clues {
-		if _, ok := stored[clues[i].ID]; !ok {
-			stored[clues[i].ID] = storedClue{tracked: trackedOf(&clues[i]), same: true}
-			rest = append(rest, clues[i].ID)
+		id := clues[i].ID
+		if _, ok := stored[id]; !ok {
+			stored[id] = sqlstore.Stored{Tracked: dialect.TrackedOf(&clues[i]), Same: true}
+			rest = append(rest, id)
 		}
+	}
+	for _, id := range inserted {
+		delete(stored, id)
 	}
 	if len(rest) == 0 {
 		return stored, nil
@@ -164,9 +170,14 @@ func lockClues(ctx context.Context, tx pgx.Tx, clues []store.Clue, now time.Time
 		return nil, fmt.Errorf("lock stored clues: %w", err)
 	}
 	var id string
-	var t tracked
-	_, err = pgx.ForEachRow(rows, []any{&id, (*stamp)(&t.updateTime), &t.intentionID, &t.phoneStat, &t.scheduleID},
-		func() error { stored[id] = storedClue{tracked: t}; return nil })
+	var update time.Time
+	var t sqlstore.Tracked
+	_, err = pgx.ForEachRow(rows, []any{&id, (*stamp)(&update), &t.IntentionID, &t.PhoneStat, &t.ScheduleID},
+		func() error {
+			t.UpdateTime = sqlstore.MillisOf(update)
+			stored[id] = sqlstore.Stored{Tracked: t}
+			return nil
+		})
 	if err != nil {
 		return nil, fmt.Errorf("lock stored clues: %w", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/cluebot/cluebot/store"
 )
@@ -62,29 +61,4 @@ func (s *Store) ClaimAccounts(ctx context.Context, c store.AccountClaim) ([]int6
 		return nil, fmt.Errorf("claim accounts: %w", err)
 	}
 	return got, nil
-}
-
-// ReleaseAccount implements store.AccountLeases; a lease another owner has
-// taken over since is left alone.
-func (s *Store) ReleaseAccount(ctx context.Context, advertiserID int64, owner string, next time.Time, quiet int) error {
-	_, err := s.write.ExecContext(ctx, `UPDATE account_poll SET next_poll_at = ?, quiet_polls = ?, lease_owner = '', lease_until = 0
-		WHERE advertiser_id = ? AND lease_owner = ?`, toMillis(next), quiet, advertiserID, owner)
-	s.wrote(ctx, err)
-	if err != nil {
-		return fmt.Errorf("release account %d: %w", advertiserID, err)
-	}
-	return nil
-}
-
-// AccountPoll implements store.AccountLeases.
-func (s *Store) AccountPoll(ctx context.Context, advertiserID int64) (store.AccountPoll, error) {
-	p := store.AccountPoll{AdvertiserID: advertiserID}
-	var next, until int64
-	err := s.read.QueryRowContext(ctx, `SELECT next_poll_at, quiet_polls, lease_owner, lease_until FROM account_poll
-		WHERE advertiser_id = ?`, advertiserID).Scan(&next, &p.QuietPolls, &p.LeaseOwner, &until)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("account poll %d: %w", advertiserID, err)
-	}
-	p.NextPollAt, p.LeaseUntil = fromMillis(next), fromMillis(until)
-	return p, nil
 }

@@ -53,12 +53,9 @@ func BenchmarkSaveRouting(b *testing.B) {
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "clues/s")
 }
 
-// benchDay is how many clues BenchmarkIterateClues stores.
-const benchDay = 100_000
-
-// routeBench routes every stored clue in bulk, as SaveRouting would one by
-// one (about 0.4 ms each, too slow to set up 100,000): odd ids take two
-// routes with one receiver each, even ids one. A third of the rows are sent.
+// routeBench routes every stored clue in bulk for storetest.BenchIterate:
+// odd ids take two routes with one receiver each, even ids one. A third of
+// the rows are sent.
 func routeBench(b *testing.B, s *Store, at time.Time) {
 	for _, q := range []string{
 		`UPDATE clues SET routed_at = ?1,
@@ -74,31 +71,11 @@ func routeBench(b *testing.B, s *Store, at time.Time) {
 	}
 }
 
-// BenchmarkIterateClues measures IterateClues over 100,000 routed clues with
-// 1.5 KB of raw JSON each, half with one route and outbox row, half with
-// two: the daily report's read. It reports rows per second.
+// BenchmarkIterateClues measures IterateClues over all of 100,000 routed
+// clues (see storetest.BenchIterate).
 func BenchmarkIterateClues(b *testing.B) {
 	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { require.NoError(b, s.Close()) })
-	for first := 0; first < benchDay; first += benchBatch {
-		_, err := s.UpsertClues(b.Context(), storetest.BenchClues(first, benchBatch, 3))
-		require.NoError(b, err)
-	}
-	routeBench(b, s, time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
-	rows, routes, outbox := 0, 0, 0
-	for b.Loop() {
-		err := s.IterateClues(b.Context(), store.ClueFilter{}, func(c *store.Clue) error {
-			rows++
-			routes += len(c.Routes)
-			outbox += c.Sent + c.Pending
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	require.Equal(b, rows*3/2, routes, "every clue read back with its routes")
-	require.Equal(b, routes, outbox, "and its outbox counts")
-	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	storetest.BenchIterate(b, s, store.ClueFilter{}, func(at time.Time) { routeBench(b, s, at) })
 }

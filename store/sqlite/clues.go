@@ -6,23 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
-// clueColumns are the clues columns a caller supplies, in the order
-// appendClueArgs binds them after the id. first_seen and last_updated are set
-// by the store.
-var clueColumns = []string{
-	"advertiser_id", "create_time", "update_time", "intention_id", "phone_stat",
-	"schedule_id", "clue_tag", "source_type", "page_id", "page_name",
-	"user_name", "phone", "province", "city", "store", "raw",
-}
-
 // upsertCols are the columns of one row of upsertClueSQL.
-var upsertCols = append(append([]string{"id"}, clueColumns...), "first_seen", "last_updated")
+var upsertCols = append(append([]string{"id"}, sqlstore.ClueColumns...), "first_seen", "last_updated")
 
 // upsertClueSQL returns the statement that writes rows planned clues: new ids
 // are inserted; a stored clue is overwritten, first_seen aside, only if one
@@ -53,28 +44,11 @@ func values(rows, cols int) string {
 	return row + strings.Repeat(", "+row, rows-1)
 }
 
-// appendClueArgs appends p's row of upsertClueSQL to args.
-func appendClueArgs(args []any, p *planned, now int64) []any {
-	c := p.clue
-	return append(args, c.ID, c.AdvertiserID, toMillis(c.CreateTime), p.tracked.updateTime,
+// appendClueArgs appends c's row of upsertClueSQL, as p plans it, to args.
+func appendClueArgs(args []any, c *store.Clue, p *sqlstore.Planned, now int64) []any {
+	return append(args, c.ID, c.AdvertiserID, toMillis(c.CreateTime), toMillis(p.Tracked.UpdateTime.Time()),
 		c.IntentionID, c.PhoneStat, c.ScheduleID, c.ClueTag, c.SourceType, c.PageID, c.PageName,
-		c.UserName, c.Phone, c.Province, c.City, c.Store, string(c.Raw), now, p.lastUpdated)
-}
-
-// toMillis converts t to unix milliseconds, the zero time to 0.
-func toMillis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// fromMillis converts unix milliseconds to a UTC time, 0 to the zero time.
-func fromMillis(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms).UTC()
+		c.UserName, c.Phone, c.Province, c.City, c.Store, string(c.Raw), now, toMillis(p.LastUpdated.Time()))
 }
 
 // UpsertClues stores clues in one transaction: new ids are inserted, a
@@ -84,8 +58,9 @@ func fromMillis(ms int64) time.Time {
 // order, as if upserted one after the other.
 //
 // It reads the stored state of every id with one query, works out in memory
-// what each id ends up as, and writes that with multi-row statements: a few
-// statements per call instead of several per clue.
+// what each id ends up as (sqlstore.MakePlan), and writes that with
+// multi-row statements: a few statements per call instead of several per
+// clue.
 func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (stats store.UpsertStats, err error) {
 	if len(clues) == 0 {
 		return stats, nil
@@ -104,20 +79,20 @@ func (s *Store) UpsertClues(ctx context.Context, clues []store.Clue) (stats stor
 	if err != nil {
 		return stats, err
 	}
-	now := toMillis(s.now())
-	p := makePlan(clues, stored, now)
-	if err := p.write(ctx, tx, now); err != nil {
+	now := dialect.AtStore(s.now())
+	p := dialect.MakePlan(clues, stored, now)
+	if err := writePlan(ctx, tx, clues, &p, toMillis(now)); err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert clues: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return store.UpsertStats{}, fmt.Errorf("upsert clues: commit: %w", err)
 	}
-	return p.stats, nil
+	return p.Stats, nil
 }
 
 // loadStored returns the stored state of the clues with the ids of clues.
 // The ids travel as one JSON array parameter, whatever their number.
-func loadStored(ctx context.Context, tx *sql.Tx, clues []store.Clue) (map[string]storedClue, error) {
+func loadStored(ctx context.Context, tx *sql.Tx, clues []store.Clue) (map[string]sqlstore.Stored, error) {
 	ids := make([]string, len(clues))
 	for i := range clues {
 		if id := clues[i].ID; id == "" || !utf8.ValidString(id) {
@@ -135,14 +110,16 @@ func loadStored(ctx context.Context, tx *sql.Tx, clues []store.Clue) (map[string
 		return nil, fmt.Errorf("upsert clues: select stored: %w", err)
 	}
 	defer rows.Close()
-	stored := make(map[string]storedClue)
+	stored := make(map[string]sqlstore.Stored)
+	var id string
+	var update, lastUpdated int64
+	var sc sqlstore.Stored
+	t := &sc.Tracked
 	for rows.Next() {
-		var id string
-		var sc storedClue
-		t := &sc.tracked
-		if err := rows.Scan(&id, &t.updateTime, &t.intentionID, &t.phoneStat, &t.scheduleID, &sc.lastUpdated); err != nil {
+		if err := rows.Scan(&id, &update, &t.IntentionID, &t.PhoneStat, &t.ScheduleID, &lastUpdated); err != nil {
 			return nil, fmt.Errorf("upsert clues: select stored: %w", err)
 		}
+		t.UpdateTime, sc.LastUpdated = sqlstore.MillisOf(fromMillis(update)), sqlstore.MillisOf(fromMillis(lastUpdated))
 		stored[id] = sc
 	}
 	if err := rows.Err(); err != nil {

@@ -30,25 +30,7 @@ func TestMigrateKeepsClues(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 
-	s := openTemp(t, path)
-	c, err := s.Clue(t.Context(), "1")
-	require.NoError(t, err)
-	require.Equal(t, store.Clue{ID: "1", AdvertiserID: 7, CreateTime: fromMillis(1000), UpdateTime: fromMillis(1000),
-		IntentionID: 3, PhoneStat: 1, ScheduleID: 7, ClueTag: 2, SourceType: 5, PageID: "p", PageName: "页",
-		UserName: "张三", Phone: "138", Province: "省", City: "市", Store: "店", Raw: []byte(`{}`),
-		FirstSeen: fromMillis(2000), LastUpdated: fromMillis(2000)}, c, "not routed, nothing enqueued")
-	unrouted, err := s.UnroutedClues(t.Context(), 10)
-	require.NoError(t, err)
-	require.Len(t, unrouted, 1)
-
-	saved, err := s.SaveRouting(t.Context(), store.Routing{ClueID: "1", RoutedAt: fromMillis(3000),
-		Results: []store.RouteResult{{Route: "r", Receivers: []string{"a"}}}})
-	require.NoError(t, err)
-	require.True(t, saved)
-	c, err = s.Clue(t.Context(), "1")
-	require.NoError(t, err)
-	require.Equal(t, []string{"r"}, c.Routes)
-	require.Equal(t, 1, c.Pending)
+	storetest.MigratedClue(t, openTemp(t, path))
 }
 
 // TestOutboxCountsFollowDeletes checks that the counts on a clue follow its

@@ -1,12 +1,8 @@
 package sqlite
 
 import (
-	"context"
-	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,77 +24,18 @@ func TestRotationAcrossReopen(t *testing.T) {
 	storetest.RotationSequence(t, s, "henan-hot", 3, 2, 0, 1)
 }
 
-// routeAll stores n clues and routes each to receiver, one outbox row each.
-func routeAll(t *testing.T, s *Store, n int, receiver string, at time.Time) []int64 {
-	t.Helper()
-	clues := storetest.BenchClues(0, n, 3)
-	_, err := s.UpsertClues(t.Context(), clues)
-	require.NoError(t, err)
-	var ids []int64
-	for _, c := range clues {
-		saved, err := s.SaveRouting(t.Context(), store.Routing{ClueID: c.ID, RoutedAt: at,
-			Results: []store.RouteResult{{Route: "r", Receivers: []string{receiver}}}})
-		require.NoError(t, err)
-		require.True(t, saved)
-		items, err := s.OutboxItems(t.Context(), c.ID)
-		require.NoError(t, err)
-		ids = append(ids, items[0].ID)
-	}
-	return ids
-}
-
 // TestTwoProcesses checks claims and turns when two stores, as two processes
 // would, use one file: each has its own write connection, so only SQLite's
 // locking keeps them apart.
 func TestTwoProcesses(t *testing.T) {
 	const rows, workers, limit, turns = 200, 8, 7, 5
 	path := filepath.Join(t.TempDir(), "cluebot.db")
-	stores := []*Store{openTemp(t, path), openTemp(t, path)}
+	stores := []store.Store{openTemp(t, path), openTemp(t, path)}
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	want := routeAll(t, stores[0], rows, "a", now)
+	want := storetest.RouteAll(t, stores[0], rows, now, "a")
 
-	claimed := make([][]int64, workers)
-	positions := make([][]int, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for g := range workers {
-		s := stores[g%2]
-		wg.Go(func() {
-			for range turns {
-				pos, err := s.NextRotation(context.Background(), "busy", workers)
-				if err != nil {
-					errs[g] = err
-					return
-				}
-				positions[g] = append(positions[g], pos)
-			}
-			for range rows {
-				items, err := s.ClaimOutbox(context.Background(), store.Claim{Receiver: "a",
-					Owner: fmt.Sprintf("w%d", g), Now: now, Lease: time.Minute, Limit: limit})
-				if err != nil || len(items) == 0 {
-					errs[g] = err
-					return
-				}
-				for _, it := range items {
-					claimed[g] = append(claimed[g], it.ID)
-				}
-			}
-		})
-	}
-	wg.Wait()
-
-	var all []int64
-	count := make([]int, workers)
-	for g := range workers {
-		require.NoError(t, errs[g], "worker %d", g)
-		all = append(all, claimed[g]...)
-		for _, pos := range positions[g] {
-			count[pos]++
-		}
-	}
-	slices.Sort(all)
-	require.Equal(t, want, all, "every row claimed exactly once")
-	require.Equal(t, slices.Repeat([]int{turns}, workers), count, "every position once per cycle")
+	storetest.ConcurrentRotation(t, stores, "busy", workers, turns)
+	storetest.ConcurrentClaims(t, stores, "a", now, want, workers, limit)
 }
 
 // TestSaveRoutingRejectsSeparator checks that names that would not read back

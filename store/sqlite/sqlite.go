@@ -30,6 +30,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -46,6 +47,8 @@ type Options struct {
 // Store is the SQLite implementation of store.Store. It is safe for
 // concurrent use.
 type Store struct {
+	sqlstore.Common // the methods whose statements store/postgres shares
+
 	write *sql.DB // one connection, transactions BEGIN IMMEDIATE
 	read  *sql.DB // several query-only connections
 	now   func() time.Time
@@ -90,6 +93,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
 	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
+	s.Common = sqlstore.NewCommon(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox)
 	s.health.Now = opts.Now
 	return s, nil
 }

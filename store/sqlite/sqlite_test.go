@@ -215,3 +215,11 @@ func TestMillisecondPrecision(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.UpsertStats{Unchanged: 1}, st, "a sub-millisecond difference is no change")
 }
+
+// TestNotShared checks that an embedded store does not claim to be shared
+// by instances: the daemon then pulls every account every poll_interval.
+func TestNotShared(t *testing.T) {
+	var s store.Store = openTemp(t, filepath.Join(t.TempDir(), "cluebot.db"))
+	_, shared := s.(store.Shared)
+	require.False(t, shared)
+}

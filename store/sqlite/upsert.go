@@ -6,106 +6,27 @@ import (
 	"fmt"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 // chunkRows is how many rows one multi-row statement writes. 100 clue rows
 // bind 1,900 parameters, far below SQLite's limit of 32,766.
 const chunkRows = 100
 
-// tracked holds the columns whose changes a clue's history records, with
-// update_time in unix milliseconds.
-type tracked struct {
-	updateTime, intentionID, phoneStat, scheduleID int64
-}
-
-// trackedOf returns c's tracked values at the store's precision.
-func trackedOf(c *store.Clue) tracked {
-	return tracked{toMillis(c.UpdateTime), c.IntentionID, c.PhoneStat, c.ScheduleID}
-}
-
-// changed reports whether next differs from t as store.Clue.Changed defines it.
-func (t tracked) changed(next tracked) bool {
-	old := store.Clue{UpdateTime: fromMillis(t.updateTime), IntentionID: t.intentionID,
-		PhoneStat: t.phoneStat, ScheduleID: t.scheduleID}
-	return old.Changed(&store.Clue{UpdateTime: fromMillis(next.updateTime), IntentionID: next.intentionID,
-		PhoneStat: next.phoneStat, ScheduleID: next.scheduleID})
-}
-
-// storedClue is what UpsertClues reads of a clue already in the database.
-type storedClue struct {
-	tracked
-	lastUpdated int64
-}
-
-// planned is the state one id is written with at the end of an upsert.
-type planned struct {
-	clue        *store.Clue // the last copy of the id in the batch
-	tracked     tracked
-	lastUpdated int64
-}
-
-// historyRow is one clue_history row to append: the values before a change.
-type historyRow struct {
-	clueID    string
-	changedAt int64
-	old       tracked
-}
-
-// plan is what one UpsertClues call writes.
-type plan struct {
-	clues   []*planned // one per id, in order of first appearance
-	history []historyRow
-	stats   store.UpsertStats
-}
-
-// makePlan applies clues in order, in memory, to the stored state: the first
-// copy of an unknown id is an insert; a copy that changes a tracked value
-// records the previous values in the history and moves last_updated to now;
-// any other copy only replaces the untracked columns.
-func makePlan(clues []store.Clue, stored map[string]storedClue, now int64) plan {
-	var p plan
-	byID := make(map[string]*planned, len(clues))
-	for i := range clues {
-		c := &clues[i]
-		next := trackedOf(c)
-		cur, ok := byID[c.ID]
-		if !ok {
-			sc, isStored := stored[c.ID]
-			if !isStored {
-				cur = &planned{clue: c, tracked: next, lastUpdated: now}
-				byID[c.ID] = cur
-				p.clues = append(p.clues, cur)
-				p.stats.Inserted++
-				continue
-			}
-			cur = &planned{tracked: sc.tracked, lastUpdated: sc.lastUpdated}
-			byID[c.ID] = cur
-			p.clues = append(p.clues, cur)
-		}
-		if cur.tracked.changed(next) {
-			p.history = append(p.history, historyRow{clueID: c.ID, changedAt: now, old: cur.tracked})
-			cur.lastUpdated = now
-			p.stats.Updated++
-		} else {
-			p.stats.Unchanged++
-		}
-		cur.clue, cur.tracked = c, next
-	}
-	return p
-}
-
-// write stores the plan: the clues first, then the history rows that refer
-// to them, in order.
-func (p *plan) write(ctx context.Context, tx *sql.Tx, now int64) error {
-	err := execRows(ctx, tx, upsertClueSQL, len(p.clues), func(i int) string { return p.clues[i].clue.ID },
-		func(args []any, i int) []any { return appendClueArgs(args, p.clues[i], now) })
+// writePlan stores p, planned for clues at now: every id of the batch (an
+// unchanged one costs no write, see upsertClueSQL), then the history rows
+// that refer to them, in order.
+func writePlan(ctx context.Context, tx *sql.Tx, clues []store.Clue, p *sqlstore.Plan, now int64) error {
+	err := execRows(ctx, tx, upsertClueSQL, len(p.Rows), func(i int) string { return p.Rows[i].ID },
+		func(args []any, i int) []any { return appendClueArgs(args, &clues[p.Rows[i].Seq], p.Rows[i], now) })
 	if err != nil {
 		return fmt.Errorf("write clues: %w", err)
 	}
-	err = execRows(ctx, tx, insertHistorySQL, len(p.history), func(i int) string { return p.history[i].clueID },
+	err = execRows(ctx, tx, insertHistorySQL, len(p.History), func(i int) string { return p.History[i].ClueID },
 		func(args []any, i int) []any {
-			h := &p.history[i]
-			return append(args, h.clueID, h.changedAt, h.old.updateTime, h.old.intentionID, h.old.phoneStat, h.old.scheduleID)
+			h := &p.History[i]
+			return append(args, h.ClueID, now, toMillis(h.Old.UpdateTime.Time()), h.Old.IntentionID, h.Old.PhoneStat,
+				h.Old.ScheduleID)
 		})
 	if err != nil {
 		return fmt.Errorf("write history: %w", err)

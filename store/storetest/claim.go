@@ -131,14 +131,24 @@ func testLeaseExpiry(t *testing.T, s store.Store, clk *clock) {
 func testConcurrentClaims(t *testing.T, s store.Store, clk *clock) {
 	const rows, workers, limit = 200, 8, 7
 	now := clk.Now()
-	want := enqueue(t, s, "a", 0, rows, now)
+	ConcurrentClaims(t, []store.Store{s}, "a", now, enqueue(t, s, "a", 0, rows, now), workers, limit)
+}
+
+// ConcurrentClaims checks that workers goroutines, spread over stores
+// (several stores on one database, as several instances), claiming up to
+// limit rows of receiver at now at once until none are left, claim each of
+// want, the due rows' ids in order, exactly once.
+func ConcurrentClaims(t *testing.T, stores []store.Store, receiver string, now time.Time, want []int64,
+	workers, limit int) {
+	t.Helper()
 	claimed := make([][]int64, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for g := range workers {
+		s := stores[g%len(stores)]
 		wg.Go(func() {
-			for range rows { // a bound, should claims hand out rows again and again
-				items, err := s.ClaimOutbox(context.Background(), store.Claim{Receiver: "a",
+			for range want { // a bound, should claims hand out rows again and again
+				items, err := s.ClaimOutbox(context.Background(), store.Claim{Receiver: receiver,
 					Owner: fmt.Sprintf("w%d", g), Now: now, Lease: lease, Limit: limit})
 				if err != nil || len(items) == 0 {
 					errs[g] = err
@@ -157,4 +167,24 @@ func testConcurrentClaims(t *testing.T, s store.Store, clk *clock) {
 	}
 	slices.Sort(all)
 	require.Equal(t, want, all, "every row claimed exactly once")
+}
+
+// RouteAll stores n clues (BenchClues) and routes each at at to every
+// receiver, one outbox row per receiver, and returns the outbox ids in
+// order: the rows backends' own tests claim.
+func RouteAll(t *testing.T, s store.Store, n int, at time.Time, receivers ...string) []int64 {
+	t.Helper()
+	clues := BenchClues(0, n, 3)
+	_, err := s.UpsertClues(t.Context(), clues)
+	require.NoError(t, err)
+	var ids []int64
+	for _, c := range clues {
+		saved, err := s.SaveRouting(t.Context(), store.Routing{ClueID: c.ID, RoutedAt: at,
+			Results: []store.RouteResult{{Route: "r", Receivers: receivers}}})
+		require.NoError(t, err)
+		require.True(t, saved)
+		ids = append(ids, itemIDs(outboxOf(t, s, c.ID))...)
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -54,13 +54,24 @@ func testRotationSequence(t *testing.T, s store.Store, _ *clock) {
 
 func testConcurrentRotation(t *testing.T, s store.Store, _ *clock) {
 	const workers, cycles = 8, 5
+	ConcurrentRotation(t, []store.Store{s}, "busy", workers, cycles)
+	RotationSequence(t, s, "busy", workers, 0, 1) // no turn was lost or taken twice
+}
+
+// ConcurrentRotation checks that workers goroutines, spread over stores
+// (several stores on one database, as several instances), each taking
+// cycles turns of route at once, are handed every position 0..workers-1
+// exactly once per cycle.
+func ConcurrentRotation(t *testing.T, stores []store.Store, route string, workers, cycles int) {
+	t.Helper()
 	got := make([][]int, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for g := range workers {
+		s := stores[g%len(stores)]
 		wg.Go(func() {
 			for range cycles {
-				pos, err := s.NextRotation(context.Background(), "busy", workers)
+				pos, err := s.NextRotation(context.Background(), route, workers)
 				if err != nil {
 					errs[g] = err
 					return
@@ -83,5 +94,4 @@ func testConcurrentRotation(t *testing.T, s store.Store, _ *clock) {
 	for pos, n := range count {
 		require.Equal(t, cycles, n, "position %d is handed out once per cycle", pos)
 	}
-	RotationSequence(t, s, "busy", workers, 0, 1) // no turn was lost or taken twice
 }
