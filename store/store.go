@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cluebot/cluebot/secret"
@@ -160,6 +161,10 @@ type Config struct {
 	Driver    string        `koanf:"driver"`
 	DSN       string        `koanf:"dsn"`
 	Retention time.Duration `koanf:"retention"` // 0 keeps clues forever
+	// KeyFile names a file holding the keys that seal tokens at rest, as
+	// secret.KeyEnv does (which wins when set); relative to the config
+	// file. Empty, with no KeyEnv, stores tokens unsealed.
+	KeyFile string `koanf:"key_file"`
 }
 
 // Validate checks the store config.
@@ -174,6 +179,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retention < 0 {
 		return errors.New("store.retention: must not be negative")
+	}
+	if c.KeyFile != "" && strings.TrimSpace(c.KeyFile) != c.KeyFile {
+		return fmt.Errorf("store.key_file: %q has spaces around it", c.KeyFile)
 	}
 	return nil
 }
