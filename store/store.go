@@ -149,6 +149,7 @@ type Store interface {
 	SaveToken(ctx context.Context, t Token) error
 
 	Router
+	Authorizations
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

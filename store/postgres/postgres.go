@@ -40,6 +40,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -50,6 +51,8 @@ type Options struct {
 	// Now is the clock for FirstSeen, LastUpdated and history entries;
 	// nil means time.Now.
 	Now func() time.Time
+	// Keys seals tokens at rest; nil or empty stores them as given.
+	Keys *secret.Ring
 	// Logger receives migration and lock-release messages; nil discards
 	// them.
 	Logger *slog.Logger
@@ -66,6 +69,7 @@ type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 	log  *slog.Logger
+	keys *secret.Ring // seals tokens at rest
 
 	mu    sync.Mutex
 	locks map[*pgx.Conn]struct{} // connections holding TryLock locks
@@ -103,7 +107,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // newStore connects a store with the pool config cfg, watching its writes,
 // without migrating.
 func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, locks: map[*pgx.Conn]struct{}{}}
+	s := &Store{now: opts.Now, log: opts.Logger, keys: opts.Keys, locks: map[*pgx.Conn]struct{}{}}
 	s.health.Now = opts.Now
 	cfg.ConnConfig.Tracer = writeTracer{&s.health}
 	var err error

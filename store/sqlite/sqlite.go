@@ -29,6 +29,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -39,6 +40,8 @@ type Options struct {
 	// Now is the clock for FirstSeen, LastUpdated and history entries;
 	// nil means time.Now.
 	Now func() time.Time
+	// Keys seals tokens at rest; nil or empty stores them as given.
+	Keys *secret.Ring
 	// Logger receives migration and maintenance messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -50,7 +53,8 @@ type Store struct {
 	read  *sql.DB // several query-only connections
 	now   func() time.Time
 	log   *slog.Logger
-	path  string // the database file, absolute
+	path  string       // the database file, absolute
+	keys  *secret.Ring // seals tokens at rest
 
 	health         store.WriteHealth
 	lastCheckpoint atomic.Int64 // unix nanoseconds of the last try
@@ -89,7 +93,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
-	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
+	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs, keys: opts.Keys}
 	s.health.Now = opts.Now
 	return s, nil
 }
