@@ -150,6 +150,7 @@ type Store interface {
 
 	Router
 	Authorizations
+	Resealer
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -56,7 +55,9 @@ func (s *Store) Token(ctx context.Context, advertiserID int64) (store.Token, err
 	if err != nil {
 		return store.Token{}, fmt.Errorf("token %d: %w", advertiserID, err)
 	}
-	t.AccessToken, t.RefreshToken = secret.String(access), secret.String(refresh)
+	if t.AccessToken, t.RefreshToken, err = store.OpenTokens(s.keys, fmt.Sprintf("token %d", advertiserID), access, refresh); err != nil {
+		return store.Token{}, err
+	}
 	return t, nil
 }
 
@@ -65,7 +66,11 @@ func (s *Store) Token(ctx context.Context, advertiserID int64) (store.Token, err
 // synchronous_commit on whatever the server's default: once SaveToken
 // returns, a crash cannot bring back the already rotated pair.
 func (s *Store) SaveToken(ctx context.Context, t store.Token) error {
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	access, refresh, err := store.SealTokens(s.keys, store.AuthTokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken})
+	if err != nil {
+		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
 			return err
 		}
@@ -75,7 +80,7 @@ func (s *Store) SaveToken(ctx context.Context, t store.Token) error {
 				refresh_token = excluded.refresh_token, access_expires_at = excluded.access_expires_at,
 				refresh_expires_at = excluded.refresh_expires_at, seed = excluded.seed,
 				updated_at = excluded.updated_at`,
-			t.AdvertiserID, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), stamp(t.AccessExpiresAt),
+			t.AdvertiserID, access, refresh, stamp(t.AccessExpiresAt),
 			stamp(t.RefreshExpiresAt), t.Seed, stamp(t.UpdatedAt))
 		return err
 	})

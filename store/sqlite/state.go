@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -57,7 +56,9 @@ func (s *Store) Token(ctx context.Context, advertiserID int64) (store.Token, err
 	if err != nil {
 		return store.Token{}, fmt.Errorf("token %d: %w", advertiserID, err)
 	}
-	t.AccessToken, t.RefreshToken = secret.String(access), secret.String(refresh)
+	if t.AccessToken, t.RefreshToken, err = store.OpenTokens(s.keys, fmt.Sprintf("token %d", advertiserID), access, refresh); err != nil {
+		return store.Token{}, err
+	}
 	t.AccessExpiresAt, t.RefreshExpiresAt, t.UpdatedAt = fromMillis(accessExp), fromMillis(refreshExp), fromMillis(updated)
 	return t, nil
 }
@@ -73,6 +74,10 @@ func (s *Store) SaveToken(ctx context.Context, t store.Token) error {
 }
 
 func (s *Store) saveToken(ctx context.Context, t store.Token) error {
+	access, refresh, err := store.SealTokens(s.keys, store.AuthTokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken})
+	if err != nil {
+		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
+	}
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
@@ -94,7 +99,7 @@ func (s *Store) saveToken(ctx context.Context, t store.Token) error {
 			refresh_token = excluded.refresh_token, access_expires_at = excluded.access_expires_at,
 			refresh_expires_at = excluded.refresh_expires_at, seed = excluded.seed,
 			updated_at = excluded.updated_at`,
-		t.AdvertiserID, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), toMillis(t.AccessExpiresAt),
+		t.AdvertiserID, access, refresh, toMillis(t.AccessExpiresAt),
 		toMillis(t.RefreshExpiresAt), t.Seed, toMillis(t.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
