@@ -83,8 +83,10 @@ type Covered struct {
 	Status          string // AdvertiserActive or AdvertiserLeft
 	FirstSeen       time.Time
 	LeftAt          time.Time // zero while active
-	// AuthStatus is the authorization's status (read only).
+	// AuthStatus and AuthError are the authorization's status and last
+	// error (read only).
 	AuthStatus string
+	AuthError  string
 }
 
 // OAuthState is a single-use state of the authorize URL. Agent asks for an

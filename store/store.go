@@ -151,6 +151,7 @@ type Store interface {
 	Router
 	Authorizations
 	Resealer
+	AccountActivities
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

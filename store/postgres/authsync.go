@@ -54,14 +54,14 @@ func (s *Store) SetAdvertisers(ctx context.Context, authID int64, ids []int64, n
 // AuthAdvertisers implements store.Authorizations.
 func (s *Store) AuthAdvertisers(ctx context.Context, authID int64) ([]store.Covered, error) {
 	rows, err := s.pool.Query(ctx, `SELECT v.authorization_id, v.advertiser_id, v.status, v.first_seen,
-		v.left_at, a.status FROM auth_advertisers v JOIN authorizations a ON a.id = v.authorization_id
+		v.left_at, a.status, a.last_error FROM auth_advertisers v JOIN authorizations a ON a.id = v.authorization_id
 		WHERE $1 = 0 OR v.authorization_id = $1 ORDER BY v.authorization_id, v.advertiser_id`, authID)
 	if err != nil {
 		return nil, fmt.Errorf("advertisers of authorization %d: %w", authID, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Covered, error) {
 		var v store.Covered
-		err := r.Scan(&v.AuthorizationID, &v.AdvertiserID, &v.Status, (*stamp)(&v.FirstSeen), (*stamp)(&v.LeftAt), &v.AuthStatus)
+		err := r.Scan(&v.AuthorizationID, &v.AdvertiserID, &v.Status, (*stamp)(&v.FirstSeen), (*stamp)(&v.LeftAt), &v.AuthStatus, &v.AuthError)
 		return v, err
 	})
 	if err != nil {

@@ -78,7 +78,7 @@ func execEach(ctx context.Context, tx *sql.Tx, query string, ids []int64, args f
 // AuthAdvertisers implements store.Authorizations.
 func (s *Store) AuthAdvertisers(ctx context.Context, authID int64) ([]store.Covered, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT v.authorization_id, v.advertiser_id, v.status, v.first_seen,
-		v.left_at, a.status FROM auth_advertisers v JOIN authorizations a ON a.id = v.authorization_id
+		v.left_at, a.status, a.last_error FROM auth_advertisers v JOIN authorizations a ON a.id = v.authorization_id
 		WHERE ? = 0 OR v.authorization_id = ? ORDER BY v.authorization_id, v.advertiser_id`, authID, authID)
 	if err != nil {
 		return nil, fmt.Errorf("advertisers of authorization %d: %w", authID, err)
@@ -88,7 +88,7 @@ func (s *Store) AuthAdvertisers(ctx context.Context, authID int64) ([]store.Cove
 	for rows.Next() {
 		var v store.Covered
 		var first, leftAt int64
-		if err := rows.Scan(&v.AuthorizationID, &v.AdvertiserID, &v.Status, &first, &leftAt, &v.AuthStatus); err != nil {
+		if err := rows.Scan(&v.AuthorizationID, &v.AdvertiserID, &v.Status, &first, &leftAt, &v.AuthStatus, &v.AuthError); err != nil {
 			return nil, fmt.Errorf("advertisers of authorization %d: %w", authID, err)
 		}
 		v.FirstSeen, v.LeftAt = fromMillis(first), fromMillis(leftAt)

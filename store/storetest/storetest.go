@@ -104,6 +104,7 @@ func Run(t *testing.T, open Opener) {
 		{"refresh lease", testRefreshLease},
 		{"concurrent refresh claims", testConcurrentRefreshClaims},
 		{"oauth states", testOAuthStates},
+		{"account stats", testAccountStats},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {
