@@ -16,8 +16,7 @@ import (
 // the accounts and today's clues, not with every clue stored.
 const activitySQL = `SELECT a.id, coalesce(s.last_run_at, '-infinity'), coalesce(s.last_success_at, '-infinity'),
 	coalesce(s.last_error, ''),
-	coalesce((SELECT c.create_time FROM clues c WHERE c.advertiser_id = a.id
-		ORDER BY c.create_time DESC LIMIT 1), '-infinity'),
+	coalesce((SELECT max(c.create_time) FROM clues c WHERE c.advertiser_id = a.id), '-infinity'),
 	(SELECT count(*) FROM clues c WHERE c.advertiser_id = a.id AND c.create_time >= $2)
 	FROM unnest($1::bigint[]) AS a (id) LEFT JOIN sync_state s ON s.advertiser_id = a.id`
 

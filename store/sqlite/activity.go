@@ -10,13 +10,13 @@ import (
 )
 
 // activitySQL reads accounts' activity in one statement: ?2 is a JSON array
-// of ids, ?1 the start of today. Each account's newest clue and today's
-// count are ranges of the index clues_advertiser_create_time, so the cost
-// grows with the accounts and today's clues, not with every clue stored.
+// of ids, ?1 the start of today. Each account's newest clue (max(), which
+// SQLite answers from one end of an index range) and today's count are
+// ranges of the index clues_advertiser_create_time, so the cost grows with
+// the accounts and today's clues, not with every clue stored.
 const activitySQL = `SELECT a.value, coalesce(s.last_run_at, 0), coalesce(s.last_success_at, 0),
 	coalesce(s.last_error, ''),
-	coalesce((SELECT c.create_time FROM clues c WHERE c.advertiser_id = a.value
-		ORDER BY c.create_time DESC LIMIT 1), 0),
+	coalesce((SELECT max(c.create_time) FROM clues c WHERE c.advertiser_id = a.value), 0),
 	(SELECT count(*) FROM clues c WHERE c.advertiser_id = a.value AND c.create_time >= ?1)
 	FROM json_each(?2) a LEFT JOIN sync_state s ON s.advertiser_id = a.value`
 
