@@ -218,3 +218,16 @@ func NewOAuthState(s OAuthState, now time.Time) (OAuthState, error) {
 	s.UsedAt = time.Time{}
 	return s, nil
 }
+
+// RefreshFailed works out FailRefresh's change from the row's status and
+// lease owner: the new status, and whether it newly needs re-auth. It fails
+// with ErrLeaseLost when owner does not hold the lease.
+func RefreshFailed(status, leaseOwner, owner string, reauth bool) (newStatus string, first bool, err error) {
+	if leaseOwner != owner {
+		return status, false, ErrLeaseLost
+	}
+	if !reauth {
+		return status, false, nil
+	}
+	return AuthNeedsReauth, status != AuthNeedsReauth, nil
+}

@@ -67,3 +67,14 @@ func ResealPairs(rows []StoredPair, fn func(string) (string, error)) ([]StoredPa
 	}
 	return changed, nil
 }
+
+// TokenTable is a table that holds a token pair per row: its key column and
+// what a row is called in errors.
+type TokenTable struct{ Table, Key, What string }
+
+// TokenTables are the tables a backend's ResealTokens rewrites: the
+// accounts' tokens and the authorizations'.
+var TokenTables = []TokenTable{
+	{"tokens", "advertiser_id", "token"},
+	{"authorizations", "id", "authorization"},
+}

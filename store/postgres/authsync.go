@@ -136,11 +136,8 @@ func (s *Store) FailRefresh(ctx context.Context, authID int64, owner, msg string
 		} else if err != nil {
 			return err
 		}
-		if leaseOwner != owner {
-			return store.ErrLeaseLost
-		}
-		if reauth {
-			first, status = status != store.AuthNeedsReauth, store.AuthNeedsReauth
+		if status, first, err = store.RefreshFailed(status, leaseOwner, owner, reauth); err != nil {
+			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE authorizations SET status = $1, last_error = $2, updated_at = $3,
 			lease_owner = '', lease_until = '-infinity' WHERE id = $4`, status, msg, stamp(now), authID)

@@ -166,11 +166,8 @@ func (s *Store) FailRefresh(ctx context.Context, authID int64, owner, msg string
 		} else if err != nil {
 			return err
 		}
-		if leaseOwner != owner {
-			return store.ErrLeaseLost
-		}
-		if reauth {
-			first, status = status != store.AuthNeedsReauth, store.AuthNeedsReauth
+		if status, first, err = store.RefreshFailed(status, leaseOwner, owner, reauth); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE authorizations SET status = ?, last_error = ?, updated_at = ?,
 			lease_owner = '', lease_until = 0 WHERE id = ?`, status, msg, toMillis(now), authID)

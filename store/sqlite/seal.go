@@ -11,19 +11,12 @@ import (
 
 var _ store.Resealer = (*Store)(nil)
 
-// tokenTables are the tables holding tokens, with their key column and the
-// name of a row in errors.
-var tokenTables = []struct{ table, key, what string }{
-	{"tokens", "advertiser_id", "token"},
-	{"authorizations", "id", "authorization"},
-}
-
 // ResealTokens implements store.Resealer in one transaction, synced to disk.
 func (s *Store) ResealTokens(ctx context.Context, fn func(string) (string, error)) (int, error) {
 	n := 0
 	err := s.durableTx(ctx, func(tx *sql.Tx) error {
-		for _, tt := range tokenTables {
-			rows, err := tx.QueryContext(ctx, `SELECT `+tt.key+`, access_token, refresh_token FROM `+tt.table)
+		for _, tt := range store.TokenTables {
+			rows, err := tx.QueryContext(ctx, `SELECT `+tt.Key+`, access_token, refresh_token FROM `+tt.Table)
 			if err != nil {
 				return err
 			}
@@ -34,7 +27,7 @@ func (s *Store) ResealTokens(ctx context.Context, fn func(string) (string, error
 					rows.Close()
 					return err
 				}
-				p.What = fmt.Sprintf("%s %d", tt.what, p.Key)
+				p.What = fmt.Sprintf("%s %d", tt.What, p.Key)
 				pairs = append(pairs, p)
 			}
 			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
@@ -45,8 +38,8 @@ func (s *Store) ResealTokens(ctx context.Context, fn func(string) (string, error
 				return err
 			}
 			for _, p := range changed {
-				if _, err := tx.ExecContext(ctx, `UPDATE `+tt.table+` SET access_token = ?, refresh_token = ? WHERE `+
-					tt.key+` = ?`, p.Access, p.Refresh, p.Key); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE `+tt.Table+` SET access_token = ?, refresh_token = ? WHERE `+
+					tt.Key+` = ?`, p.Access, p.Refresh, p.Key); err != nil {
 					return err
 				}
 			}
