@@ -69,3 +69,23 @@ func requireSealedWith(t *testing.T, dbPath, list string) {
 	require.NoError(t, err)
 	require.Equal(t, "ref-0f1e2d3c", tok.RefreshToken.Reveal())
 }
+
+// TestConfigCheckKeyFile reports a key file that is missing or holds no
+// usable key, naming store.key_file and never a key.
+func TestConfigCheckKeyFile(t *testing.T) {
+	cfgPath, dir := writeTrial(t, "store:\n  key_file: cluebot.key\n"+checkConfig, "routes: [{name: all, receivers: [sales]}]\n", nil)
+	code, stderr := cluebotProcess(t, "config", "check", "-c", cfgPath)
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "store.key_file: open "+filepath.Join(dir, "cluebot.key"))
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cluebot.key"), []byte("c2hvcnQta2V5\n"), 0o600))
+	code, stderr = cluebotProcess(t, "config", "check", "-c", cfgPath)
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "key 1: 9 bytes, want 32")
+	require.NotContains(t, stderr, "c2hvcnQta2V5")
+
+	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, secret.KeySize))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "cluebot.key"), []byte(key+"\n"), 0o600))
+	code, stderr = cluebotProcess(t, "config", "check", "-c", cfgPath)
+	require.Equal(t, 0, code, stderr)
+}
