@@ -23,6 +23,7 @@ import (
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/postgres"
 	"github.com/cluebot/cluebot/store/sqlite"
@@ -166,23 +167,30 @@ func (a *App) normalize(c *clue.Clue, sc *store.Clue) {
 	sc.Province, sc.City, sc.Store = l.Province, l.City, l.Store
 }
 
-// OpenStore opens the configured store backend.
+// OpenStore opens the configured store backend with the key ring that
+// seals tokens at rest (see Keys), and seals tokens still stored in clear.
 func OpenStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
+	keys, err := Keys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	secret.WarnIfNoKey(keys, logger)
+	var st store.Store
 	switch cfg.Store.Driver {
 	case "sqlite":
-		st, err := sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		return st, nil
+		st, err = sqlite.Open(ctx, cfg.Store.DSN, sqlite.Options{Logger: logger, Keys: keys})
 	case "postgres":
-		st, err := postgres.Open(ctx, cfg.Store.DSN, postgres.Options{Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
-		}
-		return st, nil
+		st, err = postgres.Open(ctx, cfg.Store.DSN, postgres.Options{Logger: logger, Keys: keys})
+	default:
+		return nil, &ConfigError{fmt.Errorf("store.driver %q is not available", cfg.Store.Driver)}
 	}
-	return nil, &ConfigError{fmt.Errorf("store.driver %q is not available", cfg.Store.Driver)}
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := sealPlaintext(ctx, st, keys, logger); err != nil {
+		return nil, errors.Join(err, st.Close())
+	}
+	return st, nil
 }
 
 // NewSyncer wires the Kuaishou client, token manager and syncer.

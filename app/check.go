@@ -28,7 +28,7 @@ func LoadRules(cfg *config.Config, tmpl *notify.Templates) (*route.Rules, error)
 // CheckFiles checks rules.yaml and the templates cfg names, against cfg and
 // each other, and returns every problem found, each printing as
 // file:line: message: those of rules.yaml in line order, then those of the
-// templates.
+// templates; then a key to seal tokens with that cannot be read.
 func CheckFiles(cfg *config.Config) []error {
 	tmpl, terr := receiver.Platforms().CheckTemplates(cfg.Templates)
 	_, errs, err := checkRules(cfg, tmpl)
@@ -37,6 +37,9 @@ func CheckFiles(cfg *config.Config) []error {
 		out = append(out, err)
 	}
 	out = append(out, errs...)
+	if _, err := Keys(cfg); err != nil {
+		out = append(out, err) // it names CLUEBOT_SECRET_KEY or store.key_file
+	}
 	if terr != nil {
 		var joined interface{ Unwrap() []error }
 		if errors.As(terr, &joined) {

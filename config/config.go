@@ -33,7 +33,7 @@ type Config struct {
 	Log       LogConfig                        `koanf:"log"`
 
 	// File is the path the config was loaded from; relative paths in it
-	// (rules, templates, store.dsn, report.out_dir) are resolved against its
+	// (rules, templates, store.dsn, store.key_file, report.out_dir) are resolved against its
 	// directory.
 	File string `koanf:"-"`
 	// Location is Timezone, loaded.
@@ -143,6 +143,7 @@ func (c *Config) resolvePaths() {
 	c.Rules = abs(c.Rules)
 	c.Templates = abs(c.Templates)
 	c.Report.OutDir = abs(c.Report.OutDir)
+	c.Store.KeyFile = abs(c.Store.KeyFile)
 	if c.Store.DSNIsPath() {
 		c.Store.DSN = abs(c.Store.DSN)
 	}

@@ -179,3 +179,21 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 	require.True(t, IsInvalid(err))
 	require.Nil(t, cfg, "not YAML: nothing to go on")
 }
+
+// TestStoreKeyFile resolves store.key_file against the config file's
+// directory and names the key when its value is malformed.
+func TestStoreKeyFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "cluebot.yaml")
+	require.NoError(t, os.WriteFile(p, []byte("store:\n  key_file: secrets/cluebot.key\n"), 0o600))
+	cfg, err := Load(p)
+	require.NoError(t, err)
+	require.Equal(t, filepath.Join(dir, "secrets/cluebot.key"), cfg.Store.KeyFile)
+
+	cfg, err = Parse("c.yaml", []byte("store:\n  key_file: /etc/cluebot/key\n"), lookupFrom(nil), nil)
+	require.NoError(t, err)
+	require.Equal(t, "/etc/cluebot/key", cfg.Store.KeyFile, "absolute paths stay")
+
+	_, err = Parse("c.yaml", []byte("store:\n  key_file: \" k \"\n"), lookupFrom(nil), nil)
+	require.ErrorContains(t, err, "c.yaml:2: store.key_file: \" k \" has spaces around it")
+}

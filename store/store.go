@@ -149,6 +149,9 @@ type Store interface {
 	SaveToken(ctx context.Context, t Token) error
 
 	Router
+	Authorizations
+	Resealer
+	AccountActivities
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error
@@ -178,6 +181,10 @@ type Config struct {
 	Driver    string        `koanf:"driver"`
 	DSN       string        `koanf:"dsn"`
 	Retention time.Duration `koanf:"retention"` // 0 keeps clues forever
+	// KeyFile names a file holding the keys that seal tokens at rest, as
+	// secret.KeyEnv does (which wins when set); relative to the config
+	// file. Empty, with no KeyEnv, stores tokens unsealed.
+	KeyFile string `koanf:"key_file"`
 }
 
 // DSNIsPath reports whether the driver's DSN is a file path (sqlite), to be
@@ -207,6 +214,9 @@ func (c Config) Validate() error {
 	}
 	if c.Retention < 0 {
 		return errors.New("store.retention: must not be negative")
+	}
+	if c.KeyFile != "" && strings.TrimSpace(c.KeyFile) != c.KeyFile {
+		return fmt.Errorf("store.key_file: %q has spaces around it", c.KeyFile)
 	}
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/cluebot/cluebot/secret"
 )
 
 // exitError carries a process exit code.
@@ -46,6 +48,7 @@ func commands() map[string]command {
 		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
 		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets", cmdRules},
 		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
+		"secret": {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
 	}
 }
 

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -45,4 +46,52 @@ func BenchmarkIterateClues(b *testing.B) {
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 	storetest.BenchIterate(b, s, store.ClueFilter{From: base, To: base.Add(24 * time.Hour)},
 		func(at time.Time) { routeBench(b, s, at) })
+}
+
+// BenchmarkAccountStats measures `cluebot accounts`' read over 10,000
+// accounts and a million clues (CLUEBOT_BENCH_HEAVY=1).
+func BenchmarkAccountStats(b *testing.B) {
+	s := openTest(b)
+	storetest.BenchAccountStats(b, s, func(b *testing.B, accounts, clues int, now time.Time) {
+		for _, q := range []string{
+			`INSERT INTO clues (id, advertiser_id, create_time, update_time, intention_id, phone_stat, schedule_id,
+				clue_tag, source_type, page_id, page_name, user_name, phone, province, city, store, raw,
+				first_seen, last_updated)
+			SELECT lpad(g::text, 22, '0'), 1 + g % $2, $3::timestamptz - g * interval '1 second',
+				$3::timestamptz - g * interval '1 second', 0, 0, 0, 0, 0, '', '', '', '', '', '', '', '\x7b7d'::bytea,
+				$3, $3 FROM generate_series(1, $1::int) AS g`,
+			`INSERT INTO sync_state (advertiser_id, synced_to, last_run_at, last_success_at, last_error)
+			SELECT g, $3, $3, $3, CASE WHEN g % 97 = 0 THEN 'kuaishou: busy' ELSE '' END
+			FROM generate_series(1, $2::int) AS g WHERE g % 10 <> 0 AND $1::int = $1::int`,
+			`VACUUM ANALYZE`, // as autovacuum would have: index-only scans need the visibility map
+		} {
+			var err error
+			if q == `VACUUM ANALYZE` {
+				_, err = s.pool.Exec(b.Context(), q)
+			} else {
+				_, err = s.pool.Exec(b.Context(), q, clues, accounts, stamp(now))
+			}
+			require.NoError(b, err)
+		}
+	})
+	explainActivity(b, s, storetest.StatsAccounts, time.Now().UTC().Truncate(24*time.Hour))
+}
+
+// explainActivity logs the server's execution time of AccountActivity's
+// statement over the ids 1..n.
+func explainActivity(b *testing.B, s *Store, n int, since time.Time) {
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	rows, err := s.pool.Query(b.Context(), `EXPLAIN (ANALYZE, BUFFERS, TIMING OFF) `+activitySQL, ids, stamp(since))
+	require.NoError(b, err)
+	var plan []string
+	for rows.Next() {
+		var line string
+		require.NoError(b, rows.Scan(&line))
+		plan = append(plan, line)
+	}
+	b.Logf("server: AccountActivity of %d accounts:\n%s", n, strings.Join(plan, "\n"))
+	require.NoError(b, rows.Err())
 }

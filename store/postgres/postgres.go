@@ -40,6 +40,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
@@ -54,6 +55,8 @@ type Options struct {
 	// Now is the clock for FirstSeen, LastUpdated and history entries;
 	// nil means time.Now.
 	Now func() time.Time
+	// Keys seals tokens at rest; nil or empty stores them as given.
+	Keys *secret.Ring
 	// Logger receives migration and lock-release messages; nil discards
 	// them.
 	Logger *slog.Logger
@@ -72,6 +75,7 @@ type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
 	log  *slog.Logger
+	keys *secret.Ring // seals tokens at rest
 
 	mu    sync.Mutex
 	locks map[*pgx.Conn]struct{} // connections holding TryLock locks
@@ -109,14 +113,14 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 // newStore connects a store with the pool config cfg, watching its writes,
 // without migrating.
 func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, locks: map[*pgx.Conn]struct{}{}}
+	s := &Store{now: opts.Now, log: opts.Logger, keys: opts.Keys, locks: map[*pgx.Conn]struct{}{}}
 	s.health.Now = opts.Now
 	cfg.ConnConfig.Tracer = writeTracer{&s.health}
 	var err error
 	if s.pool, err = connect(ctx, cfg); err != nil {
 		return nil, err
 	}
-	s.Common = sqlstore.NewCommon(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox)
+	s.Common = sqlstore.NewCommon(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox, opts.Keys)
 	return s, nil
 }
 

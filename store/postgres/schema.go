@@ -174,4 +174,6 @@ CREATE TABLE account_poll (
 );
 CREATE INDEX account_poll_due ON account_poll (next_poll_at, advertiser_id);
 `),
+	// 5: authorizations, the advertisers each covers, OAuth states (auth.go).
+	execSQL(authSchema),
 }

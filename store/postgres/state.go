@@ -18,7 +18,7 @@ func (s *Store) SaveToken(ctx context.Context, t store.Token) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = on`); err != nil {
 			return err
 		}
-		return dialect.WriteToken(ctx, conn{tx}, t)
+		return dialect.WriteToken(ctx, conn{tx}, s.keys, t)
 	})
 	if err != nil {
 		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)

@@ -79,3 +79,31 @@ func BenchmarkIterateClues(b *testing.B) {
 	b.Cleanup(func() { require.NoError(b, s.Close()) })
 	storetest.BenchIterate(b, s, store.ClueFilter{}, func(at time.Time) { routeBench(b, s, at) })
 }
+
+// BenchmarkAccountStats measures `cluebot accounts`' read over 10,000
+// accounts and a million clues (CLUEBOT_BENCH_HEAVY=1).
+func BenchmarkAccountStats(b *testing.B) {
+	s, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{})
+	require.NoError(b, err)
+	b.Cleanup(func() { require.NoError(b, s.Close()) })
+	storetest.BenchAccountStats(b, s, func(b *testing.B, accounts, clues int, now time.Time) {
+		at := toMillis(now)
+		for _, q := range []string{
+			`WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < ?1)
+			INSERT INTO clues (id, advertiser_id, create_time, update_time, intention_id, phone_stat, schedule_id,
+				clue_tag, source_type, page_id, page_name, user_name, phone, province, city, store, raw,
+				first_seen, last_updated)
+			SELECT printf('%022d', g), 1 + g % ?2, ?3 - g * 1000, ?3 - g * 1000, 0, 0, 0, 0, 0, '', '', '', '',
+				'', '', '', '{}', ?3, ?3 FROM seq`,
+			`WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < ?2)
+			INSERT INTO sync_state (advertiser_id, synced_to, last_run_at, last_success_at, last_error)
+			SELECT g, ?3, ?3, ?3, CASE WHEN g % 97 = 0 THEN 'kuaishou: busy' ELSE '' END FROM seq
+			WHERE g % 10 <> 0 AND ?1 = ?1`,
+		} {
+			_, err := s.write.ExecContext(b.Context(), q, clues, accounts, at)
+			require.NoError(b, err)
+		}
+		_, err := s.write.ExecContext(b.Context(), `ANALYZE`)
+		require.NoError(b, err)
+	})
+}

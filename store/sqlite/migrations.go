@@ -159,6 +159,8 @@ CREATE TABLE account_poll (
 );
 CREATE INDEX account_poll_due ON account_poll (next_poll_at);
 `),
+	// 5: authorizations, the advertisers each covers, OAuth states (auth.go).
+	execSQL(authSchema),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -29,6 +29,7 @@ import (
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
@@ -40,6 +41,8 @@ type Options struct {
 	// Now is the clock for FirstSeen, LastUpdated and history entries;
 	// nil means time.Now.
 	Now func() time.Time
+	// Keys seals tokens at rest; nil or empty stores them as given.
+	Keys *secret.Ring
 	// Logger receives migration and maintenance messages; nil discards them.
 	Logger *slog.Logger
 }
@@ -53,7 +56,8 @@ type Store struct {
 	read  *sql.DB // several query-only connections
 	now   func() time.Time
 	log   *slog.Logger
-	path  string // the database file, absolute
+	path  string       // the database file, absolute
+	keys  *secret.Ring // seals tokens at rest
 
 	health         store.WriteHealth
 	lastCheckpoint atomic.Int64 // unix nanoseconds of the last try
@@ -92,8 +96,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open sqlite store %s: %w", path, err), write.Close())
 	}
-	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs}
-	s.Common = sqlstore.NewCommon(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox)
+	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs, keys: opts.Keys}
+	s.Common = sqlstore.NewCommon(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox, opts.Keys)
 	s.health.Now = opts.Now
 	return s, nil
 }

@@ -33,7 +33,7 @@ func (s *Store) saveToken(ctx context.Context, t store.Token) error {
 			s.log.Warn("store: restore synchronous=NORMAL after saving a token", "err", err)
 		}
 	}()
-	if err := dialect.WriteToken(ctx, conn{c}, t); err != nil {
+	if err := dialect.WriteToken(ctx, conn{c}, s.keys, t); err != nil {
 		return fmt.Errorf("save token %d: %w", t.AdvertiserID, err)
 	}
 	return nil

@@ -99,6 +99,12 @@ func Run(t *testing.T, open Opener) {
 		{"retention", testRetention},
 		{"account claims", testAccountClaims},
 		{"concurrent account claims", testConcurrentAccountClaims},
+		{"authorizations", testAuthorizations},
+		{"authorization advertisers", testAuthAdvertisers},
+		{"refresh lease", testRefreshLease},
+		{"concurrent refresh claims", testConcurrentRefreshClaims},
+		{"oauth states", testOAuthStates},
+		{"account stats", testAccountStats},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {

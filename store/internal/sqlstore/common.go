@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -17,15 +18,16 @@ type Common struct {
 	write  DB
 	tx     func(ctx context.Context) Run
 	update func(ctx context.Context, ids []int64, u OutboxUpdate) error
+	keys   *secret.Ring // seals tokens at rest; nil stores them as given
 }
 
 // NewCommon returns the shared methods of a backend with dialect d that
 // reads from read, writes single statements, each its own transaction, to
 // write, runs several in the write transactions of tx, and runs the outbox
-// marks with update (no ids is a no-op).
+// marks with update (no ids is a no-op). Tokens are sealed with keys.
 func NewCommon(d *Dialect, read, write DB, tx func(ctx context.Context) Run,
-	update func(ctx context.Context, ids []int64, u OutboxUpdate) error) Common {
-	return Common{d: d, read: read, write: write, tx: tx, update: update}
+	update func(ctx context.Context, ids []int64, u OutboxUpdate) error, keys *secret.Ring) Common {
+	return Common{d: d, read: read, write: write, tx: tx, update: update, keys: keys}
 }
 
 // MarkSent marks the pending rows among ids sent at at, counts the attempt,

@@ -56,22 +56,28 @@ func (s *Common) Token(ctx context.Context, advertiserID int64) (store.Token, er
 	if err != nil {
 		return store.Token{}, fmt.Errorf("token %d: %w", advertiserID, err)
 	}
-	t.AccessToken, t.RefreshToken = secret.String(access), secret.String(refresh)
+	if t.AccessToken, t.RefreshToken, err = store.OpenTokens(s.keys, fmt.Sprintf("token %d", advertiserID), access, refresh); err != nil {
+		return store.Token{}, err
+	}
 	return t, nil
 }
 
-// WriteToken creates or replaces the token of t.AdvertiserID, as given. The
-// backend makes the write durable before it returns.
-func (d *Dialect) WriteToken(ctx context.Context, db DB, t store.Token) error {
+// WriteToken creates or replaces the token of t.AdvertiserID, sealed with
+// keys. The backend makes the write durable before it returns.
+func (d *Dialect) WriteToken(ctx context.Context, db DB, keys *secret.Ring, t store.Token) error {
+	access, refresh, err := store.SealTokens(keys, store.AuthTokens{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken})
+	if err != nil {
+		return err
+	}
 	p := d.Param
-	_, err := db.Exec(ctx, `INSERT INTO tokens (advertiser_id, access_token, refresh_token,
+	_, err = db.Exec(ctx, `INSERT INTO tokens (advertiser_id, access_token, refresh_token,
 		access_expires_at, refresh_expires_at, seed, updated_at) VALUES (`+p(1)+`, `+p(2)+`, `+p(3)+`, `+
 		p(4)+`, `+p(5)+`, `+p(6)+`, `+p(7)+`)
 		ON CONFLICT (advertiser_id) DO UPDATE SET access_token = excluded.access_token,
 			refresh_token = excluded.refresh_token, access_expires_at = excluded.access_expires_at,
 			refresh_expires_at = excluded.refresh_expires_at, seed = excluded.seed,
 			updated_at = excluded.updated_at`,
-		t.AdvertiserID, t.AccessToken.Reveal(), t.RefreshToken.Reveal(), d.Time(t.AccessExpiresAt),
+		t.AdvertiserID, access, refresh, d.Time(t.AccessExpiresAt),
 		d.Time(t.RefreshExpiresAt), t.Seed, d.Time(t.UpdatedAt))
 	return err
 }
