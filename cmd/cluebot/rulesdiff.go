@@ -52,15 +52,15 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("invalid rules:\n%w", err)}
 	}
-	before, err := app.LoadRules(cfg, tmpl)
-	if err != nil {
-		return appErr(err)
-	}
 	st, err := openStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	before, err := rulesInForce(ctx, cfg, tmpl, st)
+	if err != nil {
+		return err
+	}
 	res, err := rulesdiff.Replay(ctx, st, before, after, store.ClueFilter{From: time.Now().Add(-since)},
 		rulesdiff.Options{Zone: cfg.Location, AccountNames: app.AccountNames(cfg)})
 	if err != nil {
@@ -73,6 +73,26 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return enc.Encode(res)
 	}
 	return res.WriteText(stdout, *sinceS)
+}
+
+// rulesInForce returns the rules in force: the store's newest version, or
+// the configured file while the store has none.
+func rulesInForce(ctx context.Context, cfg *config.Config, tmpl *notify.Templates, st store.Store) (*route.Rules, error) {
+	if h, ok := st.(store.RulesHistory); ok {
+		v, err := h.RulesInForce(ctx)
+		switch {
+		case err == nil:
+			rules, err := rulesChecker(cfg, tmpl)(fmt.Sprintf("rules version %s", v.ID), []byte(v.Text))
+			if err != nil {
+				return nil, fmt.Errorf("the rules in force no longer check:\n%w", err)
+			}
+			return rules, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	rules, err := app.LoadRules(cfg, tmpl)
+	return rules, appErr(err)
 }
 
 // rulesChecker compiles candidate rules text as rules.yaml is loaded: checked

@@ -124,3 +124,22 @@ func TestRulesDiff(t *testing.T) {
 		require.Contains(t, errs, "--rules is required")
 	})
 }
+
+// TestRulesDiffInForce: the "before" is the store's version in force, not
+// the file, once the store has one.
+func TestRulesDiffInForce(t *testing.T) {
+	cfgPath, dir := diffTrial(t)
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	require.NoError(t, err)
+	// Saved in the console: 广东 has its own route; the file does not know.
+	inForce := "routes:\n  - name: guangdong\n    match: {province: 广东}\n    receivers: [guangdong-sales]\n" + diffRulesInForce[len("routes:\n"):]
+	_, err = rulesdiff.Save(context.Background(), st, store.RulesVersion{Author: "admin", At: time.Now(), Text: inForce}, "")
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	code, out, errs := rulesDiff(t, cfgPath, "--rules", filepath.Join(dir, "rules.yaml"), "--json")
+	require.Equal(t, 0, code, errs)
+	var res rulesdiff.Result
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Equal(t, 2, res.Changed, "the file drops the 广东 route the console added")
+	require.Equal(t, rulesdiff.Count{Before: 2, After: 0}, *res.Routes["guangdong"])
+}
