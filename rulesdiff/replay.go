@@ -8,7 +8,9 @@ package rulesdiff
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cluebot/cluebot/route"
@@ -42,55 +44,51 @@ type Options struct {
 // Round-robin turns are neither taken nor compared: routing alone does not
 // touch them. A clue whose raw JSON no longer decodes is unrouted on both
 // sides, as the router would leave it, and counted in Undecodable.
+//
+// The read streams: one goroutine reads the store while workers, one a
+// CPU, decode and route batches of clues, so memory holds a few batches
+// whatever the window.
 func Replay(ctx context.Context, st Iterator, before, after *route.Rules, f store.ClueFilter, opts Options) (*Result, error) {
 	if before == nil || after == nil {
 		return nil, fmt.Errorf("replay: both rule sets are needed")
 	}
-	res := newResult(before, after)
 	limit := opts.Examples
 	if limit == 0 {
 		limit = DefaultExamples
 	}
-	bOpts := transform.Options{Zone: opts.Zone, AccountNames: opts.AccountNames, Fields: before.Fields}
-	aOpts := bOpts
-	aOpts.Fields = after.Fields
-	sameLead := before.Fields == after.Fields
-	var bBuf, aBuf []route.Match
-	var bSide, aSide side
+	n := runtime.GOMAXPROCS(0)
+	p := newPipeline(n)
+	ws := make([]*worker, n)
+	var wg sync.WaitGroup
+	for i := range ws {
+		ws[i] = newWorker(before, after, opts, limit)
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			for b := range p.full {
+				w.run(b)
+				p.free <- b
+			}
+		}(ws[i])
+	}
+	seq := 0
+	b := <-p.free
 	err := st.IterateClues(ctx, f, func(c *store.Clue) error {
-		res.Leads++
-		bLead, err := transform.FromStored(c, bOpts)
-		if err != nil {
-			res.Undecodable++
-			res.Unrouted.Before++
-			res.Unrouted.After++
-			return nil
-		}
-		bBuf = before.RouteInto(bBuf[:0], &bLead, c.CreateTime)
-		aLead := &bLead
-		if !sameLead {
-			l, err := transform.FromStored(c, aOpts)
-			if err != nil { // decoded once already: cannot happen
-				return fmt.Errorf("replay: %w", err)
-			}
-			aLead = &l
-		}
-		aBuf = after.RouteInto(aBuf[:0], aLead, c.CreateTime)
-		bSide.set(bBuf)
-		aSide.set(aBuf)
-		res.count(&bSide, &aSide)
-		if !bSide.same(&aSide) {
-			res.Changed++
-			if limit > 0 && len(res.Examples) < limit {
-				res.Examples = append(res.Examples, example(&bLead, &bSide, &aSide))
-			}
+		b.add(seq, c)
+		seq++
+		if len(b.items) == batchSize {
+			p.full <- b
+			b = <-p.free
 		}
 		return nil
 	})
+	p.full <- b
+	close(p.full)
+	wg.Wait()
 	if err != nil {
 		return nil, fmt.Errorf("replay stored leads: %w", err)
 	}
-	return res, nil
+	return merge(before, after, ws, limit), nil
 }
 
 // side is where one lead goes under one rule set: its routes in order and
