@@ -12,6 +12,8 @@ import (
 	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/postgres"
+	"github.com/cluebot/cluebot/store/postgres/pgtest"
 	"github.com/cluebot/cluebot/store/sqlite"
 )
 
@@ -56,15 +58,32 @@ func openSQLite(t testing.TB, leads ...lead) *sqlite.Store {
 	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
+	storeLeads(t, st, leads)
+	return st
+}
+
+// openPostgres opens a store in a fresh PostgreSQL schema holding leads,
+// or skips without CLUEBOT_TEST_POSTGRES.
+func openPostgres(t testing.TB, leads ...lead) *postgres.Store {
+	t.Helper()
+	dsn, schema := pgtest.FreshSchema(t)
+	st, err := postgres.Open(t.Context(), dsn, postgres.Options{Schema: schema})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	storeLeads(t, st, leads)
+	return st
+}
+
+func storeLeads(t testing.TB, st store.Store, leads []lead) {
+	t.Helper()
 	clues := make([]store.Clue, len(leads))
 	for i, l := range leads {
 		clues[i] = l.stored()
 	}
 	if len(clues) > 0 {
-		_, err = st.UpsertClues(t.Context(), clues)
+		_, err := st.UpsertClues(t.Context(), clues)
 		require.NoError(t, err)
 	}
-	return st
 }
 
 // parse compiles rules for the tests' zone.

@@ -39,7 +39,16 @@ var replayLeads = []lead{
 }
 
 func TestReplay(t *testing.T) {
-	st := openSQLite(t, replayLeads...)
+	testReplay(t, openSQLite(t, replayLeads...))
+}
+
+// TestReplayPostgres runs the same cases from PostgreSQL, with
+// CLUEBOT_TEST_POSTGRES.
+func TestReplayPostgres(t *testing.T) {
+	testReplay(t, openPostgres(t, replayLeads...))
+}
+
+func testReplay(t *testing.T, st Iterator) {
 	tests := []struct {
 		name     string
 		after    string

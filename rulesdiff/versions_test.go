@@ -21,15 +21,7 @@ type step struct {
 
 func TestAdopt(t *testing.T) {
 	const a, b, c = "routes: [a]\n", "routes: [b]\n", "routes: [c]\n"
-	tests := []struct {
-		name       string
-		steps      []step
-		inForce    string
-		author     string
-		versions   int
-		fileAfter  string // the file's text at the end, when the saves write it
-		fileSeenIs string
-	}{
+	tests := []adoptCase{
 		{name: "an empty store takes the file as the first version",
 			steps: []step{{adopt: a}}, inForce: a, author: store.AuthorFile, versions: 1, fileSeenIs: a},
 		{name: "the same file read again is no new version",
@@ -47,53 +39,78 @@ func TestAdopt(t *testing.T) {
 		{name: "a save before the file was ever read, then the file",
 			steps: []step{{save: b}, {adopt: b}}, inForce: b, author: "admin", versions: 1, fileAfter: b, fileSeenIs: b},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			st, ctx := openSQLite(t), t.Context()
-			dir := t.TempDir()
-			path := filepath.Join(dir, "rules.yaml")
-			blocked := filepath.Join(dir, "not-a-dir")
-			require.NoError(t, os.WriteFile(blocked, nil, 0o600))
-			now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-			for i, s := range tt.steps {
-				now = now.Add(time.Minute)
-				if s.adopt != "" {
-					v, err := Adopt(ctx, st, path, s.adopt, now)
-					require.NoError(t, err, "step %d", i)
-					in, err := st.RulesInForce(ctx)
-					require.NoError(t, err)
-					require.Equal(t, in.ID, v.ID, "Adopt returns the version in force")
-					continue
-				}
-				target := path
-				if s.readOnly {
-					target = filepath.Join(blocked, "rules.yaml")
-				}
-				id, err := Save(ctx, st, store.RulesVersion{Author: "admin", Comment: "step", At: now, Text: s.save}, target)
-				if s.readOnly {
-					var fe *FileError
-					require.ErrorAs(t, err, &fe)
-				} else {
-					require.NoError(t, err)
-				}
-				require.NotEmpty(t, id)
-			}
+	backends := []struct {
+		name string
+		open func(t testing.TB) store.RulesHistory
+	}{
+		{"sqlite", func(t testing.TB) store.RulesHistory { return openSQLite(t) }},
+		{"postgres", func(t testing.TB) store.RulesHistory { return openPostgres(t) }},
+	}
+	for _, be := range backends {
+		for _, tt := range tests {
+			t.Run(be.name+"/"+tt.name, func(t *testing.T) {
+				testAdopt(t, be.open(t), tt)
+			})
+		}
+	}
+}
+
+// adoptCase is one case of TestAdopt: the steps, then what holds.
+type adoptCase struct {
+	name       string
+	steps      []step
+	inForce    string
+	author     string
+	versions   int
+	fileAfter  string // the file's text at the end, when the saves write it
+	fileSeenIs string
+}
+
+// testAdopt plays tt's steps on st and checks the outcome.
+func testAdopt(t *testing.T, st store.RulesHistory, tt adoptCase) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rules.yaml")
+	blocked := filepath.Join(dir, "not-a-dir")
+	require.NoError(t, os.WriteFile(blocked, nil, 0o600))
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	for i, s := range tt.steps {
+		now = now.Add(time.Minute)
+		if s.adopt != "" {
+			v, err := Adopt(ctx, st, path, s.adopt, now)
+			require.NoError(t, err, "step %d", i)
 			in, err := st.RulesInForce(ctx)
 			require.NoError(t, err)
-			require.Equal(t, tt.inForce, in.Text)
-			require.Equal(t, tt.author, in.Author)
-			list, err := st.RulesVersions(ctx, 0)
+			require.Equal(t, in.ID, v.ID, "Adopt returns the version in force")
+			continue
+		}
+		target := path
+		if s.readOnly {
+			target = filepath.Join(blocked, "rules.yaml")
+		}
+		id, err := Save(ctx, st, store.RulesVersion{Author: "admin", Comment: "step", At: now, Text: s.save}, target)
+		if s.readOnly {
+			var fe *FileError
+			require.ErrorAs(t, err, &fe)
+		} else {
 			require.NoError(t, err)
-			require.Len(t, list, tt.versions)
-			seen, err := st.RulesFileSeen(ctx)
-			require.NoError(t, err)
-			require.Equal(t, store.RulesHash(tt.fileSeenIs), seen)
-			if tt.fileAfter != "" {
-				b, err := os.ReadFile(path)
-				require.NoError(t, err)
-				require.Equal(t, tt.fileAfter, string(b))
-			}
-		})
+		}
+		require.NotEmpty(t, id)
+	}
+	in, err := st.RulesInForce(ctx)
+	require.NoError(t, err)
+	require.Equal(t, tt.inForce, in.Text)
+	require.Equal(t, tt.author, in.Author)
+	list, err := st.RulesVersions(ctx, 0)
+	require.NoError(t, err)
+	require.Len(t, list, tt.versions)
+	seen, err := st.RulesFileSeen(ctx)
+	require.NoError(t, err)
+	require.Equal(t, store.RulesHash(tt.fileSeenIs), seen)
+	if tt.fileAfter != "" {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		require.Equal(t, tt.fileAfter, string(b))
 	}
 }
 
