@@ -52,9 +52,15 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	rules, err := app.LoadRules(cfg, tmpl)
+	// The rules in force: the store's newest version, else the file.
+	st, err := openStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
-		return appErr(err)
+		return err
+	}
+	defer st.Close()
+	rules, err := rulesInForce(ctx, cfg, tmpl, st)
+	if err != nil {
+		return err
 	}
 	at := time.Now()
 	if *atS != "" {

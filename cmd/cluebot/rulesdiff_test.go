@@ -143,3 +143,23 @@ func TestRulesDiffInForce(t *testing.T) {
 	require.Equal(t, 2, res.Changed, "the file drops the 广东 route the console added")
 	require.Equal(t, rulesdiff.Count{Before: 2, After: 0}, *res.Routes["guangdong"])
 }
+
+// TestRulesTestInForce: rules test routes by the store's version in force.
+func TestRulesTestInForce(t *testing.T) {
+	cfgPath, dir := rulesTrial(t)
+	clueFile := sampleClue(t, dir, nil) // 河南/郑州: everything-else by the shipped file
+	code, res, out := rulesTest(t, cfgPath, "--clue", clueFile)
+	require.Equal(t, 0, code, out)
+	require.Equal(t, "everything-else", res.Matches[len(res.Matches)-1].Route)
+
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	require.NoError(t, err)
+	_, err = rulesdiff.Save(context.Background(), st, store.RulesVersion{Author: "admin", At: time.Now(),
+		Text: "fields:\n  province: {form: 下拉单选, level: 2}\n" + diffRulesInForce}, "")
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	code, res, out = rulesTest(t, cfgPath, "--clue", clueFile)
+	require.Equal(t, 0, code, out)
+	require.Len(t, res.Matches, 1, out)
+	require.Equal(t, "henan", res.Matches[0].Route, "the console's version is in force, not the file")
+}
