@@ -68,10 +68,12 @@ type FileError struct {
 	Err  error
 }
 
+// Error says the rules are in force but the file was not written.
 func (e *FileError) Error() string {
 	return fmt.Sprintf("rules saved, but %s was not written: %v", e.Path, e.Err)
 }
 
+// Unwrap returns the write's error.
 func (e *FileError) Unwrap() error { return e.Err }
 
 // Save makes v (checked by the caller; Author, Comment, At and Text set)
