@@ -97,7 +97,7 @@ func (tr *apiTrial) do(t *testing.T, method, path, user, role string, body any) 
 
 const badRules = "routes:\n  - name: henan\n    match: {provnce: 河南}\n    receivers: [henan-sales]\n  - name: x\n    receivers: [nobody]\n"
 
-func TestAPIPreview(t *testing.T) {
+func TestRulesAPIPreview(t *testing.T) {
 	tr := newAPITrial(t)
 	tests := []struct {
 		name, user, role string
@@ -149,7 +149,7 @@ func TestAPIPreview(t *testing.T) {
 	}
 }
 
-func TestAPISaveAndHistory(t *testing.T) {
+func TestRulesAPISaveAndHistory(t *testing.T) {
 	tr := newAPITrial(t)
 	// Refused: nothing changes, neither the store nor the file.
 	for _, tt := range []struct {
@@ -212,7 +212,7 @@ func TestAPISaveAndHistory(t *testing.T) {
 	require.Equal(t, "restore", versions[0].(map[string]any)["comment"])
 }
 
-func TestAPISaveReadOnlyFile(t *testing.T) {
+func TestRulesAPISaveReadOnlyFile(t *testing.T) {
 	tr := newAPITrial(t)
 	// The file's folder cannot take the temporary file: a read-only mount.
 	dir := filepath.Dir(tr.path)

@@ -10,7 +10,7 @@ import (
 	"github.com/cluebot/cluebot/route"
 )
 
-func TestLineErrorsOfTheParser(t *testing.T) {
+func TestRulesLineErrorsOfTheParser(t *testing.T) {
 	_, err := route.Parse("rules.yaml", []byte("routes:\n  - name: a\n    receivers: [x]\n    colour: red\n"))
 	require.Error(t, err)
 	got := LineErrors(err)
@@ -20,7 +20,7 @@ func TestLineErrorsOfTheParser(t *testing.T) {
 	require.NotContains(t, got[0].Message, "rules.yaml", "the line alone places it")
 }
 
-func TestLineErrors(t *testing.T) {
+func TestRulesLineErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error

@@ -38,13 +38,13 @@ var replayLeads = []lead{
 	{n: 6, province: "上海", city: "上海", intention: 3, at: day.Add(4 * time.Minute)},
 }
 
-func TestReplay(t *testing.T) {
+func TestRulesReplay(t *testing.T) {
 	testReplay(t, openSQLite(t, replayLeads...))
 }
 
-// TestReplayPostgres runs the same cases from PostgreSQL, with
+// TestRulesReplayPostgres runs the same cases from PostgreSQL, with
 // CLUEBOT_TEST_POSTGRES.
-func TestReplayPostgres(t *testing.T) {
+func TestRulesReplayPostgres(t *testing.T) {
 	testReplay(t, openPostgres(t, replayLeads...))
 }
 
@@ -148,7 +148,7 @@ func flat(m map[string]*Count) map[string]Count {
 	return out
 }
 
-func TestReplayWindow(t *testing.T) {
+func TestRulesReplayWindow(t *testing.T) {
 	st := openSQLite(t, replayLeads...)
 	f := store.ClueFilter{From: day.Add(time.Minute), To: day.Add(4 * time.Minute)}
 	res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, withoutHenan), f, Options{Zone: beijing})
@@ -158,7 +158,7 @@ func TestReplayWindow(t *testing.T) {
 	require.Equal(t, Count{1, 0}, *res.Routes["henan"])
 }
 
-func TestReplayUndecodable(t *testing.T) {
+func TestRulesReplayUndecodable(t *testing.T) {
 	bad := lead{n: 9, province: "河南", at: day, raw: `{"id": "29745160400853630000`}
 	st := openSQLite(t, replayLeads[0], bad)
 	res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, withoutHenan), store.ClueFilter{}, Options{Zone: beijing})
@@ -169,7 +169,7 @@ func TestReplayUndecodable(t *testing.T) {
 	require.Equal(t, 1, res.Changed)
 }
 
-func TestReplayFieldMapping(t *testing.T) {
+func TestRulesReplayFieldMapping(t *testing.T) {
 	// No store_info: the province comes from a form answer, level 2 of a
 	// cascade, only under the candidate's field mapping.
 	raw := `{"id": 2974516040085363000007, "user_name": "客户7", "phone": "13800000007", "create_time": "2025-03-03 10:00:00",
@@ -183,7 +183,7 @@ func TestReplayFieldMapping(t *testing.T) {
 		Before: []string{"everything-else"}, After: []string{"henan"}}}, res.Examples)
 }
 
-func TestResultText(t *testing.T) {
+func TestRulesResultText(t *testing.T) {
 	st := openSQLite(t, replayLeads...)
 	res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, withoutHenan), store.ClueFilter{}, Options{Zone: beijing})
 	require.NoError(t, err)

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseSince(t *testing.T) {
+func TestRulesParseSince(t *testing.T) {
 	tests := []struct {
 		in   string
 		want time.Duration

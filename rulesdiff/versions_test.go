@@ -19,7 +19,7 @@ type step struct {
 	readOnly bool // the save cannot write the file
 }
 
-func TestAdopt(t *testing.T) {
+func TestRulesAdopt(t *testing.T) {
 	const a, b, c = "routes: [a]\n", "routes: [b]\n", "routes: [c]\n"
 	tests := []adoptCase{
 		{name: "an empty store takes the file as the first version",
@@ -114,7 +114,7 @@ func testAdopt(t *testing.T, st store.RulesHistory, tt adoptCase) {
 	}
 }
 
-func TestSaveKeepsFileMode(t *testing.T) {
+func TestRulesSaveKeepsFileMode(t *testing.T) {
 	st := openSQLite(t)
 	path := filepath.Join(t.TempDir(), "rules.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("old"), 0o640))
