@@ -40,7 +40,8 @@ func (a *API) preview(w http.ResponseWriter, r *http.Request) {
 		a.internal(w, "cannot read the rules in force", err)
 		return
 	}
-	res, err := Replay(r.Context(), a.Store, before, after, store.ClueFilter{From: a.now().Add(-since)}, a.Options)
+	now := a.now()
+	res, err := Replay(r.Context(), a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, a.Options)
 	if err != nil {
 		a.internal(w, "cannot replay the stored leads", err)
 		return

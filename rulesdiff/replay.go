@@ -35,6 +35,10 @@ type Options struct {
 	// Examples caps the leads that move listed in the result: 0 means
 	// DefaultExamples, a negative number none.
 	Examples int
+	// Readers is how many parts of a window bounded at both ends are read
+	// from the store at once, each on a connection of its own: 0 means one
+	// for every two CPUs, at most MaxReaders.
+	Readers int
 }
 
 // Replay routes every clue f selects, streamed from st, with before (the
@@ -45,9 +49,9 @@ type Options struct {
 // touch them. A clue whose raw JSON no longer decodes is unrouted on both
 // sides, as the router would leave it, and counted in Undecodable.
 //
-// The read streams: one goroutine reads the store while workers, one a
-// CPU, decode and route batches of clues, so memory holds a few batches
-// whatever the window.
+// The read streams: readers (see Options.Readers), each over a part of the
+// window, read the store while workers, one a CPU, decode and route
+// batches of clues, so memory holds a few batches whatever the window.
 func Replay(ctx context.Context, st Iterator, before, after *route.Rules, f store.ClueFilter, opts Options) (*Result, error) {
 	if before == nil || after == nil {
 		return nil, fmt.Errorf("replay: both rule sets are needed")
@@ -57,7 +61,8 @@ func Replay(ctx context.Context, st Iterator, before, after *route.Rules, f stor
 		limit = DefaultExamples
 	}
 	n := runtime.GOMAXPROCS(0)
-	p := newPipeline(n)
+	parts := split(f, readers(opts))
+	p := newPipeline(n + len(parts))
 	ws := make([]*worker, n)
 	var wg sync.WaitGroup
 	for i := range ws {
@@ -71,18 +76,7 @@ func Replay(ctx context.Context, st Iterator, before, after *route.Rules, f stor
 			}
 		}(ws[i])
 	}
-	seq := 0
-	b := <-p.free
-	err := st.IterateClues(ctx, f, func(c *store.Clue) error {
-		b.add(seq, c)
-		seq++
-		if len(b.items) == batchSize {
-			p.full <- b
-			b = <-p.free
-		}
-		return nil
-	})
-	p.full <- b
+	err := read(ctx, st, parts, p)
 	close(p.full)
 	wg.Wait()
 	if err != nil {

@@ -1,6 +1,7 @@
 package rulesdiff
 
 import (
+	"math"
 	"sort"
 
 	"github.com/cluebot/cluebot/route"
@@ -19,13 +20,13 @@ type batch struct {
 }
 
 type item struct {
-	seq    int
+	seq    int64
 	c      store.Clue
 	rawEnd int // c.Raw is raw[rawStart:rawEnd], set when the batch is full
 }
 
 // add copies c into the batch: IterateClues may reuse c.
-func (b *batch) add(seq int, c *store.Clue) {
+func (b *batch) add(seq int64, c *store.Clue) {
 	it := item{seq: seq, c: *c}
 	it.c.Routes, it.c.Assignees = nil, nil
 	b.raw = append(b.raw, c.Raw...)
@@ -33,15 +34,16 @@ func (b *batch) add(seq int, c *store.Clue) {
 	b.items = append(b.items, it)
 }
 
-// pipeline is the reader's and the workers' channels, with twice as many
-// batches as workers in all: the memory a replay holds.
+// pipeline is the readers' and the workers' channels, with twice as many
+// batches as readers and workers in all: the memory a replay holds.
 type pipeline struct {
 	full, free chan *batch
 }
 
-func newPipeline(workers int) *pipeline {
-	p := &pipeline{full: make(chan *batch, 2*workers), free: make(chan *batch, 2*workers+1)}
-	for range 2*workers + 1 {
+func newPipeline(goroutines int) *pipeline {
+	n := 2 * goroutines
+	p := &pipeline{full: make(chan *batch, n), free: make(chan *batch, n)}
+	for range n {
 		p.free <- &batch{items: make([]item, 0, batchSize)}
 	}
 	return p
@@ -55,6 +57,7 @@ type worker struct {
 	limit         int
 	res           *Result
 	examples      []seqExample
+	cutoff        int64 // the latest example kept, once pruned
 	bBuf, aBuf    []route.Match
 	bSide, aSide  side
 	bLead, aLead  transform.Lead // reused: a lead does not escape
@@ -63,13 +66,13 @@ type worker struct {
 // seqExample is an example with its place in the read, to keep the
 // earliest examples of all workers.
 type seqExample struct {
-	seq int
+	seq int64
 	ex  Example
 }
 
 func newWorker(before, after *route.Rules, opts Options, limit int) *worker {
 	w := &worker{before: before, after: after, limit: limit, res: newResult(before, after),
-		sameLead: before.Fields == after.Fields}
+		sameLead: before.Fields == after.Fields, cutoff: math.MaxInt64}
 	w.bOpts = transform.Options{Zone: opts.Zone, AccountNames: opts.AccountNames, Fields: before.Fields}
 	w.aOpts = w.bOpts
 	w.aOpts.Fields = after.Fields
@@ -89,7 +92,7 @@ func (w *worker) run(b *batch) {
 	b.items, b.raw = b.items[:0], b.raw[:0]
 }
 
-func (w *worker) one(seq int, c *store.Clue) {
+func (w *worker) one(seq int64, c *store.Clue) {
 	res := w.res
 	res.Leads++
 	var err error
@@ -114,12 +117,27 @@ func (w *worker) one(seq int, c *store.Clue) {
 	res.count(&w.bSide, &w.aSide)
 	if !w.bSide.same(&w.aSide) {
 		res.Changed++
-		// A worker sees its clues in read order: its first examples are
-		// its earliest.
-		if len(w.examples) < w.limit {
-			w.examples = append(w.examples, seqExample{seq, example(&w.bLead, &w.bSide, &w.aSide)})
-		}
+		w.keep(seq)
 	}
+}
+
+// keep adds the lead just replayed to the worker's examples when it may be
+// among the earliest limit: batches of several readers come in any order.
+// The examples are pruned to the earliest limit as they reach twice that.
+func (w *worker) keep(seq int64) {
+	if w.limit <= 0 || (len(w.examples) >= w.limit && seq > w.cutoff) {
+		return
+	}
+	w.examples = append(w.examples, seqExample{seq, example(&w.bLead, &w.bSide, &w.aSide)})
+	if len(w.examples) >= 2*w.limit {
+		sortExamples(w.examples)
+		w.examples = w.examples[:w.limit]
+		w.cutoff = w.examples[w.limit-1].seq
+	}
+}
+
+func sortExamples(es []seqExample) {
+	sort.Slice(es, func(i, j int) bool { return es[i].seq < es[j].seq })
 }
 
 // merge adds the workers' results up and keeps the earliest examples.
@@ -143,7 +161,7 @@ func merge(before, after *route.Rules, ws []*worker, limit int) *Result {
 		}
 		examples = append(examples, w.examples...)
 	}
-	sort.Slice(examples, func(i, j int) bool { return examples[i].seq < examples[j].seq })
+	sortExamples(examples)
 	for _, e := range examples[:min(len(examples), max(limit, 0))] {
 		res.Examples = append(res.Examples, e.ex)
 	}

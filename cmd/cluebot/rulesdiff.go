@@ -61,7 +61,8 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	res, err := rulesdiff.Replay(ctx, st, before, after, store.ClueFilter{From: time.Now().Add(-since)},
+	now := time.Now()
+	res, err := rulesdiff.Replay(ctx, st, before, after, store.ClueFilter{From: now.Add(-since), To: now},
 		rulesdiff.Options{Zone: cfg.Location, AccountNames: app.AccountNames(cfg)})
 	if err != nil {
 		return err
