@@ -63,6 +63,9 @@ type API struct {
 	// Apply, when set, makes a version just saved the rules this instance
 	// routes by, at once; other instances follow the store within a poll.
 	Apply func(v store.RulesVersion, rules *route.Rules)
+	// Audit, when set, records each save in the audit log (the console's
+	// store.Console AddAudit), action "rules", the version as the target.
+	Audit func(ctx context.Context, e store.AuditEntry) error
 	// Path is rules.yaml, written on a save where it is writable; "" never.
 	Path string
 	// Options are the replay's (zone, account names, examples).

@@ -28,6 +28,7 @@ type apiTrial struct {
 	path    string
 	mu      sync.Mutex
 	applied []string
+	audit   []store.AuditEntry
 }
 
 func newAPITrial(t *testing.T) *apiTrial {
@@ -50,6 +51,12 @@ func newAPITrial(t *testing.T) *apiTrial {
 			tr.mu.Lock()
 			defer tr.mu.Unlock()
 			tr.applied = append(tr.applied, v.ID)
+		},
+		Audit: func(_ context.Context, e store.AuditEntry) error {
+			tr.mu.Lock()
+			defer tr.mu.Unlock()
+			tr.audit = append(tr.audit, e)
+			return nil
 		},
 		Path:    tr.path,
 		Options: Options{Zone: beijing},
@@ -178,6 +185,8 @@ func TestRulesAPISaveAndHistory(t *testing.T) {
 	id := out["version"].(string)
 	require.NotEmpty(t, id)
 	require.Equal(t, []string{id}, tr.applied, "this instance routes by it at once")
+	require.Equal(t, []store.AuditEntry{{At: day.Add(24 * time.Hour), User: "admin", Action: "rules", Target: id,
+		Detail: "henan leads go to the managers"}}, tr.audit)
 	b, err = os.ReadFile(tr.path)
 	require.NoError(t, err)
 	require.Equal(t, withoutHenan, string(b), "the file is written too")

@@ -84,6 +84,12 @@ func (a *API) put(w http.ResponseWriter, r *http.Request) {
 	}
 	v.ID, v.Hash = id, store.RulesHash(v.Text)
 	a.log().Info("rules saved", "version", id, "author", name)
+	if a.Audit != nil {
+		e := store.AuditEntry{At: v.At, User: name, Action: "rules", Target: id, Detail: req.Comment}
+		if err := a.Audit(r.Context(), e); err != nil {
+			a.log().Error("rules save not audited", "version", id, "err", err)
+		}
+	}
 	if a.Apply != nil {
 		a.Apply(v, rules)
 	}
