@@ -46,7 +46,7 @@ func commands() map[string]command {
 		"notify": {"notify test --receiver NAME: send one sample alert", cmdNotify},
 		"once":   {"one cycle: pull, route, deliver what is due, exit", cmdOnce},
 		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
-		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets", cmdRules},
+		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets; rules diff --rules NEW.yaml: what a change does to stored leads", cmdRules},
 		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
 		"secret": {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
 	}

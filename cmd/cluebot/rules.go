@@ -25,10 +25,14 @@ type ruleMatch struct {
 	Messages  map[string]string `json:"messages"`
 }
 
-// cmdRules implements `cluebot rules test --clue FILE [--json]`.
+// cmdRules implements `cluebot rules test --clue FILE [--json]` and
+// `cluebot rules diff` (see cmdRulesDiff).
 func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "diff" {
+		return cmdRulesDiff(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "test" {
-		return usageErr("usage: cluebot rules test -c cluebot.yaml --clue FILE [--json]")
+		return usageErr("usage: cluebot rules test -c cluebot.yaml --clue FILE [--json]\n       cluebot rules diff -c cluebot.yaml --rules NEW.yaml [--since 7d] [--json]")
 	}
 	fs, cfgPath := newFlags("rules test", stderr)
 	clueFile := fs.String("clue", "", "a clue as the vendor sends it (one JSON object; - for stdin)")
@@ -48,9 +52,15 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	rules, err := app.LoadRules(cfg, tmpl)
+	// The rules in force: the store's newest version, else the file.
+	st, err := openStore(ctx, cfg, newLogger(cfg, stderr))
 	if err != nil {
-		return appErr(err)
+		return err
+	}
+	defer st.Close()
+	rules, err := rulesInForce(ctx, cfg, tmpl, st)
+	if err != nil {
+		return err
 	}
 	at := time.Now()
 	if *atS != "" {

@@ -50,7 +50,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 	require.NoError(t, err)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	require.Equal(t, []string{"account_poll", "auth_advertisers", "authorizations", "clue_history", "clues", "oauth_states", "outbox", "receiver_pause", "rotation", "schema_version",
+	require.Equal(t, []string{"account_poll", "auth_advertisers", "authorizations", "clue_history", "clues", "oauth_states", "outbox", "receiver_pause", "rotation", "rules_file", "rules_versions", "schema_version",
 		"send_log", "sync_state", "tokens"}, tables)
 	_, err = s.UpsertClues(t.Context(), []store.Clue{{ID: "1974516040085363860123", Raw: []byte(`{}`)}})
 	require.NoError(t, err)

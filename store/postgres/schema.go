@@ -176,4 +176,20 @@ CREATE INDEX account_poll_due ON account_poll (next_poll_at, advertiser_id);
 `),
 	// 5: authorizations, the advertisers each covers, OAuth states (auth.go).
 	execSQL(authSchema),
+	// 6: every version of the rules, the newest in force, and the hash of
+	// the rules file text last seen (one row).
+	execSQL(`
+CREATE TABLE rules_versions (
+	id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	author  text NOT NULL,
+	comment text NOT NULL,
+	at      timestamptz NOT NULL,
+	hash    text NOT NULL,
+	text    text NOT NULL
+);
+CREATE TABLE rules_file (
+	id   integer PRIMARY KEY CHECK (id = 1),
+	hash text NOT NULL
+);
+`),
 }

@@ -161,6 +161,22 @@ CREATE INDEX account_poll_due ON account_poll (next_poll_at);
 `),
 	// 5: authorizations, the advertisers each covers, OAuth states (auth.go).
 	execSQL(authSchema),
+	// 6: every version of the rules, the newest in force, and the hash of
+	// the rules file text last seen (one row).
+	execSQL(`
+CREATE TABLE rules_versions (
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
+	author  TEXT NOT NULL,
+	comment TEXT NOT NULL,
+	at      INTEGER NOT NULL,
+	hash    TEXT NOT NULL,
+	text    TEXT NOT NULL
+);
+CREATE TABLE rules_file (
+	id   INTEGER PRIMARY KEY CHECK (id = 1),
+	hash TEXT NOT NULL
+);
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -35,7 +35,10 @@
 //   - OutboxStats counts pending rows whether due or not;
 //   - CountClueGroups agrees with GroupClues, the same counts worked out
 //     from IterateClues; a quarter hour runs from :00, :15, :30 or :45 to
-//     the millisecond before the next.
+//     the millisecond before the next;
+//   - rules versions get increasing ids, the newest is in force, and a
+//     version added after one that is no longer the newest is refused with
+//     store.ErrRulesConflict; texts round-trip byte for byte.
 package storetest
 
 import (
@@ -105,6 +108,8 @@ func Run(t *testing.T, open Opener) {
 		{"concurrent refresh claims", testConcurrentRefreshClaims},
 		{"oauth states", testOAuthStates},
 		{"account stats", testAccountStats},
+		{"rules versions", testRulesVersions},
+		{"concurrent rules versions", testConcurrentRulesVersions},
 		{"ping and close twice", testPingClose},
 	}
 	for _, tt := range tests {

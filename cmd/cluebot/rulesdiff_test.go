@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/rulesdiff"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/sqlite"
+)
+
+const diffRulesInForce = `routes:
+  - name: henan
+    match: {province: 河南}
+    receivers: [henan-sales]
+  - name: everything-else
+    receivers: [managers]
+`
+
+// diffTrial is rulesTrial with diffRulesInForce as rules.yaml and a store
+// of leads: three from 河南 and two from 广东 in the last hour, one from
+// 河南 two days ago.
+func diffTrial(t *testing.T) (cfgPath, dir string) {
+	t.Helper()
+	cfgPath, dir = rulesTrial(t)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(diffRulesInForce), 0o600))
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	now := time.Now()
+	var clues []store.Clue
+	add := func(n int, province string, at time.Time) {
+		id := fmt.Sprintf("397451604008536%07d", n)
+		raw, err := json.Marshal(map[string]any{"id": json.Number(id), "user_name": fmt.Sprintf("客户%d", n),
+			"phone": fmt.Sprintf("1390000%04d", n), "create_time": at.In(time.FixedZone("CST", 8*3600)).Format(time.DateTime),
+			"store_info": map[string]string{"province": province, "city": "某市"}})
+		require.NoError(t, err)
+		clues = append(clues, store.Clue{ID: id, AdvertiserID: 1, CreateTime: at, UpdateTime: at, Province: province, Raw: raw})
+	}
+	for i := range 3 {
+		add(i, "河南", now.Add(-time.Duration(i+1)*time.Minute))
+	}
+	add(3, "广东", now.Add(-10*time.Minute))
+	add(4, "广东", now.Add(-20*time.Minute))
+	add(5, "河南", now.Add(-48*time.Hour))
+	_, err = st.UpsertClues(context.Background(), clues)
+	require.NoError(t, err)
+	return cfgPath, dir
+}
+
+func rulesDiff(t *testing.T, cfgPath string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"rules", "diff", "-c", cfgPath}, args...), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRulesDiff(t *testing.T) {
+	cfgPath, dir := diffTrial(t)
+	newPath := filepath.Join(dir, "new.yaml")
+	require.NoError(t, os.WriteFile(newPath, []byte("routes:\n  - name: everything-else\n    receivers: [managers]\n"), 0o600))
+
+	t.Run("json", func(t *testing.T) {
+		code, out, errs := rulesDiff(t, cfgPath, "--rules", newPath, "--json")
+		require.Equal(t, 0, code, errs)
+		var res rulesdiff.Result
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
+		require.Equal(t, 6, res.Leads, "the default window is 7 days")
+		require.Equal(t, 4, res.Changed, "exactly the 河南 leads")
+		require.Equal(t, rulesdiff.Count{Before: 4, After: 0}, *res.Routes["henan"])
+		require.Equal(t, rulesdiff.Count{Before: 2, After: 6}, *res.Routes["everything-else"])
+		require.Equal(t, rulesdiff.Count{Before: 4, After: 0}, *res.Receivers["henan-sales"])
+		require.Len(t, res.Examples, 4)
+		for _, e := range res.Examples {
+			require.Equal(t, []string{"henan"}, e.Before)
+			require.Equal(t, []string{"everything-else"}, e.After)
+			require.Regexp(t, `^139\*+\d{4}$`, e.Phone)
+		}
+	})
+	t.Run("since", func(t *testing.T) {
+		code, out, errs := rulesDiff(t, cfgPath, "--rules", newPath, "--json", "--since", "1h")
+		require.Equal(t, 0, code, errs)
+		var res rulesdiff.Result
+		require.NoError(t, json.Unmarshal([]byte(out), &res))
+		require.Equal(t, 5, res.Leads)
+		require.Equal(t, 3, res.Changed)
+	})
+	t.Run("text", func(t *testing.T) {
+		code, out, errs := rulesDiff(t, cfgPath, "--rules", newPath, "--since", "3d")
+		require.Equal(t, 0, code, errs)
+		require.Contains(t, out, "6 leads stored in the last 3d; 4 would go elsewhere.")
+		require.Contains(t, out, "henan-sales")
+	})
+	t.Run("invalid candidate", func(t *testing.T) {
+		bad := filepath.Join(dir, "bad.yaml")
+		require.NoError(t, os.WriteFile(bad, []byte("routes:\n  - name: x\n    receivers: [nobody]\n  - name: y\n    match: {provnce: 河南}\n    receivers: [managers]\n"), 0o600))
+		code, out, errs := rulesDiff(t, cfgPath, "--rules", bad)
+		require.Equal(t, 2, code)
+		require.Empty(t, out)
+		require.Contains(t, errs, bad+":3: unknown receiver \"nobody\"")
+		require.Contains(t, errs, bad+":5: ")
+	})
+	for _, tt := range []struct{ name, want string }{
+		{"--since=week", "--since"},
+		{"--since=0d", "must be positive"},
+	} {
+		t.Run("bad flag "+tt.name, func(t *testing.T) {
+			code, _, errs := rulesDiff(t, cfgPath, "--rules", newPath, tt.name)
+			require.Equal(t, 2, code)
+			require.Contains(t, errs, tt.want)
+		})
+	}
+	t.Run("no --rules", func(t *testing.T) {
+		code, _, errs := rulesDiff(t, cfgPath)
+		require.Equal(t, 2, code)
+		require.Contains(t, errs, "--rules is required")
+	})
+}
+
+// TestRulesDiffInForce: the "before" is the store's version in force, not
+// the file, once the store has one.
+func TestRulesDiffInForce(t *testing.T) {
+	cfgPath, dir := diffTrial(t)
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	require.NoError(t, err)
+	// Saved in the console: 广东 has its own route; the file does not know.
+	inForce := "routes:\n  - name: guangdong\n    match: {province: 广东}\n    receivers: [guangdong-sales]\n" + diffRulesInForce[len("routes:\n"):]
+	_, err = rulesdiff.Save(context.Background(), st, store.RulesVersion{Author: "admin", At: time.Now(), Text: inForce}, "")
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	code, out, errs := rulesDiff(t, cfgPath, "--rules", filepath.Join(dir, "rules.yaml"), "--json")
+	require.Equal(t, 0, code, errs)
+	var res rulesdiff.Result
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Equal(t, 2, res.Changed, "the file drops the 广东 route the console added")
+	require.Equal(t, rulesdiff.Count{Before: 2, After: 0}, *res.Routes["guangdong"])
+}
+
+// TestRulesTestInForce: rules test routes by the store's version in force.
+func TestRulesTestInForce(t *testing.T) {
+	cfgPath, dir := rulesTrial(t)
+	clueFile := sampleClue(t, dir, nil) // 河南/郑州: everything-else by the shipped file
+	code, res, out := rulesTest(t, cfgPath, "--clue", clueFile)
+	require.Equal(t, 0, code, out)
+	require.Equal(t, "everything-else", res.Matches[len(res.Matches)-1].Route)
+
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	require.NoError(t, err)
+	_, err = rulesdiff.Save(context.Background(), st, store.RulesVersion{Author: "admin", At: time.Now(),
+		Text: "fields:\n  province: {form: 下拉单选, level: 2}\n" + diffRulesInForce}, "")
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+	code, res, out = rulesTest(t, cfgPath, "--clue", clueFile)
+	require.Equal(t, 0, code, out)
+	require.Len(t, res.Matches, 1, out)
+	require.Equal(t, "henan", res.Matches[0].Route, "the console's version is in force, not the file")
+}

@@ -1,0 +1,37 @@
+package rulesdiff
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultSince is the window a replay covers when none is asked for.
+const DefaultSince = "7d"
+
+// ParseSince reads a replay window: a Go duration (36h, 90m) or whole days
+// (7d). It must be positive.
+func ParseSince(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		s = DefaultSince
+	}
+	var d time.Duration
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n > 3650 {
+			return 0, fmt.Errorf("since %q: want a number of days like 7d, or a duration like 36h", s)
+		}
+		d = time.Duration(n) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("since %q: want a duration like 36h, or days like 7d", s)
+		}
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("since %q: must be positive", s)
+	}
+	return d, nil
+}
