@@ -46,6 +46,7 @@ func commands() map[string]command {
 		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
 		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets", cmdRules},
 		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
+		"user":   {"user hash: read a password on stdin, print its bcrypt hash for console.users", cmdUser},
 	}
 }
 
