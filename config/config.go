@@ -88,6 +88,7 @@ func (c *Config) Validate() []error {
 		add(fmt.Errorf("timezone: unknown time zone %q", c.Timezone))
 	} else {
 		c.Location = loc
+		c.Console.Zone = loc
 	}
 	add(c.Store.Validate())
 	add(c.Kuaishou.Validate())

@@ -22,6 +22,10 @@ type Config struct {
 	BaseURL    string        `koanf:"base_url"`
 	SessionTTL time.Duration `koanf:"session_ttl"`
 	Users      []User        `koanf:"users"`
+
+	// Zone is the zone of days in pages and searches (the config's
+	// timezone, set by the config package); nil is Beijing time.
+	Zone *time.Location `koanf:"-"`
 }
 
 // User is one console account. PasswordHash is a bcrypt hash, as

@@ -38,6 +38,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"pull":   {"fetch and store clues (--from/--to for a backfill)", cmdPull},
+		"forget": {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
 		"export": {"write stored leads as jsonl or csv", cmdExport},
 		"config": {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
 		"demo":   {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
