@@ -148,6 +148,7 @@ type Store interface {
 	SaveToken(ctx context.Context, t Token) error
 
 	Router
+	Console
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

@@ -35,13 +35,13 @@ const (
 
 // outboxColumns are the columns scanOutbox reads, in order.
 const outboxColumns = `id, clue_id, route, receiver, assignee, state, attempts, next_at,
-	last_error, created_at, sent_at`
+	last_error, created_at, sent_at, kind`
 
 // scanOutbox reads a row of outboxColumns.
 func scanOutbox(r pgx.CollectableRow) (store.OutboxItem, error) {
 	var it store.OutboxItem
 	err := r.Scan(&it.ID, &it.ClueID, &it.Route, &it.Receiver, &it.Assignee, &it.State, &it.Attempts,
-		(*stamp)(&it.NextAt), &it.LastError, (*stamp)(&it.CreatedAt), (*stamp)(&it.SentAt))
+		(*stamp)(&it.NextAt), &it.LastError, (*stamp)(&it.CreatedAt), (*stamp)(&it.SentAt), &it.Kind)
 	return it, err
 }
 

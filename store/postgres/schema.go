@@ -174,4 +174,6 @@ CREATE TABLE account_poll (
 );
 CREATE INDEX account_poll_due ON account_poll (next_poll_at, advertiser_id);
 `),
+	// 5: the console's sessions, audit log, marks and search indexes.
+	consoleSchema,
 }

@@ -159,6 +159,8 @@ CREATE TABLE account_poll (
 );
 CREATE INDEX account_poll_due ON account_poll (next_poll_at);
 `),
+	// 5: the console's sessions, audit log, marks and search indexes.
+	consoleSchema,
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

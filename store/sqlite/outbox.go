@@ -33,13 +33,13 @@ const (
 
 // outboxColumns are the columns scanOutbox reads, in order.
 const outboxColumns = `id, clue_id, route, receiver, assignee, state, attempts, next_at,
-	last_error, created_at, sent_at`
+	last_error, created_at, sent_at, kind`
 
 // scanOutbox reads a row of outboxColumns into it.
 func scanOutbox(r rowScanner, it *store.OutboxItem) error {
 	var next, created, sent int64
 	err := r.Scan(&it.ID, &it.ClueID, &it.Route, &it.Receiver, &it.Assignee, &it.State, &it.Attempts,
-		&next, &it.LastError, &created, &sent)
+		&next, &it.LastError, &created, &sent, &it.Kind)
 	if err != nil {
 		return err
 	}
