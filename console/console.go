@@ -15,20 +15,13 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
-// Store is what the console reads and changes: clues and their outbox, and
-// the console's own sessions, audit log and marks.
-type Store interface {
-	store.Store
-	store.Console
-}
-
 // DefaultSessionTTL is how long a sign-in lasts when the config says nothing.
 const DefaultSessionTTL = 12 * time.Hour
 
 // Console serves the pages under / and the JSON API under /api/. It is safe
 // for concurrent use; SetUsers swaps the users while it serves.
 type Console struct {
-	st     Store
+	st     store.Store
 	log    *slog.Logger
 	clock  clockwork.Clock
 	ttl    time.Duration
@@ -44,7 +37,7 @@ type Console struct {
 
 // New builds the console of cfg over st. logger and clock may be nil (a
 // discarding logger, the real clock).
-func New(cfg Config, st Store, logger *slog.Logger, clock clockwork.Clock) (*Console, error) {
+func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock) (*Console, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

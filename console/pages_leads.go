@@ -15,6 +15,7 @@ type leadsData struct {
 	Q, From, To, Route string
 	Leads              []leadView
 	Total              int
+	Capped             bool // Total is store.SearchTotalMax: at least that many
 	Offset, Limit      int
 	Prev, Next         string // links to the neighbouring pages; "" at an end
 	Error              string
@@ -40,6 +41,7 @@ func (c *Console) leadsPage(w http.ResponseWriter, r *http.Request, s *store.Ses
 		return
 	}
 	d.Total, d.Offset, d.Limit = total, q.Offset, q.Limit
+	d.Capped = total >= store.SearchTotalMax
 	link := func(off int) string {
 		u := url.Values{}
 		for _, k := range []string{"q", "from", "to", "route", "limit"} {

@@ -82,11 +82,7 @@ func (d *daemon) handler() (http.Handler, error) {
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}
-	st, ok := d.a.Store.(console.Store)
-	if !ok {
-		return nil, configError("console: the %s store does not keep console sessions", d.cfg.Store.Driver)
-	}
-	c, err := console.New(d.cfg.Console, st, d.log, d.clock)
+	c, err := console.New(d.cfg.Console, d.a.Store, d.log, d.clock)
 	if err != nil {
 		return nil, configError("%v", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/console"
-	"github.com/cluebot/cluebot/store"
 )
 
 // cmdForget implements `cluebot forget --phone P`: every lead with that
@@ -33,11 +32,7 @@ func cmdForget(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer st.Close()
-	cs, ok := st.(store.Console)
-	if !ok {
-		return fmt.Errorf("the %s store cannot forget yet", cfg.Store.Driver)
-	}
-	n, err := console.Forget(ctx, cs, "cli:"+osUser(), *phone, time.Now())
+	n, err := console.Forget(ctx, st, "cli:"+osUser(), *phone, time.Now())
 	if err != nil {
 		return err
 	}

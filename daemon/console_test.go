@@ -1,0 +1,61 @@
+package daemon
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/store"
+)
+
+// TestConsoleMounted: with console.users set, the console answers on
+// http.listen beside /healthz and /metrics, every response with the
+// security headers; an admin signs in and searches.
+func TestConsoleMounted(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	for path, want := range map[string]int{"/healthz": 200, "/metrics": 200, "/api/leads": 401, "/login": 200} {
+		resp, err := http.Get(base + path)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, want, resp.StatusCode, path)
+		require.Equal(t, "default-src 'self'; frame-ancestors 'none'", resp.Header.Get("Content-Security-Policy"), path)
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
+	}
+	resp, err := http.Post(base+"/api/session", "application/json", strings.NewReader(`{"username":"admin","password":"pw"}`))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	req, err := http.NewRequest("GET", base+"/api/leads", nil)
+	require.NoError(t, err)
+	for _, c := range resp.Cookies() {
+		req.AddCookie(c)
+	}
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// TestNoConsoleWithoutUsers: without console.users the daemon serves what
+// it always did, and nothing else.
+func TestNoConsoleWithoutUsers(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+	code, _ := get(t, base+"/login")
+	require.Equal(t, http.StatusNotFound, code)
+	code, _ = get(t, base+"/api/leads")
+	require.Equal(t, http.StatusNotFound, code)
+}
