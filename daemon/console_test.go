@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/store"
 )
@@ -58,4 +60,55 @@ func TestNoConsoleWithoutUsers(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, code)
 	code, _ = get(t, base+"/api/leads")
 	require.Equal(t, http.StatusNotFound, code)
+}
+
+// TestConsoleUsersReloaded: removing a user from cluebot.yaml ends its
+// session at once; an invalid file changes nothing.
+func TestConsoleUsersReloaded(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.DefaultCost) // config.Load wants 10
+	require.NoError(t, err)
+	user := func(name, role string) string {
+		return "    - {name: " + name + ", role: " + role + ", password_hash: \"" + string(hash) + "\"}\n"
+	}
+	both := "kuaishou: {accounts: []}\nconsole:\n  users:\n" + user("admin", "admin") + user("viewer", "viewer")
+	e.writeFile("cluebot.yaml", both)
+	cfg, err := config.Load(e.cfg.File)
+	require.NoError(t, err)
+	e.cfg.Console = cfg.Console
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	signIn := func(name string) []*http.Cookie {
+		resp, err := http.Post(base+"/api/session", "application/json", strings.NewReader(`{"username":"`+name+`","password":"pw"}`))
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusOK, resp.StatusCode, name)
+		return resp.Cookies()
+	}
+	status := func(cookies []*http.Cookie) int {
+		req, err := http.NewRequest("GET", base+"/api/leads", nil)
+		require.NoError(t, err)
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		return resp.StatusCode
+	}
+	admin, viewer := signIn("admin"), signIn("viewer")
+	require.Equal(t, http.StatusOK, status(viewer))
+
+	mark := len(e.logs.String())
+	e.writeFile("cluebot.yaml", both+"  bogus: 1\n")
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "cluebot.yaml change rejected") },
+		wait, time.Millisecond)
+	require.Equal(t, http.StatusOK, status(viewer), "an invalid file changes nothing")
+
+	e.writeFile("cluebot.yaml", "kuaishou: {accounts: []}\nconsole:\n  users:\n"+user("admin", "admin"))
+	require.Eventually(t, func() bool { return status(viewer) == http.StatusUnauthorized }, wait, 5*time.Millisecond)
+	require.Equal(t, http.StatusOK, status(admin))
+	require.Contains(t, e.logs.String(), "console users reloaded")
 }
