@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -137,30 +138,51 @@ func (c *Console) apiLogin(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &in) {
 		return
 	}
-	id, s, err := c.login(r.Context(), in.Username, in.Password)
+	s, status, err := c.signIn(w, r, in.Username, in.Password)
 	switch {
-	case errors.Is(err, errLimited):
-		w.Header().Set("Retry-After", "60")
-		writeError(w, http.StatusTooManyRequests, err.Error())
-		return
-	case errors.Is(err, errBadLogin):
-		writeError(w, http.StatusUnauthorized, err.Error())
-		return
+	case status != 0:
+		writeError(w, status, err.Error())
 	case err != nil:
 		c.fail(w, r, err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.CSRF, "role": s.Role})
+	}
+}
+
+// signIn checks name and password and, when they are right, ends the
+// session the request came with and sends the new one's cookie. A refusal
+// comes with its status: 401 for a wrong name or password, 429 (with
+// Retry-After) when the name is locked out; other errors have status 0.
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request, name, password string) (store.Session, int, error) {
+	id, s, err := c.login(r.Context(), name, password)
+	switch {
+	case errors.Is(err, errLimited):
+		w.Header().Set("Retry-After", strconv.Itoa(int(FailureWindow.Seconds())))
+		return s, http.StatusTooManyRequests, err
+	case errors.Is(err, errBadLogin):
+		return s, http.StatusUnauthorized, err
+	case err != nil:
+		return s, 0, err
 	}
 	c.endOld(r)
 	c.setCookie(w, id)
-	writeJSON(w, http.StatusOK, map[string]string{"csrf_token": s.CSRF, "role": s.Role})
+	return s, 0, nil
+}
+
+// logout ends s and deletes its cookie.
+func (c *Console) logout(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	if err := c.st.DeleteSession(r.Context(), s.IDHash); err != nil {
+		return err
+	}
+	c.setCookie(w, "")
+	return nil
 }
 
 // apiLogout is DELETE /api/session.
 func (c *Console) apiLogout(w http.ResponseWriter, r *http.Request, s *store.Session) {
-	if err := c.st.DeleteSession(r.Context(), s.IDHash); err != nil {
+	if err := c.logout(w, r, s); err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.setCookie(w, "")
 	w.WriteHeader(http.StatusNoContent)
 }

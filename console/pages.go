@@ -3,7 +3,6 @@ package console
 import (
 	"bytes"
 	"embed"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -118,31 +117,28 @@ func (c *Console) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		c.render(w, r, http.StatusForbidden, "login", nil, data)
 		return
 	}
-	id, _, err := c.login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"))
+	_, status, err := c.signIn(w, r, r.PostFormValue("username"), r.PostFormValue("password"))
 	switch {
-	case errors.Is(err, errLimited):
+	case status == http.StatusTooManyRequests:
 		data["Error"] = "失败次数过多，请一分钟后再试"
-		c.render(w, r, http.StatusTooManyRequests, "login", nil, data)
-		return
-	case errors.Is(err, errBadLogin):
+	case status != 0:
 		data["Error"] = "用户名或密码错误"
-		c.render(w, r, http.StatusUnauthorized, "login", nil, data)
-		return
 	case err != nil:
 		c.fail(w, r, err)
 		return
 	}
-	c.endOld(r)
-	c.setCookie(w, id)
+	if status != 0 {
+		c.render(w, r, status, "login", nil, data)
+		return
+	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // logoutSubmit is POST /logout.
 func (c *Console) logoutSubmit(w http.ResponseWriter, r *http.Request, s *store.Session) {
-	if err := c.st.DeleteSession(r.Context(), s.IDHash); err != nil {
+	if err := c.logout(w, r, s); err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	c.setCookie(w, "")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

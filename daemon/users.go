@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/cluebot/cluebot/config"
@@ -10,9 +11,14 @@ import (
 // reloadUsers applies a change of cluebot.yaml to the console's users: a
 // removed user's sessions end at once, a changed role or password applies
 // to the next request. The rest of the file needs a restart, as before; an
-// invalid file changes nothing.
+// invalid file, or one without users, changes nothing.
 func (d *daemon) reloadUsers() {
 	cfg, err := config.Load(d.cfg.File)
+	if err == nil && !cfg.Console.Enabled() {
+		// Also what a file caught half-written looks like: signing
+		// everyone out for it would be wrong.
+		err = errors.New("console.users: empty; turning the console off needs a restart")
+	}
 	d.m.Reload("config", err)
 	if err != nil {
 		d.log.Error("cluebot.yaml change rejected; the console's users stay as they were",
