@@ -80,8 +80,12 @@ type Searcher interface {
 	// holds, ignoring the filters, counting no further than max.
 	SourceCount(ctx context.Context, q *Query, max int) (int, error)
 	// Candidates returns the page of clues found through the indexes that
-	// pass the filters, and how many do, counting no further than max.
-	Candidates(ctx context.Context, q *Query, max int) ([]store.Clue, int, error)
+	// pass the filters, and how many do (from the same query: a window
+	// count; 0 when the page is empty).
+	Candidates(ctx context.Context, q *Query) ([]store.Clue, int, error)
+	// CandidateCount counts the clues found through the indexes that pass
+	// the filters, for a page past the end.
+	CandidateCount(ctx context.Context, q *Query) (int, error)
 	// Scan returns the page of clues matching the predicate, walking the
 	// clues newest first (Q may be empty: every clue matches).
 	Scan(ctx context.Context, q *Query) ([]store.Clue, error)
@@ -106,11 +110,14 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 			return nil, 0, fmt.Errorf("search clues: count matches: %w", err)
 		}
 		if n <= store.SearchTotalMax {
-			clues, total, err := s.Candidates(ctx, &q, store.SearchTotalMax)
+			clues, total, err := s.Candidates(ctx, &q)
+			if err == nil && len(clues) == 0 && q.Offset > 0 {
+				total, err = s.CandidateCount(ctx, &q)
+			}
 			if err != nil {
 				return nil, 0, fmt.Errorf("search clues: %w", err)
 			}
-			return clues, total, nil
+			return clues, min(total, store.SearchTotalMax), nil
 		}
 	}
 	clues, err := s.Scan(ctx, &q)
