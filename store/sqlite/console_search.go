@@ -22,10 +22,10 @@ type searcher struct{ s *Store }
 // read to find a match. prefixSQL is a prefix range: ?1 followed by U+10FFFF
 // bounds every string that starts with ?1.
 const (
-	idSQL     = `SELECT rowid FROM clues WHERE id = ?1`
-	phoneSQL  = `SELECT rowid FROM clues WHERE phone = ?1`
-	tailSQL   = `SELECT rowid FROM clues WHERE substr(phone, -4) = ?1`
-	textSQL   = `SELECT c.rowid FROM clue_text t JOIN clue_seq s ON s.seq = t.rowid JOIN clues c ON c.id = s.id
+	idSQL    = `SELECT rowid FROM clues WHERE id = ?1`
+	phoneSQL = `SELECT rowid FROM clues WHERE phone = ?1`
+	tailSQL  = `SELECT rowid FROM clues WHERE substr(phone, -4) = ?1`
+	textSQL  = `SELECT c.rowid FROM clue_text t JOIN clue_seq s ON s.seq = t.rowid JOIN clues c ON c.id = s.id
 		WHERE clue_text MATCH ?2`
 	prefixSQL = `SELECT rowid FROM clues WHERE %[1]s >= ?1 AND %[1]s < ?1 || char(1114111)`
 )
