@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cluebot/cluebot/store"
@@ -134,11 +135,32 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 	return clues, total, nil
 }
 
-// DeliveryState checks a DeliveryQuery's state: "" or an outbox state.
-func DeliveryState(state string) error {
-	switch state {
-	case "", store.OutboxPending, store.OutboxSent, store.OutboxDead:
-		return nil
+// Deliveries returns the SELECT of outbox columns cols for q, newest first,
+// with its arguments; placeholder(n) spells the n-th (from 1). The state is
+// spelled out in the query, once checked, so that the partial indexes on
+// pending and dead rows serve it.
+func Deliveries(q store.DeliveryQuery, cols string, placeholder func(n int) string) (string, []any, error) {
+	limit, err := Limit(q.Limit, q.Offset)
+	if err != nil {
+		return "", nil, err
 	}
-	return fmt.Errorf("delivery state %q is not one of pending, sent, dead", state)
+	var conds []string
+	var args []any
+	switch q.State {
+	case "":
+	case store.OutboxPending, store.OutboxSent, store.OutboxDead:
+		conds = append(conds, "state = '"+q.State+"'")
+	default:
+		return "", nil, fmt.Errorf("delivery state %q is not one of pending, sent, dead", q.State)
+	}
+	if q.Receiver != "" {
+		args = append(args, q.Receiver)
+		conds = append(conds, "receiver = "+placeholder(len(args)))
+	}
+	query := `SELECT ` + cols + ` FROM outbox`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	args = append(args, limit, q.Offset)
+	return query + ` ORDER BY id DESC LIMIT ` + placeholder(len(args)-1) + ` OFFSET ` + placeholder(len(args)), args, nil
 }
