@@ -135,10 +135,11 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 	return clues, total, nil
 }
 
-// Deliveries returns the SELECT of outbox columns cols for q, newest first,
-// with its arguments; placeholder(n) spells the n-th (from 1). The state is
-// spelled out in the query, once checked, so that the partial indexes on
-// pending and dead rows serve it.
+// Deliveries returns the SELECT of outbox columns cols for q, newest first
+// (by created_at, then id), with its arguments; placeholder(n) spells the
+// n-th (from 1). The state is spelled out in the query, once checked, so
+// that the partial indexes of pending and dead rows by created_at serve it,
+// whatever number of sent rows piles up.
 func Deliveries(q store.DeliveryQuery, cols string, placeholder func(n int) string) (string, []any, error) {
 	limit, err := Limit(q.Limit, q.Offset)
 	if err != nil {
@@ -162,5 +163,5 @@ func Deliveries(q store.DeliveryQuery, cols string, placeholder func(n int) stri
 		query += ` WHERE ` + strings.Join(conds, " AND ")
 	}
 	args = append(args, limit, q.Offset)
-	return query + ` ORDER BY id DESC LIMIT ` + placeholder(len(args)-1) + ` OFFSET ` + placeholder(len(args)), args, nil
+	return query + ` ORDER BY created_at DESC, id DESC LIMIT ` + placeholder(len(args)-1) + ` OFFSET ` + placeholder(len(args)), args, nil
 }
