@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,31 +13,13 @@ import (
 	"github.com/cluebot/cluebot/store/internal/consolesql"
 )
 
-// Deliveries lists outbox rows, newest first. The state is spelled out in
-// the query, from the checked list, so that the partial indexes serve it.
+// Deliveries lists outbox rows, newest first.
 func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]store.OutboxItem, error) {
-	limit, err := consolesql.Limit(q.Limit, q.Offset)
+	query, args, err := consolesql.Deliveries(q, outboxColumns, func(n int) string { return "$" + strconv.Itoa(n) })
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}
-	if err := consolesql.DeliveryState(q.State); err != nil {
-		return nil, fmt.Errorf("deliveries: %w", err)
-	}
-	var conds []string
-	var args []any
-	if q.State != "" {
-		conds = append(conds, "state = '"+q.State+"'")
-	}
-	if q.Receiver != "" {
-		args = append(args, q.Receiver)
-		conds = append(conds, "receiver = $1")
-	}
-	query := `SELECT ` + outboxColumns + ` FROM outbox`
-	if len(conds) > 0 {
-		query += ` WHERE ` + strings.Join(conds, " AND ")
-	}
-	query += ` ORDER BY id DESC LIMIT $` + strconv.Itoa(len(args)+1) + ` OFFSET $` + strconv.Itoa(len(args)+2)
-	rows, err := s.pool.Query(ctx, query, append(args, limit, q.Offset)...)
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}

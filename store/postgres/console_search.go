@@ -17,11 +17,25 @@ import (
 // Every query is planned for its own values (pgx.QueryExecModeDescribeExec): a
 // plan made for any pattern would not know a rare name from a common one.
 func (s *Store) SearchClues(ctx context.Context, q store.LeadQuery) ([]store.Clue, int, error) {
-	return consolesql.Search(ctx, searcher{s}, q)
+	var clues []store.Clue
+	var total int
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+				return fmt.Errorf("search clues: %w", err)
+			}
+			var err error
+			clues, total, err = consolesql.Search(ctx, searcher{tx}, q)
+			return err
+		})
+	return clues, total, err
 }
 
-// searcher runs the queries of a search.
-type searcher struct{ s *Store }
+// searcher runs the queries of a search in one read-only snapshot, so that
+// a page and its total agree, without parallel workers: starting them
+// costs more than the few index lookups a search makes (hundreds of
+// milliseconds on a busy host, measured).
+type searcher struct{ tx pgx.Tx }
 
 // params numbers a search's parameters as they are used: PostgreSQL
 // refuses a parameter a statement does not use. The first argument is the
@@ -132,31 +146,37 @@ func (r searcher) SourceCount(ctx context.Context, q *consolesql.Query, max int)
 		counts[i] = `(SELECT count(*) FROM (` + src + ` LIMIT ` + limit + `) m)`
 	}
 	var n int
-	err := r.s.pool.QueryRow(ctx, `SELECT greatest(`+strings.Join(counts, ", ")+`)`, p.args...).Scan(&n)
+	err := r.tx.QueryRow(ctx, `SELECT greatest(`+strings.Join(counts, ", ")+`)`, p.args...).Scan(&n)
 	return n, err
 }
 
-// Candidates sorts the clues the sources find that pass the filters.
-func (r searcher) Candidates(ctx context.Context, q *consolesql.Query, max int) ([]store.Clue, int, error) {
-	where := func(p *params) string {
-		return ` WHERE id IN (` + strings.Join(p.sources(), " UNION ") + `)` + p.filters()
-	}
-	var total int
+// candidates returns the condition that picks the clues the sources find
+// that pass the filters.
+func (p *params) candidates() string {
+	return ` WHERE id IN (` + strings.Join(p.sources(), " UNION ALL ") + `)` + p.filters()
+}
+
+// Candidates sorts the clues the sources find that pass the filters, and
+// counts them in the same query.
+func (r searcher) Candidates(ctx context.Context, q *consolesql.Query) ([]store.Clue, int, error) {
 	p := newParams(q)
-	err := r.s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM clues`+where(p)+` LIMIT `+p.add(max)+`) m`,
-		p.args...).Scan(&total)
-	if err != nil {
-		return nil, 0, err
-	}
-	p = newParams(q)
-	clues, err := r.s.queryClues(ctx, selectClueSQL+where(p)+p.order(), p.args)
+	var total int
+	clues, err := queryClues(ctx, r.tx, selectCountedSQL+p.candidates()+p.order(), p.args, &total)
 	return clues, total, err
+}
+
+// CandidateCount counts the clues the sources find that pass the filters.
+func (r searcher) CandidateCount(ctx context.Context, q *consolesql.Query) (int, error) {
+	p := newParams(q)
+	var n int
+	err := r.tx.QueryRow(ctx, `SELECT count(*) FROM clues`+p.candidates(), p.args...).Scan(&n)
+	return n, err
 }
 
 // Scan walks the clues newest first for those matching the predicate.
 func (r searcher) Scan(ctx context.Context, q *consolesql.Query) ([]store.Clue, error) {
 	p := newParams(q)
-	return r.s.queryClues(ctx, selectClueSQL+` WHERE `+p.predicate()+p.filters()+p.order(), p.args)
+	return queryClues(ctx, r.tx, selectClueSQL+` WHERE `+p.predicate()+p.filters()+p.order(), p.args, nil)
 }
 
 // ScanCount counts the clues matching the predicate, up to max.
@@ -164,19 +184,37 @@ func (r searcher) ScanCount(ctx context.Context, q *consolesql.Query, max int) (
 	p := newParams(q)
 	query := `SELECT count(*) FROM (SELECT 1 FROM clues WHERE ` + p.predicate() + p.filters() + ` LIMIT ` + p.add(max) + `) m`
 	var n int
-	err := r.s.pool.QueryRow(ctx, query, p.args...).Scan(&n)
+	err := r.tx.QueryRow(ctx, query, p.args...).Scan(&n)
 	return n, err
 }
 
-// queryClues returns the clues query selects with selectClueSQL's columns.
-func (s *Store) queryClues(ctx context.Context, query string, args []any) ([]store.Clue, error) {
-	rows, err := s.pool.Query(ctx, query, args...)
+// selectCountedSQL is selectClueSQL with a last column counting every row
+// the query selects, before LIMIT.
+var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", count(*) OVER () FROM clues"
+
+// counted scans a row of selectCountedSQL: the clue, then the count.
+type counted struct {
+	r     pgx.Row
+	total *int
+}
+
+// Scan reads dest and the count.
+func (c counted) Scan(dest ...any) error { return c.r.Scan(append(dest, c.total)...) }
+
+// queryClues returns the clues query selects with selectClueSQL's columns,
+// or selectCountedSQL's when total is not nil.
+func queryClues(ctx context.Context, tx pgx.Tx, query string, args []any, total *int) ([]store.Clue, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Clue, error) {
 		var c store.Clue
-		err := scanClue(r, &c)
+		var row pgx.Row = r
+		if total != nil {
+			row = counted{r, total}
+		}
+		err := scanClue(row, &c)
 		return c, err
 	})
 }

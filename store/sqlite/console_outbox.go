@@ -12,30 +12,13 @@ import (
 	"github.com/cluebot/cluebot/store/internal/consolesql"
 )
 
-// Deliveries lists outbox rows, newest first. The state is spelled out in
-// the query, from the checked list, so that the partial indexes serve it.
+// Deliveries lists outbox rows, newest first.
 func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]store.OutboxItem, error) {
-	limit, err := consolesql.Limit(q.Limit, q.Offset)
+	query, args, err := consolesql.Deliveries(q, outboxColumns, func(int) string { return "?" })
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}
-	if err := consolesql.DeliveryState(q.State); err != nil {
-		return nil, fmt.Errorf("deliveries: %w", err)
-	}
-	var conds []string
-	var args []any
-	if q.State != "" {
-		conds = append(conds, "state = '"+q.State+"'")
-	}
-	if q.Receiver != "" {
-		conds = append(conds, "receiver = ?")
-		args = append(args, q.Receiver)
-	}
-	query := `SELECT ` + outboxColumns + ` FROM outbox`
-	if len(conds) > 0 {
-		query += ` WHERE ` + strings.Join(conds, " AND ")
-	}
-	rows, err := s.read.QueryContext(ctx, query+` ORDER BY id DESC LIMIT ? OFFSET ?`, append(args, limit, q.Offset)...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("deliveries: %w", err)
 	}

@@ -18,14 +18,16 @@ func (s *Store) SearchClues(ctx context.Context, q store.LeadQuery) ([]store.Clu
 // searcher runs the queries of a search.
 type searcher struct{ s *Store }
 
-// The ways Q matches, each by an index. prefixSQL is a prefix range: ?1
-// followed by U+10FFFF bounds every string that starts with ?1.
+// The ways Q matches, each by an index that holds the rowid: no clue row is
+// read to find a match. prefixSQL is a prefix range: ?1 followed by U+10FFFF
+// bounds every string that starts with ?1.
 const (
-	idSQL     = `SELECT id FROM clues WHERE id = ?1`
-	phoneSQL  = `SELECT id FROM clues WHERE phone = ?1`
-	tailSQL   = `SELECT id FROM clues WHERE substr(phone, -4) = ?1`
-	textSQL   = `SELECT s.id FROM clue_text t JOIN clue_seq s ON s.seq = t.rowid WHERE clue_text MATCH ?2`
-	prefixSQL = `SELECT id FROM clues WHERE %[1]s >= ?1 AND %[1]s < ?1 || char(1114111)`
+	idSQL    = `SELECT rowid FROM clues WHERE id = ?1`
+	phoneSQL = `SELECT rowid FROM clues WHERE phone = ?1`
+	tailSQL  = `SELECT rowid FROM clues WHERE substr(phone, -4) = ?1`
+	textSQL  = `SELECT c.rowid FROM clue_text t JOIN clue_seq s ON s.seq = t.rowid JOIN clues c ON c.id = s.id
+		WHERE clue_text MATCH ?2`
+	prefixSQL = `SELECT rowid FROM clues WHERE %[1]s >= ?1 AND %[1]s < ?1 || char(1114111)`
 )
 
 // sources returns the statements that find Q's matches, one per index.
@@ -99,11 +101,29 @@ func (r searcher) SourceCount(ctx context.Context, q *consolesql.Query, max int)
 	return n, err
 }
 
-// Candidates sorts the clues the sources find that pass the filters.
-func (r searcher) Candidates(ctx context.Context, q *consolesql.Query, max int) ([]store.Clue, int, error) {
+// candidates returns the condition that picks the clues the sources find
+// that pass the filters, and its arguments.
+func candidates(q *consolesql.Query) (string, []any) {
 	cond, a := filters(q, args(q))
-	where := ` WHERE id IN (` + strings.Join(sources(q), " UNION ") + `)` + cond
-	return r.pageAndCount(ctx, q, where, a, max)
+	return ` WHERE rowid IN (` + strings.Join(sources(q), " UNION ALL ") + `)` + cond, a
+}
+
+// Candidates sorts the clues the sources find that pass the filters, and
+// counts them in the same query.
+func (r searcher) Candidates(ctx context.Context, q *consolesql.Query) ([]store.Clue, int, error) {
+	where, a := candidates(q)
+	a = append(a, q.Limit, q.Offset)
+	var total int
+	clues, err := r.s.queryClues(ctx, selectCountedSQL+where+fmt.Sprintf(orderSQL, len(a)-1, len(a)), a, &total)
+	return clues, total, err
+}
+
+// CandidateCount counts the clues the sources find that pass the filters.
+func (r searcher) CandidateCount(ctx context.Context, q *consolesql.Query) (int, error) {
+	where, a := candidates(q)
+	var n int
+	err := r.s.read.QueryRowContext(ctx, `SELECT count(*) FROM clues`+where, a...).Scan(&n)
+	return n, err
 }
 
 // Scan walks the clues newest first for those matching the predicate.
@@ -111,7 +131,7 @@ func (r searcher) Scan(ctx context.Context, q *consolesql.Query) ([]store.Clue, 
 	cond, a := filters(q, args(q))
 	a = append(a, q.Limit, q.Offset)
 	query := selectClueSQL + byDay + ` WHERE ` + r.match(q) + cond + fmt.Sprintf(orderSQL, len(a)-1, len(a))
-	return r.s.queryClues(ctx, query, a)
+	return r.s.queryClues(ctx, query, a, nil)
 }
 
 // ScanCount counts the clues matching the predicate, up to max.
@@ -132,31 +152,35 @@ func (searcher) match(q *consolesql.Query) string {
 	return predicate(q)
 }
 
-// pageAndCount returns the page of clues where selects, newest first, and
-// counts them, up to max.
-func (r searcher) pageAndCount(ctx context.Context, q *consolesql.Query, where string, a []any, max int) ([]store.Clue, int, error) {
-	var total int
-	err := r.s.read.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM clues%s LIMIT ?%d)`,
-		where, len(a)+1), append(a, max)...).Scan(&total)
-	if err != nil {
-		return nil, 0, err
-	}
-	a = append(a, q.Limit, q.Offset)
-	clues, err := r.s.queryClues(ctx, selectClueSQL+where+fmt.Sprintf(orderSQL, len(a)-1, len(a)), a)
-	return clues, total, err
+// selectCountedSQL is selectClueSQL with a last column counting every row
+// the query selects, before LIMIT.
+var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", count(*) OVER () FROM clues"
+
+// counted scans a row of selectCountedSQL: the clue, then the count.
+type counted struct {
+	r     rowScanner
+	total *int
 }
 
-// queryClues returns the clues query selects with selectClueSQL's columns.
-func (s *Store) queryClues(ctx context.Context, query string, args []any) ([]store.Clue, error) {
+// Scan reads dest and the count.
+func (c counted) Scan(dest ...any) error { return c.r.Scan(append(dest, c.total)...) }
+
+// queryClues returns the clues query selects with selectClueSQL's columns,
+// or selectCountedSQL's when total is not nil.
+func (s *Store) queryClues(ctx context.Context, query string, args []any, total *int) ([]store.Clue, error) {
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	var r rowScanner = rows
+	if total != nil {
+		r = counted{rows, total}
+	}
 	var clues []store.Clue
 	for rows.Next() {
 		var c store.Clue
-		if err := scanClue(rows, &c); err != nil {
+		if err := scanClue(r, &c); err != nil {
 			return nil, err
 		}
 		clues = append(clues, c)

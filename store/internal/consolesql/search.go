@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cluebot/cluebot/store"
@@ -80,8 +81,12 @@ type Searcher interface {
 	// holds, ignoring the filters, counting no further than max.
 	SourceCount(ctx context.Context, q *Query, max int) (int, error)
 	// Candidates returns the page of clues found through the indexes that
-	// pass the filters, and how many do, counting no further than max.
-	Candidates(ctx context.Context, q *Query, max int) ([]store.Clue, int, error)
+	// pass the filters, and how many do (from the same query: a window
+	// count; 0 when the page is empty).
+	Candidates(ctx context.Context, q *Query) ([]store.Clue, int, error)
+	// CandidateCount counts the clues found through the indexes that pass
+	// the filters, for a page past the end.
+	CandidateCount(ctx context.Context, q *Query) (int, error)
 	// Scan returns the page of clues matching the predicate, walking the
 	// clues newest first (Q may be empty: every clue matches).
 	Scan(ctx context.Context, q *Query) ([]store.Clue, error)
@@ -106,11 +111,14 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 			return nil, 0, fmt.Errorf("search clues: count matches: %w", err)
 		}
 		if n <= store.SearchTotalMax {
-			clues, total, err := s.Candidates(ctx, &q, store.SearchTotalMax)
+			clues, total, err := s.Candidates(ctx, &q)
+			if err == nil && len(clues) == 0 && q.Offset > 0 {
+				total, err = s.CandidateCount(ctx, &q)
+			}
 			if err != nil {
 				return nil, 0, fmt.Errorf("search clues: %w", err)
 			}
-			return clues, total, nil
+			return clues, min(total, store.SearchTotalMax), nil
 		}
 	}
 	clues, err := s.Scan(ctx, &q)
@@ -127,11 +135,33 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 	return clues, total, nil
 }
 
-// DeliveryState checks a DeliveryQuery's state: "" or an outbox state.
-func DeliveryState(state string) error {
-	switch state {
-	case "", store.OutboxPending, store.OutboxSent, store.OutboxDead:
-		return nil
+// Deliveries returns the SELECT of outbox columns cols for q, newest first
+// (by created_at, then id), with its arguments; placeholder(n) spells the
+// n-th (from 1). The state is spelled out in the query, once checked, so
+// that the partial indexes of pending and dead rows by created_at serve it,
+// whatever number of sent rows piles up.
+func Deliveries(q store.DeliveryQuery, cols string, placeholder func(n int) string) (string, []any, error) {
+	limit, err := Limit(q.Limit, q.Offset)
+	if err != nil {
+		return "", nil, err
 	}
-	return fmt.Errorf("delivery state %q is not one of pending, sent, dead", state)
+	var conds []string
+	var args []any
+	switch q.State {
+	case "":
+	case store.OutboxPending, store.OutboxSent, store.OutboxDead:
+		conds = append(conds, "state = '"+q.State+"'")
+	default:
+		return "", nil, fmt.Errorf("delivery state %q is not one of pending, sent, dead", q.State)
+	}
+	if q.Receiver != "" {
+		args = append(args, q.Receiver)
+		conds = append(conds, "receiver = "+placeholder(len(args)))
+	}
+	query := `SELECT ` + cols + ` FROM outbox`
+	if len(conds) > 0 {
+		query += ` WHERE ` + strings.Join(conds, " AND ")
+	}
+	args = append(args, limit, q.Offset)
+	return query + ` ORDER BY created_at DESC, id DESC LIMIT ` + placeholder(len(args)-1) + ` OFFSET ` + placeholder(len(args)), args, nil
 }
