@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -137,7 +138,13 @@ func (c *Console) forgetSubmit(w http.ResponseWriter, r *http.Request, s *store.
 	c.render(w, r, http.StatusOK, "forget", s, map[string]any{"Done": true, "Count": n})
 }
 
-// auditPage is GET /audit.
+// auditData is a page of the audit log with links to its neighbours.
+type auditData struct {
+	Entries    []store.AuditEntry
+	Prev, Next string
+}
+
+// auditPage is GET /audit, newest first, a page at a time.
 func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *store.Session) {
 	limit, offset, err := pageParams(r.URL.Query())
 	if err != nil {
@@ -152,5 +159,13 @@ func (c *Console) auditPage(w http.ResponseWriter, r *http.Request, s *store.Ses
 	for i := range entries {
 		entries[i].At = entries[i].At.In(c.zone)
 	}
-	c.render(w, r, http.StatusOK, "audit", s, entries)
+	d := auditData{Entries: entries}
+	link := func(off int) string { return fmt.Sprintf("/audit?limit=%d&offset=%d", limit, off) }
+	if offset > 0 {
+		d.Prev = link(max(offset-limit, 0))
+	}
+	if len(entries) == limit {
+		d.Next = link(offset + limit)
+	}
+	c.render(w, r, http.StatusOK, "audit", s, d)
 }

@@ -114,6 +114,10 @@ func TestPagesForAdmin(t *testing.T) {
 		require.Contains(t, body, "<td>"+a+"</td>")
 	}
 	require.NotContains(t, body, phoneHostile)
+	_, body = admin.get("/audit?limit=1&offset=1")
+	require.Equal(t, 1, strings.Count(body, "<tr><td>"), "one entry a page")
+	require.Contains(t, body, `href="/audit?limit=1&amp;offset=0"`)
+	require.Contains(t, body, `href="/audit?limit=1&amp;offset=2"`)
 
 	resp, _ = admin.form("/logout", url.Values{})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
