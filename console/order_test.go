@@ -66,7 +66,7 @@ func TestOrderOfChecks(t *testing.T) {
 			resp, body := tc.cl.form("/deliveries/"+dead+"/retry", url.Values{"csrf_token": {tc.token}})
 			require.Equal(t, tc.want, resp.StatusCode, body)
 			if tc.want == http.StatusSeeOther {
-				require.Equal(t, "/login?next="+url.QueryEscape("/deliveries/"+dead+"/retry"), resp.Header.Get("Location"))
+				require.Equal(t, "/login?next=%2F", resp.Header.Get("Location"), "a form's target is no page to come back to")
 				return
 			}
 			require.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))

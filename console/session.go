@@ -49,7 +49,11 @@ func (c *Console) guard(need access, h handlerFunc) http.Handler {
 				writeError(w, http.StatusUnauthorized, "not signed in")
 				return
 			}
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(localPath(r.URL.RequestURI())), http.StatusSeeOther)
+			next := "/" // a form's target is no page to come back to
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				next = localPath(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !csrfOK(r, s.CSRF, api) {
