@@ -44,11 +44,11 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 // else 500 with the cause logged, not sent.
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, store.ErrNotFound) {
-		c.problem(w, r, http.StatusNotFound, "not found")
+		c.problem(w, r, http.StatusNotFound, pick(isAPI(r), "not found", "没有找到"))
 		return
 	}
 	c.log.Error("console request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	c.problem(w, r, http.StatusInternalServerError, "internal error; see the log")
+	c.problem(w, r, http.StatusInternalServerError, pick(isAPI(r), "internal error; see the log", "内部错误，请查看日志"))
 }
 
 // refuse answers 403 with why.

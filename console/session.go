@@ -57,15 +57,23 @@ func (c *Console) guard(need access, h handlerFunc) http.Handler {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !csrfOK(r, s.CSRF, api) {
-			c.refuse(w, r, "missing or wrong CSRF token; reload the page")
+			c.refuse(w, r, pick(api, "missing or wrong CSRF token; reload the page", "CSRF 令牌缺失或错误，请刷新页面后重试"))
 			return
 		}
 		if need == admins && s.Role != store.RoleAdmin {
-			c.refuse(w, r, "an admin must do this")
+			c.refuse(w, r, pick(api, "an admin must do this", "只有管理员（admin）可以这样做"))
 			return
 		}
 		h(w, r, &s)
 	})
+}
+
+// pick is the API's English message or the pages' Chinese one.
+func pick(api bool, en, zh string) string {
+	if api {
+		return en
+	}
+	return zh
 }
 
 // session returns the request's valid session, with the role the user has
