@@ -39,8 +39,11 @@ type AuditEntry struct {
 
 // SearchTotalMax bounds the total SearchClues reports: counting every match
 // of a common word among millions of leads would take seconds, so a total of
-// SearchTotalMax means "at least that many" (the console shows 10000+).
-const SearchTotalMax = 10000
+// SearchTotalMax means "at least that many" (the console shows 5000+). It
+// is also where a search stops sorting its matches and walks the clues
+// newest first instead: at 5,000,000 leads either reads about as many rows
+// at this bound (see store/storetest BenchConsole).
+const SearchTotalMax = 5000
 
 // LoginFailuresKept is how long AddLoginFailure keeps a failure: older ones
 // may be pruned, so LoginFailures counts only within this window.

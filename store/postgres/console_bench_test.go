@@ -3,7 +3,6 @@ package postgres
 import (
 	"os"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -26,14 +25,7 @@ func BenchmarkConsole(b *testing.B) {
 		pgtest.Exec(b, dsn, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
 	}
 	s := openIn(b, dsn, schema)
-	var n int
-	require.NoError(b, s.pool.QueryRow(b.Context(), `SELECT count(*) FROM clues`).Scan(&n))
-	if n != h.Leads {
-		start := time.Now()
-		seedHeavy(b, s, h)
-		b.Logf("seeded %d leads in %s", h.Leads, time.Since(start).Round(time.Second))
-	}
-	storetest.BenchConsole(b, s, h)
+	storetest.BenchConsole(b, s, h, func() { seedHeavy(b, s, h) })
 }
 
 // seedHeavy stores h's leads in bulk: the clues' secondary indexes

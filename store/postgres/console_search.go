@@ -74,20 +74,20 @@ func (p *params) Like() string {
 	return p.like
 }
 
-// sources returns the statements that find Q's matches, one per index:
-// pg_trgm's for substrings, byte order ranges for prefixes (chr(1114111),
-// U+10FFFF, sorts after every character).
-func (p *params) sources() []string {
-	q := p.Q()
-	srcs := []string{`SELECT id FROM clues WHERE id = ` + q, `SELECT id FROM clues WHERE phone = ` + q}
+// sources returns the statements that find Q's matches, one per index,
+// selecting cols of them: pg_trgm's for substrings, byte order ranges for
+// prefixes (chr(1114111), U+10FFFF, sorts after every character).
+func (p *params) sources(cols string) []string {
+	q, from := p.Q(), `SELECT `+cols+` FROM clues WHERE `
+	srcs := []string{from + `id = ` + q, from + `phone = ` + q}
 	if p.q.Tail {
-		srcs = append(srcs, `SELECT id FROM clues WHERE right(phone, 4) = `+q)
+		srcs = append(srcs, from+`right(phone, 4) = `+q)
 	}
 	for _, col := range []string{"user_name", "page_name"} {
 		if p.q.Substring {
-			srcs = append(srcs, `SELECT id FROM clues WHERE `+col+` LIKE `+p.Like())
+			srcs = append(srcs, from+col+` LIKE `+p.Like())
 		} else {
-			srcs = append(srcs, fmt.Sprintf(`SELECT id FROM clues WHERE (%[1]s COLLATE "C") >= %[2]s
+			srcs = append(srcs, from+fmt.Sprintf(`(%[1]s COLLATE "C") >= %[2]s
 				AND (%[1]s COLLATE "C") < %[2]s || chr(1114111)`, col, q))
 		}
 	}
@@ -139,7 +139,7 @@ func (p *params) order() string {
 // largest count.
 func (r searcher) SourceCount(ctx context.Context, q *consolesql.Query, max int) (int, error) {
 	p := newParams(q)
-	srcs := p.sources()
+	srcs := p.sources("1")
 	limit := p.add(max)
 	counts := make([]string, len(srcs))
 	for i, src := range srcs {
@@ -150,18 +150,22 @@ func (r searcher) SourceCount(ctx context.Context, q *consolesql.Query, max int)
 	return n, err
 }
 
-// candidates returns the condition that picks the clues the sources find
-// that pass the filters.
-func (p *params) candidates() string {
-	return ` WHERE id IN (` + strings.Join(p.sources(), " UNION ALL ") + `)` + p.filters()
+// matches selects the id and create_time of the clues the sources find
+// that pass the filters, from the rows the sources read anyway: sorting
+// them reads no clue a second time.
+func (p *params) matches() string {
+	return `SELECT DISTINCT id, create_time FROM (` + strings.Join(p.sources("id, create_time, routes"), " UNION ALL ") +
+		`) s WHERE true` + p.filters()
 }
 
 // Candidates sorts the clues the sources find that pass the filters, and
-// counts them in the same query.
+// counts them in the same query; only the page's clues are read whole.
 func (r searcher) Candidates(ctx context.Context, q *consolesql.Query) ([]store.Clue, int, error) {
 	p := newParams(q)
 	var total int
-	clues, err := queryClues(ctx, r.tx, selectCountedSQL+p.candidates()+p.order(), p.args, &total)
+	page := `SELECT id, count(*) OVER () AS total FROM (` + p.matches() + `) d` + p.order()
+	clues, err := queryClues(ctx, r.tx, selectCountedSQL+` JOIN (`+page+`) m USING (id) ORDER BY create_time DESC, id DESC`,
+		p.args, &total)
 	return clues, total, err
 }
 
@@ -169,7 +173,7 @@ func (r searcher) Candidates(ctx context.Context, q *consolesql.Query) ([]store.
 func (r searcher) CandidateCount(ctx context.Context, q *consolesql.Query) (int, error) {
 	p := newParams(q)
 	var n int
-	err := r.tx.QueryRow(ctx, `SELECT count(*) FROM clues`+p.candidates(), p.args...).Scan(&n)
+	err := r.tx.QueryRow(ctx, `SELECT count(*) FROM (`+p.matches()+`) d`, p.args...).Scan(&n)
 	return n, err
 }
 
@@ -188,9 +192,9 @@ func (r searcher) ScanCount(ctx context.Context, q *consolesql.Query, max int) (
 	return n, err
 }
 
-// selectCountedSQL is selectClueSQL with a last column counting every row
-// the query selects, before LIMIT.
-var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", count(*) OVER () FROM clues"
+// selectCountedSQL is selectClueSQL with a last column, the total of the
+// page joined as m.
+var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", m.total FROM clues"
 
 // counted scans a row of selectCountedSQL: the clue, then the count.
 type counted struct {

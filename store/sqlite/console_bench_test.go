@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -27,14 +26,7 @@ func BenchmarkConsole(b *testing.B) {
 	s, err := Open(b.Context(), path, Options{})
 	require.NoError(b, err)
 	b.Cleanup(func() { require.NoError(b, s.Close()) })
-	var n int
-	require.NoError(b, s.read.QueryRowContext(b.Context(), `SELECT count(*) FROM clues`).Scan(&n))
-	if n != h.Leads {
-		start := time.Now()
-		seedHeavy(b, s, h)
-		b.Logf("seeded %d leads in %s", h.Leads, time.Since(start).Round(time.Second))
-	}
-	storetest.BenchConsole(b, s, h)
+	storetest.BenchConsole(b, s, h, func() { seedHeavy(b, s, h) })
 }
 
 // seedHeavy stores h's leads in bulk: the clues' indexes dropped, rows

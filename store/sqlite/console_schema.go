@@ -5,7 +5,11 @@ package sqlite
 // The outbox gains each row's kind (existing rows are alerts). Clues gain
 // the indexes a lead search needs at millions of rows: the phone and its
 // last 4 digits, names and page names (prefix ranges for short queries),
-// and a covering index of a day's routing for the overview. Substrings of
+// and clues_day, newest first with a day's routing for the overview and
+// the columns a search's predicate reads, so that a search walking the
+// clues newest first tests each on the index and reads only the rows it
+// returns (at 5,000,000 leads: a common name's first page 315 ms -> 63 ms).
+// Substrings of
 // names and page names are looked up in clue_text, an FTS5 table with the
 // trigram tokenizer. It is contentless and keyed by clue_seq, a stable
 // integer per clue id: clues has a TEXT primary key, and VACUUM may
@@ -23,7 +27,7 @@ CREATE INDEX clues_phone ON clues (phone);
 CREATE INDEX clues_phone_tail ON clues (substr(phone, -4));
 CREATE INDEX clues_user_name ON clues (user_name);
 CREATE INDEX clues_page_name ON clues (page_name);
-CREATE INDEX clues_day ON clues (create_time, id, routed_at, routes);
+CREATE INDEX clues_day ON clues (create_time, id, routed_at, routes, user_name, page_name, phone);
 
 CREATE TABLE clue_seq (
 	seq INTEGER PRIMARY KEY,

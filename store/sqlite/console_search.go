@@ -109,13 +109,21 @@ func candidates(q *consolesql.Query) (string, []any) {
 }
 
 // Candidates sorts the clues the sources find that pass the filters, and
-// counts them in the same query.
+// counts them in the same query. The sort holds only their rowids and
+// sort keys; only the page's clues are read whole.
 func (r searcher) Candidates(ctx context.Context, q *consolesql.Query) ([]store.Clue, int, error) {
+	query, a := candidatesPage(q)
+	var total int
+	clues, err := r.s.queryClues(ctx, query, a, &total)
+	return clues, total, err
+}
+
+// candidatesPage returns the query of Candidates and its arguments.
+func candidatesPage(q *consolesql.Query) (string, []any) {
 	where, a := candidates(q)
 	a = append(a, q.Limit, q.Offset)
-	var total int
-	clues, err := r.s.queryClues(ctx, selectCountedSQL+where+fmt.Sprintf(orderSQL, len(a)-1, len(a)), a, &total)
-	return clues, total, err
+	page := `SELECT rowid AS rid, count(*) OVER () AS total FROM clues` + where + fmt.Sprintf(orderSQL, len(a)-1, len(a))
+	return selectCountedSQL + ` JOIN (` + page + `) m ON clues.rowid = m.rid ORDER BY create_time DESC, id DESC`, a
 }
 
 // CandidateCount counts the clues the sources find that pass the filters.
@@ -152,9 +160,9 @@ func (searcher) match(q *consolesql.Query) string {
 	return predicate(q)
 }
 
-// selectCountedSQL is selectClueSQL with a last column counting every row
-// the query selects, before LIMIT.
-var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", count(*) OVER () FROM clues"
+// selectCountedSQL is selectClueSQL with a last column, the total of the
+// page joined as m.
+var selectCountedSQL = strings.TrimSuffix(selectClueSQL, " FROM clues") + ", m.total FROM clues"
 
 // counted scans a row of selectCountedSQL: the clue, then the count.
 type counted struct {

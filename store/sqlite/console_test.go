@@ -56,15 +56,13 @@ func TestConsoleQueryPlans(t *testing.T) {
 		{Q: "张三丰", Route: "r", From: day, To: day.Add(time.Hour)}} {
 		q, err := consolesql.Plan(lq)
 		require.NoError(t, err)
-		where, args := candidates(&q)
-		args = append(args, 50, 0)
+		page, args := candidatesPage(&q)
 		order := fmt.Sprintf(orderSQL, len(args)-1, len(args))
-		for query, args := range map[string][]any{selectCountedSQL + where + order: args,
-			strings.Join(sources(&q), " UNION ALL "): args[:2]} {
+		for query, args := range map[string][]any{page: args, strings.Join(sources(&q), " UNION ALL "): args[:2]} {
 			plan := explain(t, s, query, args...)
 			for _, line := range plan {
 				whole := strings.HasPrefix(line, "SCAN ") && !strings.Contains(line, " INDEX ") &&
-					!strings.HasPrefix(line, "SCAN (subquery")
+					!strings.HasPrefix(line, "SCAN (subquery") && line != "SCAN m" // the page, 50 rows
 				require.False(t, whole, "%q: %s", lq.Q, strings.Join(plan, "\n"))
 			}
 		}

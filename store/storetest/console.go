@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func consoleTests() []struct {
 		{"console forget a phone", testForgetPhone},
 		{"console overview", testOverview},
 		{"console outbox kind", testOutboxKind},
+		{"console cancelled context", testConsoleCancelled},
 	}
 }
 
@@ -206,4 +208,40 @@ func RequireShared(t *testing.T, s store.Store, failures int) {
 func AddSharedFailure(t *testing.T, s store.Store) {
 	t.Helper()
 	require.NoError(t, s.AddLoginFailure(t.Context(), "admin", sharedSessionAt.Add(time.Minute)))
+}
+
+func testConsoleCancelled(t *testing.T, s store.Store, clk *clock) {
+	upsert(t, s, store.UpsertStats{Inserted: 1}, sampleClue(clueID(1), 1, created))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	now := clk.Now()
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"create session", func() error { return s.CreateSession(ctx, sampleSession("1", "a", now)) }},
+		{"session", func() error { _, err := s.Session(ctx, "1", now); return err }},
+		{"delete session", func() error { return s.DeleteSession(ctx, "1") }},
+		{"delete sessions except", func() error { _, err := s.DeleteSessionsExcept(ctx, nil); return err }},
+		{"add login failure", func() error { return s.AddLoginFailure(ctx, "a", now) }},
+		{"login failures", func() error { _, err := s.LoginFailures(ctx, "a", now); return err }},
+		{"add audit", func() error { return s.AddAudit(ctx, store.AuditEntry{At: now, User: "a", Action: "x"}) }},
+		{"audit", func() error { _, err := s.Audit(ctx, 10, 0); return err }},
+		{"search", func() error { _, _, err := s.SearchClues(ctx, store.LeadQuery{Q: "张三"}); return err }},
+		{"deliveries", func() error { _, err := s.Deliveries(ctx, store.DeliveryQuery{}); return err }},
+		{"delivery", func() error { _, err := s.Delivery(ctx, 1); return err }},
+		{"requeue dead", func() error { return s.RequeueDead(ctx, 1, now) }},
+		{"requeue dead of", func() error { _, err := s.RequeueDeadOf(ctx, "a", now); return err }},
+		{"set mark", func() error {
+			return s.SetMark(ctx, store.Mark{ClueID: clueID(1), Status: store.MarkInvalid, By: "a", At: now})
+		}},
+		{"marks", func() error { _, err := s.Marks(ctx, []string{clueID(1)}); return err }},
+		{"forget phone", func() error { _, err := s.ForgetPhone(ctx, "138"); return err }},
+		{"overview", func() error { _, err := s.Overview(ctx, now, now); return err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.ErrorIs(t, tt.call(), context.Canceled)
+		})
+	}
 }
