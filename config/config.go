@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
@@ -30,6 +31,7 @@ type Config struct {
 	Report    report.Config                    `koanf:"report"`
 	HTTP      HTTPConfig                       `koanf:"http"`
 	Alerts    AlertsConfig                     `koanf:"alerts"`
+	Console   console.Config                   `koanf:"console"`
 	Log       LogConfig                        `koanf:"log"`
 
 	// File is the path the config was loaded from; relative paths in it
@@ -86,6 +88,7 @@ func (c *Config) Validate() []error {
 		add(fmt.Errorf("timezone: unknown time zone %q", c.Timezone))
 	} else {
 		c.Location = loc
+		c.Console.Zone = loc
 	}
 	add(c.Store.Validate())
 	add(c.Kuaishou.Validate())
@@ -109,6 +112,9 @@ func (c *Config) Validate() []error {
 	if c.Alerts.RetryBackoff <= 0 || c.Alerts.RetryMax < c.Alerts.RetryBackoff {
 		add(fmt.Errorf("alerts.retry_backoff: must be positive and not above alerts.retry_max"))
 	}
+	for _, err := range c.Console.Validate() {
+		add(err)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -120,6 +126,17 @@ func (c *Config) Validate() []error {
 		add(fmt.Errorf("log.format: %q is not one of auto, text, json", c.Log.Format))
 	}
 	return errs
+}
+
+// Warnings returns what a valid config had better change, for `config
+// check` to print: they do not stop cluebot.
+func (c *Config) Warnings() []string {
+	var out []string
+	if c.Console.BaseURL != "" && c.HTTP.MetricsToken.IsZero() {
+		out = append(out, "console.base_url is set but http.metrics_token is not: "+
+			"/metrics, which names the accounts, is open to whoever reaches the console")
+	}
+	return out
 }
 
 // ReceiverNames returns the set of configured receiver names.

@@ -33,6 +33,8 @@ var defaults = map[string]any{
 	"alerts.lease":              "2m",
 	"alerts.retry_backoff":      "15s",
 	"alerts.retry_max":          "10m",
+	"console.base_url":          "",
+	"console.session_ttl":       "12h",
 	"log.level":                 "info",
 	"log.format":                "auto",
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/metrics"
 )
 
@@ -69,6 +70,7 @@ type daemon struct {
 	sched   gocron.Scheduler
 	runs    map[string]*atomic.Int64 // finished runs per job, set up before start
 	reports *reporter                // nil without a report job
+	console *console.Console         // nil without console.users
 
 	catchUpJob gocron.Job // the report catch-up, run after the first pull
 	firstPull  sync.Once

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -32,14 +33,18 @@ func (d *daemon) startHTTP() (*http.Server, error) {
 			return nil, fmt.Errorf("http.listen: %w", err)
 		}
 	}
-	srv := &http.Server{Handler: d.handler(), ReadHeaderTimeout: 5 * time.Second}
+	h, err := d.handler()
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			d.log.Error("http server stopped", "err", err)
 		}
 	}()
 	d.log.Info("serving /healthz, /readyz and /metrics", "addr", ln.Addr().String(),
-		"metrics_token", !d.cfg.HTTP.MetricsToken.IsZero())
+		"metrics_token", !d.cfg.HTTP.MetricsToken.IsZero(), "console", d.console != nil)
 	return srv, nil
 }
 
@@ -55,7 +60,10 @@ func (d *daemon) stopHTTP(srv *http.Server) {
 	}
 }
 
-func (d *daemon) handler() http.Handler {
+// handler serves /healthz, /readyz, /metrics and, when console.users is
+// set, the console on every other path, all with the console's security
+// headers.
+func (d *daemon) handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -71,7 +79,16 @@ func (d *daemon) handler() http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", bearer(d.cfg.HTTP.MetricsToken, d.m.Handler()))
-	return mux
+	if !d.cfg.Console.Enabled() {
+		return mux, nil
+	}
+	c, err := console.New(d.cfg.Console, d.a.Store, d.log, d.clock)
+	if err != nil {
+		return nil, configError("%v", err)
+	}
+	d.console = c
+	mux.Handle("/", c.Handler())
+	return console.Headers(mux), nil
 }
 
 // bearer lets through the requests that carry "Authorization: Bearer

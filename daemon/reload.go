@@ -26,6 +26,8 @@ type reloader struct {
 	tmplDir  string
 	rulesSum string // content fingerprints of the last version seen
 	tmplSum  string
+	cfgFile  string // cluebot.yaml, watched for the console's users; "" without a console
+	cfgSum   string
 }
 
 // startWatcher starts hot reload and returns its stop function. When files
@@ -39,6 +41,11 @@ func (d *daemon) startWatcher() (stop func()) {
 	rl := &reloader{d: d, w: w, rules: filepath.Clean(d.cfg.Rules), tmplDir: filepath.Clean(d.cfg.Templates)}
 	rl.rulesSum, rl.tmplSum = fileSum(rl.rules), dirSum(rl.tmplDir)
 	dirs := []string{filepath.Dir(rl.rules)}
+	if d.console != nil && d.cfg.File != "" {
+		rl.cfgFile = filepath.Clean(d.cfg.File)
+		rl.cfgSum = fileSum(rl.cfgFile)
+		dirs = append(dirs, filepath.Dir(rl.cfgFile))
+	}
 	if d.cfg.Templates != "" {
 		dirs = append(dirs, filepath.Dir(rl.tmplDir), rl.tmplDir)
 	}
@@ -108,6 +115,7 @@ func (rl *reloader) relevant(ev fsnotify.Event) bool {
 		_ = rl.w.Add(rl.tmplDir)
 	}
 	return name == rl.rules || name == rl.tmplDir || filepath.Dir(name) == rl.tmplDir ||
+		(rl.cfgFile != "" && name == rl.cfgFile) ||
 		strings.HasPrefix(filepath.Base(name), "..")
 }
 
@@ -127,6 +135,12 @@ func (rl *reloader) check() {
 	}
 	if sum := dirSum(rl.tmplDir); sum != rl.tmplSum {
 		rl.tmplSum, tmplChanged = sum, true
+	}
+	if rl.cfgFile != "" {
+		if sum := fileSum(rl.cfgFile); sum != rl.cfgSum {
+			rl.cfgSum = sum
+			rl.d.reloadUsers()
+		}
 	}
 	if !rulesChanged && !tmplChanged {
 		return

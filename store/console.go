@@ -37,9 +37,23 @@ type AuditEntry struct {
 	Detail string
 }
 
+// SearchTotalMax bounds the total SearchClues reports: counting every match
+// of a common word among millions of leads would take seconds, so a total of
+// SearchTotalMax means "at least that many" (the console shows 5000+). It
+// is also where a search stops sorting its matches and walks the clues
+// newest first instead: at 5,000,000 leads either reads about as many rows
+// at this bound (see store/storetest BenchConsole).
+const SearchTotalMax = 5000
+
+// LoginFailuresKept is how long AddLoginFailure keeps a failure: older ones
+// may be pruned, so LoginFailures counts only within this window.
+const LoginFailuresKept = time.Hour
+
 // LeadQuery selects stored clues for the console's search. Q matches a
 // user_name (substring), a phone (whole, or its last 4 digits), an id
-// (exact) or a page_name (substring); empty matches all. From and To bound
+// (exact) or a page_name (substring); empty matches all. A substring needs
+// 3 characters to be looked up by index: a Q of 1 or 2 characters matches
+// the names and page names that start with it. From and To bound
 // create_time, [From, To); zero is open. Route keeps the clues that took
 // that route. Results are newest first (create_time, then id, descending).
 type LeadQuery struct {
@@ -52,7 +66,7 @@ type LeadQuery struct {
 }
 
 // DeliveryQuery selects outbox rows by state ("" any) and receiver ("" any),
-// newest first.
+// newest first. A Limit <= 0 is 50, more than 500 is 500.
 type DeliveryQuery struct {
 	State    string
 	Receiver string
@@ -109,17 +123,19 @@ type Console interface {
 
 	// AddAudit appends to the audit log.
 	AddAudit(ctx context.Context, e AuditEntry) error
-	// Audit returns audit entries, newest first.
+	// Audit returns audit entries, newest first; limit as DeliveryQuery's.
 	Audit(ctx context.Context, limit, offset int) ([]AuditEntry, error)
 
-	// SearchClues returns the clues matching q and how many match in all.
+	// SearchClues returns the clues matching q and how many match in all,
+	// at most SearchTotalMax. A Limit <= 0 is 50, more than 500 is 500.
 	SearchClues(ctx context.Context, q LeadQuery) (clues []Clue, total int, err error)
 	// Deliveries lists outbox rows.
 	Deliveries(ctx context.Context, q DeliveryQuery) ([]OutboxItem, error)
 	// Delivery returns one outbox row, or ErrNotFound.
 	Delivery(ctx context.Context, id int64) (OutboxItem, error)
 	// RequeueDead makes a dead row pending and due at now, once: ErrNotFound
-	// for an unknown id, ErrNotDead for a row that is not dead.
+	// for an unknown id, ErrNotDead for a row that is not dead. Its attempts
+	// start again from 0, keeping its last error until it is sent.
 	RequeueDead(ctx context.Context, id int64, now time.Time) error
 	// RequeueDeadOf requeues every dead row of receiver and returns how many.
 	RequeueDeadOf(ctx context.Context, receiver string, now time.Time) (int, error)

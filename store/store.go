@@ -152,6 +152,7 @@ type Store interface {
 	Authorizations
 	Resealer
 	AccountActivities
+	Console
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

@@ -20,7 +20,10 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	path := config.Path(*cfgPath)
-	problems := checkAll(path)
+	problems, warnings := checkAll(path)
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
+	}
 	if len(problems) == 0 {
 		fmt.Fprintf(stdout, "%s: ok\n", path)
 		return nil
@@ -34,8 +37,8 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // checkAll validates the config and everything it points at, returning each
 // problem as a file:line: message string: every problem of cluebot.yaml,
 // then of rules.yaml and the templates it names, checked against the config
-// as far as it could be read.
-func checkAll(path string) []string {
+// as far as it could be read; and the warnings of a config that was read.
+func checkAll(path string) (problems, warnings []string) {
 	var out []string
 	cfg, err := config.Check(path)
 	var errs config.Errors
@@ -45,13 +48,13 @@ func checkAll(path string) []string {
 			out = append(out, e.Error())
 		}
 	case err != nil:
-		return []string{fmt.Sprintf("%s: %v", path, err)}
+		return []string{fmt.Sprintf("%s: %v", path, err)}, nil
 	}
 	if cfg == nil {
-		return out
+		return out, nil
 	}
 	for _, e := range app.CheckFiles(cfg) {
 		out = append(out, e.Error())
 	}
-	return out
+	return out, cfg.Warnings()
 }

@@ -40,6 +40,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"pull":   {"fetch and store clues (--from/--to for a backfill)", cmdPull},
+		"forget": {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
 		"export": {"write stored leads as jsonl or csv", cmdExport},
 		"config": {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
 		"demo":   {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
@@ -49,6 +50,7 @@ func commands() map[string]command {
 		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets; rules diff --rules NEW.yaml: what a change does to stored leads", cmdRules},
 		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
 		"secret": {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
+		"user":   {"user hash: read a password on stdin, print its bcrypt hash for console.users", cmdUser},
 	}
 }
 

@@ -50,8 +50,10 @@ func TestMigrateFromEmpty(t *testing.T) {
 	require.NoError(t, err)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	require.Equal(t, []string{"account_poll", "auth_advertisers", "authorizations", "clue_history", "clues", "oauth_states", "outbox", "receiver_pause", "rotation", "rules_file", "rules_versions", "schema_version",
-		"send_log", "sync_state", "tokens"}, tables)
+	require.Equal(t, []string{"account_poll", "audit_log", "auth_advertisers", "authorizations", "clue_history",
+		"clue_marks", "clues", "console_sessions", "login_failures", "oauth_states", "outbox",
+		"receiver_pause", "rotation", "rules_file", "rules_versions", "schema_version", "send_log",
+		"sync_state", "tokens"}, tables)
 	_, err = s.UpsertClues(t.Context(), []store.Clue{{ID: "1974516040085363860123", Raw: []byte(`{}`)}})
 	require.NoError(t, err)
 	require.NoError(t, s.Close())

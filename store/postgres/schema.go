@@ -192,4 +192,6 @@ CREATE TABLE rules_file (
 	hash text NOT NULL
 );
 `),
+	// 7: the console's sessions, audit log, marks and search indexes.
+	consoleSchema,
 }

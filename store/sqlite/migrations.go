@@ -177,6 +177,8 @@ CREATE TABLE rules_file (
 	hash TEXT NOT NULL
 );
 `),
+	// 7: the console's sessions, audit log, marks and search indexes.
+	consoleSchema,
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -41,6 +41,7 @@ func testSaveRoutingOnce(t *testing.T, s store.Store, clk *clock) {
 	require.Len(t, items, len(want), "a receiver listed twice for a route gets one row")
 	for i, w := range want {
 		w.ID, w.ClueID, w.State, w.NextAt, w.CreatedAt = items[i].ID, id, store.OutboxPending, at.UTC(), at.UTC()
+		w.Kind = store.KindAlert
 		require.Equal(t, w, items[i])
 		if i > 0 {
 			require.Greater(t, items[i].ID, items[i-1].ID, "rows are listed by id")

@@ -12,12 +12,12 @@ import (
 
 // OutboxColumns are the columns ScanOutbox reads, in order.
 const OutboxColumns = `id, clue_id, route, receiver, assignee, state, attempts, next_at,
-	last_error, created_at, sent_at`
+	last_error, created_at, sent_at, kind`
 
 // ScanOutbox reads a row of OutboxColumns into it.
 func (d *Dialect) ScanOutbox(r Row, it *store.OutboxItem) error {
 	return r.Scan(&it.ID, &it.ClueID, &it.Route, &it.Receiver, &it.Assignee, &it.State, &it.Attempts,
-		d.ScanTime(&it.NextAt), &it.LastError, d.ScanTime(&it.CreatedAt), d.ScanTime(&it.SentAt))
+		d.ScanTime(&it.NextAt), &it.LastError, d.ScanTime(&it.CreatedAt), d.ScanTime(&it.SentAt), &it.Kind)
 }
 
 // CollectOutbox scans every row of OutboxColumns in rows, closing them.

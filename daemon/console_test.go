@@ -1,0 +1,117 @@
+package daemon
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/store"
+)
+
+// TestConsoleMounted: with console.users set, the console answers on
+// http.listen beside /healthz and /metrics, every response with the
+// security headers; an admin signs in and searches.
+func TestConsoleMounted(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	for path, want := range map[string]int{"/healthz": 200, "/metrics": 200, "/api/leads": 401, "/login": 200} {
+		resp, err := http.Get(base + path)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, want, resp.StatusCode, path)
+		require.Equal(t, "default-src 'self'; frame-ancestors 'none'", resp.Header.Get("Content-Security-Policy"), path)
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
+	}
+	require.Equal(t, http.StatusOK, leadsStatus(t, base, signIn(t, base, "admin")))
+}
+
+// signIn signs name in with password "pw" through the API and returns the
+// session's cookies.
+func signIn(t *testing.T, base, name string) []*http.Cookie {
+	t.Helper()
+	resp, err := http.Post(base+"/api/session", "application/json", strings.NewReader(`{"username":"`+name+`","password":"pw"}`))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode, name)
+	return resp.Cookies()
+}
+
+// leadsStatus is the status of GET /api/leads with cookies.
+func leadsStatus(t *testing.T, base string, cookies []*http.Cookie) int {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+"/api/leads", nil)
+	require.NoError(t, err)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	return resp.StatusCode
+}
+
+// TestNoConsoleWithoutUsers: without console.users the daemon serves what
+// it always did, and nothing else.
+func TestNoConsoleWithoutUsers(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+	code, _ := get(t, base+"/login")
+	require.Equal(t, http.StatusNotFound, code)
+	code, _ = get(t, base+"/api/leads")
+	require.Equal(t, http.StatusNotFound, code)
+}
+
+// TestConsoleUsersReloaded: removing a user from cluebot.yaml ends its
+// session at once; an invalid file changes nothing.
+func TestConsoleUsersReloaded(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.DefaultCost) // config.Load wants 10
+	require.NoError(t, err)
+	user := func(name, role string) string {
+		return "    - {name: " + name + ", role: " + role + ", password_hash: \"" + string(hash) + "\"}\n"
+	}
+	both := "kuaishou: {accounts: []}\nconsole:\n  users:\n" + user("admin", "admin") + user("viewer", "viewer")
+	e.writeFile("cluebot.yaml", both)
+	cfg, err := config.Load(e.cfg.File)
+	require.NoError(t, err)
+	e.cfg.Console = cfg.Console
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	status := func(cookies []*http.Cookie) int { return leadsStatus(t, base, cookies) }
+	admin, viewer := signIn(t, base, "admin"), signIn(t, base, "viewer")
+	require.Equal(t, http.StatusOK, status(viewer))
+
+	mark := len(e.logs.String())
+	e.writeFile("cluebot.yaml", both+"  bogus: 1\n")
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "cluebot.yaml change rejected") },
+		wait, time.Millisecond)
+	require.Equal(t, http.StatusOK, status(viewer), "an invalid file changes nothing")
+	mark = len(e.logs.String())
+	e.writeFile("cluebot.yaml", "")
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "cluebot.yaml change rejected") },
+		wait, time.Millisecond)
+	require.Contains(t, e.logs.String()[mark:], "turning the console off needs a restart")
+	require.Equal(t, http.StatusOK, status(viewer), "an empty file signs nobody out")
+
+	e.writeFile("cluebot.yaml", "kuaishou: {accounts: []}\nconsole:\n  users:\n"+user("admin", "admin"))
+	require.Eventually(t, func() bool { return strings.Contains(e.logs.String()[mark:], "console users reloaded") },
+		wait, time.Millisecond)
+	require.Equal(t, http.StatusUnauthorized, status(viewer), "removed: its session ended")
+	require.Equal(t, http.StatusOK, status(admin))
+}
