@@ -7,22 +7,26 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/cluebot/cluebot/clue"
 )
 
-// clock is a moment as active windows read it: weekday and minute of the day.
+// clock is a moment as active windows read it: the weekday bit its date
+// counts as (0 on a holiday), that of the day before, for windows that run
+// overnight, and the minute of the day.
 type clock struct {
-	day    time.Weekday
-	minute int
+	today, yesterday uint8
+	minute           int
 }
 
-func clockAt(t time.Time, zone *time.Location) clock {
-	if zone == nil {
-		zone = clue.VendorZone
+func clockAt(t time.Time, zone *time.Location, cal *Calendar) clock {
+	t = t.In(orVendor(zone))
+	wd := t.Weekday()
+	ck := clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: t.Hour()*60 + t.Minute()}
+	if !cal.empty() {
+		y, m, d := t.Date()
+		n := civilDay(y, m, d)
+		ck.today, ck.yesterday = cal.dayBits(n, wd), cal.dayBits(n-1, (wd+6)%7)
 	}
-	t = t.In(zone)
-	return clock{day: t.Weekday(), minute: t.Hour()*60 + t.Minute()}
+	return ck
 }
 
 // window is one active window: on the listed days (a bit per weekday), from
@@ -36,11 +40,11 @@ type window struct {
 const allDays = 1<<7 - 1
 
 func (w window) contains(c clock) bool {
-	today := w.days&(1<<c.day) != 0
+	today := w.days&c.today != 0
 	if w.from < w.to {
 		return today && c.minute >= w.from && c.minute < w.to
 	}
-	yesterday := w.days&(1<<((c.day+6)%7)) != 0
+	yesterday := w.days&c.yesterday != 0
 	return (today && c.minute >= w.from) || (yesterday && c.minute < w.to)
 }
 
