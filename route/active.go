@@ -18,13 +18,11 @@ type clock struct {
 }
 
 func clockAt(t time.Time, zone *time.Location, cal *Calendar) clock {
-	t = t.In(orVendor(zone))
-	wd := t.Weekday()
-	ck := clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: t.Hour()*60 + t.Minute()}
-	if !cal.empty() {
-		y, m, d := t.Date()
-		n := civilDay(y, m, d)
-		ck.today, ck.yesterday = cal.dayBits(n, wd), cal.dayBits(n-1, (wd+6)%7)
+	day, secs := localDay(t, zone)
+	wd := civilWeekday(day)
+	ck := clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: int(secs / 60)}
+	if cal != nil {
+		ck.today, ck.yesterday = cal.dayBits(day, wd), cal.dayBits(day-1, (wd+6)%7)
 	}
 	return ck
 }

@@ -14,10 +14,23 @@ import (
 // Dates are read in the rules' zone. A nil Calendar is an empty one: every
 // date counts as its own weekday.
 type Calendar struct {
-	// days maps a date, as days since 1970-01-01, to the weekday bit it
-	// counts as: 0 on a holiday.
-	days map[int64]uint8
+	// days holds, for each date from first to first+len(days)-1 (days
+	// since 1970-01-01), the weekday bit it counts as: 0 on a holiday,
+	// ownDay when the calendar leaves it alone. Dense, so that routing
+	// reads it with one index.
+	first int64
+	days  []uint8
 }
+
+// ownDay marks a date of the calendar's span that counts as its own weekday.
+const ownDay = 0x80
+
+// Dates in a calendar are from years 2000 to 2099, so a calendar spans at
+// most a century (36,525 bytes).
+var (
+	firstDate = civilDay(2000, time.January, 1)
+	lastDate  = civilDay(2099, time.December, 31)
+)
 
 // Holiday reports whether t's date, read in zone (Beijing time when nil), is
 // a holiday.
@@ -45,9 +58,9 @@ func (c *Calendar) empty() bool { return c == nil || len(c.days) == 0 }
 // dayBits returns the weekday bit date n, a wd by the clock, counts as: 0 on
 // a holiday.
 func (c *Calendar) dayBits(n int64, wd time.Weekday) uint8 {
-	if !c.empty() {
-		if bits, ok := c.days[n]; ok {
-			return bits
+	if c != nil {
+		if i := n - c.first; i >= 0 && i < int64(len(c.days)) && c.days[i] != ownDay {
+			return c.days[i]
 		}
 	}
 	return 1 << wd
@@ -55,9 +68,21 @@ func (c *Calendar) dayBits(n int64, wd time.Weekday) uint8 {
 
 // dateOf returns t's date in zone as days since 1970-01-01, and its weekday.
 func dateOf(t time.Time, zone *time.Location) (int64, time.Weekday) {
-	t = t.In(orVendor(zone))
-	y, m, d := t.Date()
-	return civilDay(y, m, d), t.Weekday()
+	day, _ := localDay(t, zone)
+	return day, civilWeekday(day)
+}
+
+// localDay returns t's date in zone (Beijing time when nil) as days since
+// 1970-01-01, and the seconds since that date's midnight: the arithmetic of
+// Date, Weekday, Hour and Minute, with one zone lookup for all of them.
+func localDay(t time.Time, zone *time.Location) (int64, int64) {
+	_, off := t.In(orVendor(zone)).Zone()
+	secs := t.Unix() + int64(off)
+	day := secs / 86400
+	if secs%86400 < 0 {
+		day--
+	}
+	return day, secs - day*86400
 }
 
 // civilDay counts the days from 1970-01-01 to y-m-d in the proleptic
@@ -82,7 +107,7 @@ func civilDay(y int, m time.Month, d int) int64 {
 // calendar parses `calendar:` — holidays, a list of dates, and workdays, a
 // mapping of date to the weekday it counts as.
 func (p *parser) calendar(n *yaml.Node) *Calendar {
-	c := &Calendar{days: map[int64]uint8{}}
+	days := map[int64]uint8{}
 	holiday := map[int64]int{} // date → its line
 	var workdays [][2]*yaml.Node
 	for _, kv := range p.pairs(n, "calendar") {
@@ -99,7 +124,7 @@ func (p *parser) calendar(n *yaml.Node) *Calendar {
 					continue
 				}
 				holiday[day] = it.Line
-				c.days[day] = 0
+				days[day] = 0
 			}
 		case "workdays":
 			workdays = p.pairs(v, "calendar.workdays")
@@ -121,8 +146,27 @@ func (p *parser) calendar(n *yaml.Node) *Calendar {
 		case civilWeekday(day) == wd:
 			p.errorf(v, "calendar.workdays.%s: %s is a %s already (a workday names the weekday a day off counts as)", k.Value, k.Value, s)
 		default:
-			c.days[day] = 1 << wd
+			days[day] = 1 << wd
 		}
+	}
+	return newCalendar(days)
+}
+
+// newCalendar lays out dates → weekday bits densely; nil when there are none.
+func newCalendar(days map[int64]uint8) *Calendar {
+	if len(days) == 0 {
+		return nil
+	}
+	lo, hi := lastDate, firstDate
+	for n := range days {
+		lo, hi = min(lo, n), max(hi, n)
+	}
+	c := &Calendar{first: lo, days: make([]uint8, hi-lo+1)}
+	for i := range c.days {
+		c.days[i] = ownDay
+	}
+	for n, bits := range days {
+		c.days[n-lo] = bits
 	}
 	return c
 }
@@ -134,7 +178,12 @@ func (p *parser) date(n *yaml.Node, what string) (int64, bool) {
 		p.errorf(n, "bad date %q in %s (want YYYY-MM-DD, like 2026-10-01)", n.Value, what)
 		return 0, false
 	}
-	return civilDay(t.Date()), true
+	day := civilDay(t.Date())
+	if day < firstDate || day > lastDate {
+		p.errorf(n, "date %s in %s is not in the years 2000 to 2099", n.Value, what)
+		return 0, false
+	}
+	return day, true
 }
 
 // civilWeekday is the weekday of date n, counted from 1970-01-01 (a

@@ -86,6 +86,22 @@ func TestCalendarDays(t *testing.T) {
 	require.Nil(t, mustParse(t, "calendar: {}\nroutes: [{name: a, receivers: [x]}]\n").Calendar(), "an empty calendar is none")
 }
 
+// TestClockAtReadsTheWallClock: clockAt's arithmetic agrees with time's
+// Weekday, Hour and Minute, in zones with and without daylight saving.
+func TestClockAtReadsTheWallClock(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	for _, zone := range []*time.Location{shanghai(t), time.UTC, ny, time.FixedZone("odd", -(3*3600 + 30*60))} {
+		for at := time.Date(1969, 12, 25, 0, 0, 0, 0, time.UTC); at.Year() < 2031; at = at.Add(7*time.Hour + 13*time.Minute + 7*time.Second) {
+			local := at.In(zone)
+			want := clock{today: 1 << local.Weekday(), yesterday: 1 << ((local.Weekday() + 6) % 7), minute: local.Hour()*60 + local.Minute()}
+			if got := clockAt(at, zone, nil); got != want {
+				t.Fatalf("%s in %s: got %+v, want %+v", at, zone, got, want)
+			}
+		}
+	}
+}
+
 func TestCivilDay(t *testing.T) {
 	for _, d := range []time.Time{
 		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
@@ -126,6 +142,10 @@ func TestCalendarErrors(t *testing.T) {
 		}},
 		{"bad workday date", "calendar:\n  workdays: {10-11: fri}\n" + routes, []string{
 			`rules.yaml:2: bad date "10-11" in calendar.workdays (want YYYY-MM-DD, like 2026-10-01)`,
+		}},
+		{"out of range", "calendar:\n  holidays: [1999-12-31]\n  workdays: {2100-01-02: fri}\n" + routes, []string{
+			`rules.yaml:2: date 1999-12-31 in calendar.holidays is not in the years 2000 to 2099`,
+			`rules.yaml:3: date 2100-01-02 in calendar.workdays is not in the years 2000 to 2099`,
 		}},
 		{"calendar typo", "calendar:\n  holiday: [2026-10-01]\n" + routes, []string{
 			`rules.yaml:2: unknown key "holiday" in calendar (want holidays, workdays)`,
