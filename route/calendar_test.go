@@ -1,6 +1,7 @@
 package route
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -28,12 +29,8 @@ routes:
 // oct is a wall-clock time in Beijing in October 2026.
 func oct(t *testing.T, day int, hhmm string) time.Time {
 	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", "2026-10-"+twoDigits(day)+" "+hhmm, shanghai(t))
-	require.NoError(t, err)
-	return tm
+	return wall(t, fmt.Sprintf("2026-10-%02d %s:00", day, hhmm))
 }
-
-func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
 
 func TestCalendarInRouting(t *testing.T) {
 	rules := mustParse(t, octRules)
