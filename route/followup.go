@@ -140,7 +140,10 @@ func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 // boolean decodes true or false into dst, reporting anything else.
 func (p *parser) boolean(n *yaml.Node, dst *bool, what string) {
 	n = resolve(n)
-	if err := n.Decode(dst); err != nil {
+	switch err := n.Decode(dst); {
+	case n.Kind != yaml.ScalarNode:
+		p.errorf(n, "%s must be true or false", what)
+	case err != nil:
 		p.errorf(n, "%s must be true or false, not %q", what, n.Value)
 	}
 }
