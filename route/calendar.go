@@ -52,9 +52,6 @@ func (c *Calendar) Weekday(t time.Time, zone *time.Location) (time.Weekday, bool
 	return wd, false
 }
 
-// empty reports whether the calendar changes no date, so routing can skip it.
-func (c *Calendar) empty() bool { return c == nil || len(c.days) == 0 }
-
 // dayBits returns the weekday bit date n, a wd by the clock, counts as: 0 on
 // a holiday.
 func (c *Calendar) dayBits(n int64, wd time.Weekday) uint8 {

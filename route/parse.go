@@ -90,9 +90,6 @@ func parse(name string, data []byte) (*Rules, *parser) {
 			p.errorf(k, "unknown key %q at the top (want fields, routes, calendar)", k.Value)
 		}
 	}
-	if rules.cal.empty() {
-		rules.cal = nil
-	}
 	if routesKey == nil && top.Kind == yaml.MappingNode {
 		p.errorf(top, "no routes: add a routes list")
 	}
@@ -108,8 +105,8 @@ func parse(name string, data []byte) (*Rules, *parser) {
 }
 
 // Validate checks names the rules file uses but cluebot.yaml defines: every
-// receiver a route or its escalation names must be in receivers. It returns one *PosError per
-// unknown name, nil when all are known.
+// receiver a route or its escalation names must be in receivers. It returns
+// one *PosError per unknown name, nil when all are known.
 func (r *Rules) Validate(receivers map[string]bool) []error {
 	var errs []error
 	for _, rt := range r.Routes {
