@@ -18,13 +18,14 @@ type clock struct {
 }
 
 func clockAt(t time.Time, zone *time.Location, cal *Calendar) clock {
+	if cal == nil { // the common case, as cheap as before calendars
+		lt := t.In(orVendor(zone))
+		wd := lt.Weekday()
+		return clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: lt.Hour()*60 + lt.Minute()}
+	}
 	day, secs := localDay(t, zone)
 	wd := civilWeekday(day)
-	ck := clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: int(secs / 60)}
-	if cal != nil {
-		ck.today, ck.yesterday = cal.dayBits(day, wd), cal.dayBits(day-1, (wd+6)%7)
-	}
-	return ck
+	return clock{today: cal.dayBits(day, wd), yesterday: cal.dayBits(day-1, (wd+6)%7), minute: int(secs / 60)}
 }
 
 // window is one active window: on the listed days (a bit per weekday), from

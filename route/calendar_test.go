@@ -88,12 +88,17 @@ func TestCalendarDays(t *testing.T) {
 func TestClockAtReadsTheWallClock(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
+	// A calendar of one day in 2099 changes none of these dates, but takes
+	// clockAt's other path.
+	far := mustParse(t, "calendar: {holidays: [2099-01-01]}\nroutes: [{name: a, receivers: [x]}]\n").Calendar()
 	for _, zone := range []*time.Location{shanghai(t), time.UTC, ny, time.FixedZone("odd", -(3*3600 + 30*60))} {
 		for at := time.Date(1969, 12, 25, 0, 0, 0, 0, time.UTC); at.Year() < 2031; at = at.Add(7*time.Hour + 13*time.Minute + 7*time.Second) {
 			local := at.In(zone)
 			want := clock{today: 1 << local.Weekday(), yesterday: 1 << ((local.Weekday() + 6) % 7), minute: local.Hour()*60 + local.Minute()}
-			if got := clockAt(at, zone, nil); got != want {
-				t.Fatalf("%s in %s: got %+v, want %+v", at, zone, got, want)
+			for _, cal := range []*Calendar{nil, far} {
+				if got := clockAt(at, zone, cal); got != want {
+					t.Fatalf("%s in %s (calendar %v): got %+v, want %+v", at, zone, cal != nil, got, want)
+				}
 			}
 		}
 	}
