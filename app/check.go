@@ -70,14 +70,15 @@ func checkRules(cfg *config.Config, tmpl *notify.Templates) (*route.Rules, route
 
 // RouteTemplates returns a problem at each route of rules that picks a
 // template tmpl does not have for one of its receivers' chat types, or the
-// digest or summary template, which do not render single leads.
+// template of another kind of message (digest, summary, reminder,
+// escalation), which does not render single leads.
 func RouteTemplates(cfg *config.Config, rules *route.Rules, tmpl *notify.Templates) []error {
 	var out []error
 	for _, rt := range rules.Routes {
 		if rt.Template == "" {
 			continue
 		}
-		if rt.Template == notify.KindDigest || rt.Template == notify.KindSummary {
+		if notify.Reserved(rt.Template) {
 			out = append(out, &route.PosError{File: rules.File, Line: rt.Line,
 				Msg: fmt.Sprintf("route %q: template %q is the %s template, not one for single leads", rt.Name, rt.Template, rt.Template)})
 			continue

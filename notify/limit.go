@@ -102,9 +102,9 @@ func CutText(text string, over int, mentions []string) string {
 // Fit renders msg at each shrink level in turn and returns the first
 // rendering whose size, as measured by size (the body's bytes, or a field's),
 // is at most limit. A single lead or a summary that is still too large is
-// cut with CutText, keeping its mentions, until it fits. A digest that is
-// still too large returns an error wrapping ErrTooLarge, so the caller can
-// split it into smaller digests. The last call of size is always on the
+// cut with CutText, keeping its mentions, until it fits. A digest, or an
+// escalation of several leads, that is still too large returns an error
+// wrapping ErrTooLarge, so the caller can split it into smaller ones. The last call of size is always on the
 // rendering Fit returns, so size may build and keep the body it measures.
 func (t *Templates) Fit(msg *Message, o RenderOptions, limit int, size func(*Rendered) int) (*Rendered, error) {
 	var r *Rendered
@@ -119,9 +119,9 @@ func (t *Templates) Fit(msg *Message, o RenderOptions, limit int, size func(*Ren
 			return r, nil
 		}
 	}
-	if r.Kind == KindDigest {
-		return nil, fmt.Errorf("digest of %d leads needs %d bytes, over the %d-byte limit: %w",
-			len(msg.Alerts), n, limit, ErrTooLarge)
+	if r.Kind == KindDigest || (r.Kind == KindEscalation && len(msg.Alerts) > 1) {
+		return nil, fmt.Errorf("%s of %d leads needs %d bytes, over the %d-byte limit: %w",
+			r.Kind, len(msg.Alerts), n, limit, ErrTooLarge)
 	}
 	for range 16 {
 		r.Text = CutText(r.Text, n-limit+8, r.Mentions)

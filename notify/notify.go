@@ -42,7 +42,7 @@ type Alert struct {
 }
 
 // Message is what one request to a robot carries: one lead, a digest of
-// several, or a daily summary.
+// several, a reminder or an escalation, or a daily summary.
 type Message struct {
 	Receiver string
 	// Template names the route's template (templates/NAME.TYPE.tmpl) for a
@@ -50,6 +50,9 @@ type Message struct {
 	Template string
 	Alerts   []Alert
 	Summary  *Summary // set for a daily summary, nil for alerts
+	// Followup, when set, makes the message a reminder (one alert, @ its
+	// assignee) or an escalation (the alerts, grouped by assignee, @ no one).
+	Followup *Followup
 }
 
 // Summary is the daily report's numbers, for receivers that cannot take the

@@ -20,7 +20,8 @@ type Platform struct {
 	// New builds the notifier of one receiver of the type (see NewWith).
 	New NewFunc
 	// Templates holds the platform's shipped templates at its root:
-	// lead.TYPE.tmpl, digest.TYPE.tmpl and summary.TYPE.tmpl. It is nil for
+	// lead.TYPE.tmpl, digest.TYPE.tmpl, summary.TYPE.tmpl, reminder.TYPE.tmpl
+	// and escalation.TYPE.tmpl. It is nil for
 	// a platform that renders none (the plain webhook posts JSON).
 	Templates fs.FS
 	Limits    Limits

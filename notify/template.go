@@ -21,13 +21,29 @@ const (
 	KindLead    = "lead"
 	KindDigest  = "digest"
 	KindSummary = "summary"
+	// KindReminder reminds the assignee of a lead not followed up in time.
+	KindReminder = "reminder"
+	// KindEscalation tells managers of leads still not followed up.
+	KindEscalation = "escalation"
 )
+
+// Reserved reports whether name is the template of a kind of message other
+// than a single lead (digest, summary, reminder, escalation): a route
+// cannot pick it for its leads.
+func Reserved(name string) bool {
+	switch name {
+	case KindDigest, KindSummary, KindReminder, KindEscalation:
+		return true
+	}
+	return false
+}
 
 // Templates are the message templates: the platforms' shipped ones
 // (Platform.Templates) overlaid with the files of the configured directory,
 // one file per kind of message and platform: lead.TYPE.tmpl for one lead,
 // digest.TYPE.tmpl for several in one message, summary.TYPE.tmpl for the
-// daily numbers, and NAME.TYPE.tmpl for a route's own lead template.
+// daily numbers, reminder.TYPE.tmpl and escalation.TYPE.tmpl for leads not
+// followed up in time, and NAME.TYPE.tmpl for a route's own lead template.
 // Copying a shipped file into the directory is how an admin starts
 // changing it.
 //
@@ -36,8 +52,9 @@ const (
 // in the conversation list, Feishu's card header) and Feishu's header color
 // with {{define "color"}} (blue, wathet, turquoise, green, yellow, orange,
 // red, carmine, violet, purple, indigo, grey). The data is LeadView,
-// DigestView or SummaryView: every string in them is already escaped for
-// the platform, and .Mention is the @ of the on-duty person. Templates are
+// DigestView, SummaryView, ReminderView or EscalationView: every string in
+// them is already escaped for the platform, and .Mention is the @ of the
+// on-duty person. Templates are
 // safe for concurrent use.
 type Templates struct {
 	files  map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
@@ -57,7 +74,7 @@ type RenderOptions struct {
 
 // Rendered is a message rendered by its template.
 type Rendered struct {
-	Kind     string // KindLead, KindDigest or KindSummary
+	Kind     string // KindLead, KindDigest, KindSummary, KindReminder or KindEscalation
 	Title    string // plain text: the conversation list's preview, the card's header
 	Text     string // in the platform's markup
 	Color    string // the card header's color (Feishu); "" when not defined
@@ -175,7 +192,7 @@ func (t *Templates) add(name, path, src, only string) error {
 		return located(path, name, err)
 	}
 	kind := KindLead
-	if m[1] == KindDigest || m[1] == KindSummary {
+	if Reserved(m[1]) {
 		kind = m[1]
 	}
 	var sb strings.Builder
@@ -215,9 +232,9 @@ func located(path, name string, err error) error {
 	return fmt.Errorf("%s:1: %s", path, strings.TrimPrefix(msg, "template: "))
 }
 
-// Render renders msg with its template: the daily summary, a digest of
-// several leads, or one lead with its route's template (NAME.TYPE.tmpl,
-// falling back to lead.TYPE.tmpl). Every mention appears in the text: one
+// Render renders msg with its template: the daily summary, a reminder or an
+// escalation (msg.Followup), a digest of several leads, or one lead with its
+// route's template (NAME.TYPE.tmpl, falling back to lead.TYPE.tmpl). Every mention appears in the text: one
 // the template left out is added on a line of its own.
 func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 	r := &Rendered{}
@@ -226,6 +243,11 @@ func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 	switch {
 	case msg.Summary != nil:
 		r.Kind, data = KindSummary, summaryView(msg.Summary, &o, c)
+	case msg.Followup != nil:
+		var err error
+		if r.Kind, data, r.Mentions, err = followupView(msg, &o, c); err != nil {
+			return nil, err
+		}
 	case len(msg.Alerts) == 1:
 		v := leadView(&msg.Alerts[0], &o, c)
 		r.Kind, data, r.Mentions = KindLead, v, appendMention(nil, v.Mention)
@@ -242,7 +264,7 @@ func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 		return nil, errors.New("render: the message holds no lead and no summary")
 	}
 	tpl := t.files[r.Kind+"."+o.Platform+".tmpl"]
-	if r.Kind == KindLead && msg.Template != "" && msg.Template != KindDigest && msg.Template != KindSummary && t.Has(msg.Template, o.Platform) {
+	if r.Kind == KindLead && msg.Template != "" && !Reserved(msg.Template) && t.Has(msg.Template, o.Platform) {
 		tpl = t.files[msg.Template+"."+o.Platform+".tmpl"]
 	}
 	if tpl == nil {

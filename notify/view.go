@@ -1,7 +1,8 @@
 package notify
 
-// The views are what templates see: a lead, a digest of several and the
-// daily summary, every string escaped for the platform's markup.
+// The views are what templates see: a lead, a digest of several, the
+// daily summary, and a reminder or an escalation (followup.go), every
+// string escaped for the platform's markup.
 
 // LeadView is one lead as a template sees it. Every string that came from the
 // lead or the config is already escaped for the platform's markup, so a
@@ -75,6 +76,11 @@ func sampleData(kind string) any {
 	case KindSummary:
 		return SummaryView{Title: "t", Date: "2006-01-02", Total: 2, Unrouted: 1, FileName: "f",
 			Sections: []SectionView{{Title: "t", Rows: []RowView{{"l", 1}}, Omitted: 1}}}
+	case KindReminder:
+		return ReminderView{Late: "15 分钟", Lead: l}
+	case KindEscalation:
+		return EscalationView{Late: "30 分钟", Count: 2, Receiver: "r",
+			Assignees: []AssigneeView{{Name: "a", Count: 1, Leads: []LeadView{l}}, {Count: 1, Leads: []LeadView{l}}}}
 	}
 	return l
 }

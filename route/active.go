@@ -7,22 +7,25 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/cluebot/cluebot/clue"
 )
 
-// clock is a moment as active windows read it: weekday and minute of the day.
+// clock is a moment as active windows read it: the weekday bit its date
+// counts as (0 on a holiday), that of the day before, for windows that run
+// overnight, and the minute of the day.
 type clock struct {
-	day    time.Weekday
-	minute int
+	today, yesterday uint8
+	minute           int
 }
 
-func clockAt(t time.Time, zone *time.Location) clock {
-	if zone == nil {
-		zone = clue.VendorZone
+func clockAt(t time.Time, zone *time.Location, cal *Calendar) clock {
+	if cal == nil { // the common case, as cheap as before calendars
+		lt := t.In(orVendor(zone))
+		wd := lt.Weekday()
+		return clock{today: 1 << wd, yesterday: 1 << ((wd + 6) % 7), minute: lt.Hour()*60 + lt.Minute()}
 	}
-	t = t.In(zone)
-	return clock{day: t.Weekday(), minute: t.Hour()*60 + t.Minute()}
+	day, secs := localDay(t, zone)
+	wd := civilWeekday(day)
+	return clock{today: cal.dayBits(day, wd), yesterday: cal.dayBits(day-1, (wd+6)%7), minute: int(secs / 60)}
 }
 
 // window is one active window: on the listed days (a bit per weekday), from
@@ -36,11 +39,11 @@ type window struct {
 const allDays = 1<<7 - 1
 
 func (w window) contains(c clock) bool {
-	today := w.days&(1<<c.day) != 0
+	today := w.days&c.today != 0
 	if w.from < w.to {
 		return today && c.minute >= w.from && c.minute < w.to
 	}
-	yesterday := w.days&(1<<((c.day+6)%7)) != 0
+	yesterday := w.days&c.yesterday != 0
 	return (today && c.minute >= w.from) || (yesterday && c.minute < w.to)
 }
 

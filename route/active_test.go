@@ -19,9 +19,7 @@ func shanghai(t *testing.T) *time.Location {
 // at is a wall-clock time in Beijing; 2024-06-03 is a Monday.
 func at(t *testing.T, day int, hhmm string) time.Time {
 	t.Helper()
-	tm, err := time.ParseInLocation("2006-01-02 15:04", fmt.Sprintf("2024-06-%02d %s", day, hhmm), shanghai(t))
-	require.NoError(t, err)
-	return tm
+	return wall(t, fmt.Sprintf("2024-06-%02d %s:00", day, hhmm))
 }
 
 func TestActiveWindows(t *testing.T) {

@@ -46,8 +46,24 @@ func hundredRoutes() string {
 	return b.String()
 }
 
+// benchCalendar is a year of Chinese public holidays and make-up workdays,
+// as rules.yaml would hold them; the bench day, 2024-06-05, is none of them.
+const benchCalendar = `calendar:
+  holidays: [2024-01-01, 2024-02-10, 2024-02-11, 2024-02-12, 2024-02-13, 2024-02-14, 2024-02-15,
+    2024-02-16, 2024-02-17, 2024-04-04, 2024-04-05, 2024-04-06, 2024-05-01, 2024-05-02, 2024-05-03,
+    2024-05-04, 2024-05-05, 2024-06-10, 2024-09-15, 2024-09-16, 2024-09-17, 2024-10-01, 2024-10-02,
+    2024-10-03, 2024-10-04, 2024-10-05, 2024-10-06, 2024-10-07]
+  workdays: {2024-02-04: mon, 2024-02-18: mon, 2024-04-07: fri, 2024-04-28: mon, 2024-05-11: fri,
+    2024-09-14: mon, 2024-09-29: mon, 2024-10-12: mon}
+`
+
 func benchSetup(tb testing.TB) (*Rules, transform.Lead) {
-	rules, err := Parse("bench.yaml", []byte(hundredRoutes()))
+	return benchRules(tb, "")
+}
+
+// benchRules is benchSetup with extra text (a calendar) before the routes.
+func benchRules(tb testing.TB, extra string) (*Rules, transform.Lead) {
+	rules, err := Parse("bench.yaml", []byte(extra+hundredRoutes()))
 	require.NoError(tb, err)
 	require.Len(tb, rules.Routes, 100)
 	l := henanLead()
@@ -65,7 +81,13 @@ func TestHundredRoutesTakeOnlyTheLast(t *testing.T) {
 }
 
 func TestRouteAllocations(t *testing.T) {
-	rules, l := benchSetup(t)
+	for _, extra := range []string{"", benchCalendar} {
+		routeAllocations(t, extra)
+	}
+}
+
+func routeAllocations(t *testing.T, extra string) {
+	rules, l := benchRules(t, extra)
 	hot, regexpLead := l, l
 	hot.IntentionID = 3
 	regexpLead.PageName = "test31"
@@ -105,6 +127,19 @@ func BenchmarkRoute100(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "leads/s")
 }
 
+// BenchmarkRoute100Calendar is BenchmarkRoute100 with a year's holidays
+// and make-up workdays in the rules.
+func BenchmarkRoute100Calendar(b *testing.B) {
+	rules, l := benchRules(b, benchCalendar)
+	require.NotNil(b, rules.Calendar())
+	buf := make([]Match, 0, 4)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = rules.RouteInto(buf[:0], &l, noon)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "leads/s")
+}
+
 // BenchmarkRoute100NewSlice is BenchmarkRoute100 with a fresh result slice
 // per lead (Rules.Route).
 func BenchmarkRoute100NewSlice(b *testing.B) {
@@ -114,4 +149,23 @@ func BenchmarkRoute100NewSlice(b *testing.B) {
 		_ = rules.Route(&l, noon)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "leads/s")
+}
+
+// BenchmarkClockAt is what routing pays once per lead to read the time,
+// without and with a calendar.
+func BenchmarkClockAt(b *testing.B) {
+	rules, _ := benchRules(b, benchCalendar)
+	for _, bc := range []struct {
+		name string
+		cal  *Calendar
+	}{{"no-calendar", nil}, {"calendar", rules.Calendar()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var sink clock
+			for b.Loop() {
+				sink = clockAt(noon, nil, bc.cal)
+			}
+			_ = sink
+		})
+	}
 }

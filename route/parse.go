@@ -84,14 +84,17 @@ func parse(name string, data []byte) (*Rules, *parser) {
 		case "routes":
 			routesKey = k
 			rules.Routes = p.routes(v)
+		case "calendar":
+			rules.cal = p.calendar(v)
 		default:
-			p.errorf(k, "unknown key %q at the top (want fields, routes)", k.Value)
+			p.errorf(k, "unknown key %q at the top (want fields, routes, calendar)", k.Value)
 		}
 	}
 	if routesKey == nil && top.Kind == yaml.MappingNode {
 		p.errorf(top, "no routes: add a routes list")
 	}
 	for _, rt := range rules.Routes {
+		rt.cal = rules.cal
 		for _, c := range append(rt.match, rt.not...) {
 			if c.field == fAdvertiserID && !c.str.empty() {
 				rules.needAdvText = true
@@ -102,8 +105,8 @@ func parse(name string, data []byte) (*Rules, *parser) {
 }
 
 // Validate checks names the rules file uses but cluebot.yaml defines: every
-// receiver a route names must be in receivers. It returns one *PosError per
-// unknown name, nil when all are known.
+// receiver a route or its escalation names must be in receivers. It returns
+// one *PosError per unknown name, nil when all are known.
 func (r *Rules) Validate(receivers map[string]bool) []error {
 	var errs []error
 	for _, rt := range r.Routes {
@@ -111,6 +114,14 @@ func (r *Rules) Validate(receivers map[string]bool) []error {
 			if !receivers[ref.name] {
 				errs = append(errs, &PosError{File: r.File, Line: ref.line,
 					Msg: fmt.Sprintf("unknown receiver %q in route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
+			}
+		}
+		if f := rt.Followup; f != nil && f.Escalate != nil {
+			for _, ref := range f.Escalate.receivers {
+				if !receivers[ref.name] {
+					errs = append(errs, &PosError{File: r.File, Line: ref.line,
+						Msg: fmt.Sprintf("unknown receiver %q in followup.escalate of route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
+				}
 			}
 		}
 	}

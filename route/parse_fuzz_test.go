@@ -41,6 +41,8 @@ func seedRules(tb testing.TB) [][]byte {
 		"routes:\n  - name: \"\\u202e\\u200b\"\n    receivers: [\"\\n\"]\n    match: {page_name: \"re:[\"}\n",
 		"routes:\n  - name: a\n    receivers: [r]\n    match: {province: null, city: [], store: {a: b}, page_id: 99999999999999999999999}\n",
 		"routes:\n  - name: a\n    receivers: [r]\n    continue: !!str true\n  - &x {name: b, receivers: [r]}\n  - *x\n",
+		"calendar:\n  holidays: [2026-10-01, 2026-10-01, 1999-01-01, x]\n  workdays: {2026-10-11: fri, 2026-10-01: sat, 2026-10-12: mon}\nroutes:\n  - name: a\n    receivers: [r]\n    active: {days: [fri], from: \"20:00\", to: \"08:00\"}\n",
+		"routes:\n  - name: a\n    receivers: []\n    followup: {within: 15m, remind: true, escalate: {after: 10m, receivers: [m, m, \"\"]}, business_hours: no}\n  - name: b\n    receivers: [r]\n    followup: {within: 1h, escalate: {after: 2h, receivers: [m]}, x: 1}\n",
 		strings.Repeat("- ", 2000) + "x\n",
 		"a: &a [*a]\n",
 	} {

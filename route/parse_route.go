@@ -63,9 +63,9 @@ func (p *parser) route(n *yaml.Node, i int) *Route {
 				rt.Template = s
 			}
 		case "continue":
-			if err := v.Decode(&rt.Continue); err != nil {
-				p.errorf(v, "continue in %s must be true or false, not %q", where, v.Value)
-			}
+			p.boolean(v, &rt.Continue, "continue in "+where)
+		case "followup":
+			rt.Followup = p.followup(v, where)
 		default:
 			p.errorf(k, "unknown key %q in %s", k.Value, where)
 		}
@@ -75,6 +75,9 @@ func (p *parser) route(n *yaml.Node, i int) *Route {
 	}
 	if !hasReceivers {
 		p.errorf(n, "%s has no receivers (write receivers: [] to take its leads without alerting anyone)", where)
+	}
+	if f := rt.Followup; f != nil && f.Remind && hasReceivers && len(rt.receivers) == 0 {
+		p.errorf(f.node, "followup.remind of %s needs the route's receivers: the reminder goes to the lead's group (write remind: false to only escalate)", where)
 	}
 	return rt
 }

@@ -59,7 +59,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty routes", "routes: []\n", []string{`rules.yaml:1: no routes: the routes list is empty`}},
 		{"routes not a list", "routes: {a: 1}\n", []string{`rules.yaml:1: routes must be a list`}},
 		{"top level typo", "routes:\n  - {name: a, receivers: [x]}\nroute: []\n",
-			[]string{`rules.yaml:3: unknown key "route" at the top (want fields, routes)`}},
+			[]string{`rules.yaml:3: unknown key "route" at the top (want fields, routes, calendar)`}},
 		{"top not a mapping", "- a\n", []string{`rules.yaml:1: the rules file must be a mapping`}},
 		{"yaml syntax", "routes:\n  - name: a\n\tmatch: x\n",
 			[]string{`rules.yaml:2: yaml: found a tab character that violates indentation`}},

@@ -24,7 +24,12 @@ type Rules struct {
 
 	needAdvText bool // some advertiser_id pattern is a glob or a regexp
 	ix          index
+	cal         *Calendar
 }
+
+// Calendar returns the holidays and make-up workdays of the rules file;
+// nil when it has none.
+func (r *Rules) Calendar() *Calendar { return r.cal }
 
 // Route is one route of the rules file.
 type Route struct {
@@ -33,12 +38,16 @@ type Route struct {
 	Mention   Mention
 	Template  string
 	Continue  bool
-	Line      int // where the route starts in its file
+	// Followup says how soon the route's leads must be followed up; nil
+	// when the route does not ask.
+	Followup *Followup
+	Line     int // where the route starts in its file
 
 	match     []cond
 	not       []cond
 	active    []window
 	receivers []ref
+	cal       *Calendar // the rules file's, which its windows honour
 }
 
 // Mention says who is on duty for a route's leads.
@@ -91,7 +100,7 @@ func (r *Rules) Route(l *transform.Lead, now time.Time) []Match {
 // routes without allocating (with up to 256 routes).
 func (r *Rules) RouteInto(dst []Match, l *transform.Lead, now time.Time) []Match {
 	v := r.view(l)
-	ck := clockAt(now, r.Zone)
+	ck := clockAt(now, r.Zone, r.cal)
 	if r.ix.routes == nil { // not made by Parse: no index
 		for _, rt := range r.Routes {
 			if rt.activeAt(ck) && rt.matches(&v) {
@@ -141,10 +150,10 @@ func (rt *Route) Matches(l *transform.Lead) bool {
 }
 
 // ActiveAt reports whether the route is inside one of its active windows at
-// now, read in zone (Beijing time when nil). A route without windows is
-// always active.
+// now, read in zone (Beijing time when nil), honouring the rules file's
+// calendar. A route without windows is always active.
 func (rt *Route) ActiveAt(now time.Time, zone *time.Location) bool {
-	return rt.activeAt(clockAt(now, zone))
+	return rt.activeAt(clockAt(now, zone, rt.cal))
 }
 
 // CatchAll reports whether the route takes every lead: no match, no not and

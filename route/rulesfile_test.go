@@ -3,7 +3,9 @@ package route
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -131,4 +133,45 @@ func TestInterfaceExample(t *testing.T) {
 	require.Equal(t, []string{"everything-else"}, routeNames(rules, &l, at(t, 3, "18:30")))
 	l.City = "洛阳"
 	require.Equal(t, []string{"everything-else"}, routeNames(rules, &l, at(t, 3, "10:00")))
+}
+
+// TestShippedFollowupAndCalendar: the shipped example's follow-up is read as
+// its comments say, and its commented calendar works once uncommented.
+func TestShippedFollowupAndCalendar(t *testing.T) {
+	rules := shippedRules(t)
+	f := rules.ByName("henan-hot").Followup
+	require.NotNil(t, f)
+	require.Equal(t, 15*time.Minute, f.Within)
+	require.True(t, f.Remind)
+	require.True(t, f.BusinessHours)
+	require.Equal(t, 30*time.Minute, f.Escalate.After)
+	require.Equal(t, []string{"managers"}, f.Escalate.Receivers)
+	require.Nil(t, rules.Calendar(), "the calendar ships commented out")
+
+	data, err := os.ReadFile("../rules.yaml")
+	require.NoError(t, err)
+	lines := strings.Split(string(data), "\n")
+	uncommented := 0
+	for i, line := range lines {
+		if line == "# calendar:" {
+			for j := i; j < i+3; j++ {
+				lines[j] = strings.TrimPrefix(lines[j], "# ")
+				uncommented++
+			}
+		}
+	}
+	require.Equal(t, 3, uncommented)
+	rules, err = Parse("rules.yaml", []byte(strings.Join(lines, "\n")))
+	require.NoError(t, err)
+	rules.Zone = shanghai(t)
+	cal := rules.Calendar()
+	require.True(t, cal.Holiday(oct(t, 1, "10:00"), rules.Zone))
+	wd, ok := cal.Weekday(time.Date(2026, 9, 27, 12, 0, 0, 0, rules.Zone), rules.Zone)
+	require.True(t, ok)
+	require.Equal(t, time.Monday, wd)
+
+	hot := sampleLead(t, rules)
+	hot.IntentionID = 3
+	require.Equal(t, []string{"everything-else"}, routeNames(rules, &hot, oct(t, 1, "10:00")), "a holiday")
+	require.Equal(t, []string{"henan-hot", "everything-else"}, routeNames(rules, &hot, oct(t, 10, "17:00")), "a make-up Friday, past Saturday's hours")
 }

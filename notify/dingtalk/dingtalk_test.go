@@ -109,6 +109,8 @@ func TestGolden(t *testing.T) {
 		"summary.json": {Receiver: "managers", Summary: &notify.Summary{Title: "线索日报", Date: "2024-04-30", Total: 12, Unrouted: 1,
 			Sections: []notify.SummarySection{{Title: "按城市", Rows: []notify.SummaryRow{{Label: "郑州", Count: 8}, {Label: "洛阳", Count: 4}}}},
 			FileName: "cluebot-2024-04-30.xlsx"}},
+		"reminder.json":   notifytest.Reminder("henan-hot-group", "henan-hot", &robots.SampleMembers[0]),
+		"escalation.json": notifytest.Escalation("henan-hot"),
 	}
 	for name, msg := range tests {
 		t.Run(name, func(t *testing.T) {

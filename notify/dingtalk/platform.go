@@ -9,7 +9,8 @@ import (
 // Type is the receivers.X.type of DingTalk robots.
 const Type = "dingtalk"
 
-// shipped holds DingTalk's shipped templates: lead, digest and summary.
+// shipped holds DingTalk's shipped templates: lead, digest, summary,
+// reminder and escalation.
 //
 //go:embed *.tmpl
 var shipped embed.FS

@@ -9,7 +9,8 @@ import (
 // Type is the receivers.X.type of Feishu / Lark custom bots.
 const Type = "feishu"
 
-// shipped holds Feishu's shipped templates: lead, digest and summary.
+// shipped holds Feishu's shipped templates: lead, digest, summary,
+// reminder and escalation.
 //
 //go:embed *.tmpl
 var shipped embed.FS

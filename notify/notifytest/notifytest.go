@@ -1,11 +1,13 @@
 // Package notifytest holds what the platform senders' tests share: the
-// golden-file check with its -update flag, a fixed clock and a stub robot.
+// golden-file check with its -update flag, a fixed clock, a stub robot and
+// the follow-up messages of the golden files.
 package notifytest
 
 import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/sim/robots"
 )
 
 // Update rewrites the golden files in testdata (go test -update).
@@ -51,4 +57,28 @@ func Golden(t *testing.T, name string, got []byte) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create it")
 	require.Equal(t, string(want), pretty.String())
+}
+
+// Reminder is the golden files' reminder: the sample lead of route to
+// receiver, 15 minutes without follow-up, assigned to m.
+func Reminder(receiver, route string, m *route.Member) *notify.Message {
+	return &notify.Message{Receiver: receiver, Followup: &notify.Followup{Kind: notify.KindReminder, Late: 15 * time.Minute},
+		Alerts: []notify.Alert{{Lead: robots.SampleLead(), Route: route, Assignee: m}}}
+}
+
+// Escalation is the golden files' escalation to the managers: four sample
+// leads 30 minutes without follow-up, assigned to 张三, 李四 (whom only a
+// mobile @s), 张三 again and no one.
+func Escalation(route string) *notify.Message {
+	msg := &notify.Message{Receiver: "managers", Followup: &notify.Followup{Kind: notify.KindEscalation, Late: 30 * time.Minute}}
+	for i, who := range []int{0, 1, 0, -1} {
+		a := notify.Alert{Lead: robots.SampleLead(), Route: route}
+		a.Lead.ID = fmt.Sprintf("%s%d", a.Lead.ID[:len(a.Lead.ID)-1], i)
+		a.Lead.UserName = fmt.Sprintf("客户%d", i+1)
+		if who >= 0 {
+			a.Assignee = &robots.SampleMembers[who]
+		}
+		msg.Alerts = append(msg.Alerts, a)
+	}
+	return msg
 }

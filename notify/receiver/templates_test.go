@@ -1,9 +1,11 @@
 package receiver_test
 
 import (
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,8 +19,8 @@ var markups = map[string]notify.Markup{
 	"dingtalk": notify.MarkupDingTalk, "wecom": notify.MarkupWeCom, "feishu": notify.MarkupFeishu,
 }
 
-// TestShippedFiles: the platforms ship a lead, digest and summary template
-// each, named for their type, and nothing else.
+// TestShippedFiles: the platforms ship a lead, digest, summary, reminder and
+// escalation template each, named for their type, and nothing else.
 func TestShippedFiles(t *testing.T) {
 	var names []string
 	for _, p := range receiver.Platforms() {
@@ -30,7 +32,7 @@ func TestShippedFiles(t *testing.T) {
 		names = append(names, got...)
 	}
 	var want []string
-	for _, kind := range []string{"digest", "lead", "summary"} {
+	for _, kind := range []string{"digest", "lead", "summary", "reminder", "escalation"} {
 		for _, p := range []string{"dingtalk", "feishu", "wecom"} {
 			want = append(want, kind+"."+p+".tmpl")
 		}
@@ -93,4 +95,89 @@ func TestDigestAndSummary(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReminderAndEscalation checks what the follow-up messages must hold on
+// each platform: the reminder's ⏰ headline, the lead's name, masked phone
+// and page, and the @ of its assignee; the escalation's leads grouped per
+// assignee, with no one @'d.
+func TestReminderAndEscalation(t *testing.T) {
+	tmpl, err := receiver.Platforms().LoadTemplates("")
+	require.NoError(t, err)
+	mention := func(m *route.Member) string { return "MENTION-" + m.Name }
+	reminder := &notify.Message{Receiver: "henan-sales", Followup: &notify.Followup{Kind: notify.KindReminder, Late: 15 * time.Minute},
+		Alerts: []notify.Alert{{Lead: robots.SampleLead(), Route: "henan-hot", Assignee: &robots.SampleMembers[0]}}}
+	escalation := &notify.Message{Receiver: "managers", Followup: &notify.Followup{Kind: notify.KindEscalation, Late: 30 * time.Minute}}
+	for i, who := range []int{0, 1, 0, -1} {
+		a := notify.Alert{Lead: robots.SampleLead(), Route: "henan-hot"}
+		a.Lead.UserName = fmt.Sprintf("客户%d", i+1)
+		if who >= 0 {
+			a.Assignee = &robots.SampleMembers[who]
+		}
+		escalation.Alerts = append(escalation.Alerts, a)
+	}
+	first, second := robots.SampleMembers[0].Name, robots.SampleMembers[1].Name
+	for p, m := range markups {
+		t.Run(p, func(t *testing.T) {
+			opts := notify.RenderOptions{Platform: p, Markup: m, MaskPhone: true, Mention: mention}
+			r, err := tmpl.Render(reminder, opts)
+			require.NoError(t, err)
+			require.Equal(t, notify.KindReminder, r.Kind)
+			for _, want := range []string{"⏰ 15 分钟未跟进", "旧表单打点1", "155", "8917", "王测试表单打点1", "MENTION-" + first} {
+				require.Contains(t, r.Title+r.Text, want)
+			}
+			require.NotContains(t, r.Text, "15584418917", "masked")
+			require.Equal(t, []string{"MENTION-" + first}, r.Mentions)
+			require.Equal(t, 1, strings.Count(r.Text, "MENTION"), "the template places the mention itself")
+
+			r, err = tmpl.Render(escalation, opts)
+			require.NoError(t, err)
+			require.Equal(t, notify.KindEscalation, r.Kind)
+			require.Contains(t, r.Title+r.Text, "4 条线索超过 30 分钟未跟进")
+			require.Empty(t, r.Mentions)
+			require.NotContains(t, r.Text, "MENTION", "the managers' group @s no salesperson")
+			// Grouped: first's two leads, then second's, then the unassigned.
+			at := func(s string) int { i := strings.Index(r.Text, s); require.GreaterOrEqual(t, i, 0, s); return i }
+			require.Less(t, at(first+"**（2 条）"), at("客户1"))
+			require.Less(t, at("客户1"), at("客户3"))
+			require.Less(t, at("客户3"), at(second+"**（1 条）"))
+			require.Less(t, at(second+"**（1 条）"), at("客户2"))
+			require.Less(t, at("客户2"), at("未分配**（1 条）"))
+			require.Less(t, at("未分配**（1 条）"), at("客户4"))
+			require.NotContains(t, r.Text, "15584418917", "masked")
+			if p == "dingtalk" {
+				require.NotContains(t, strings.ReplaceAll(r.Text, "\n\n", ""), "\n", "DingTalk lines are paragraphs")
+			}
+		})
+	}
+}
+
+func TestFollowupRenderErrors(t *testing.T) {
+	tmpl, err := receiver.Platforms().LoadTemplates("")
+	require.NoError(t, err)
+	lead := notify.Alert{Lead: robots.SampleLead(), Route: "r"}
+	opts := notify.RenderOptions{Platform: "dingtalk", Markup: notify.MarkupDingTalk}
+	tests := []struct {
+		name string
+		msg  *notify.Message
+		want string
+	}{
+		{"reminder of two", &notify.Message{Followup: &notify.Followup{Kind: notify.KindReminder}, Alerts: []notify.Alert{lead, lead}},
+			"render: a reminder is of one lead, not 2"},
+		{"no lead", &notify.Message{Followup: &notify.Followup{Kind: notify.KindEscalation}},
+			"render: the escalation holds no lead"},
+		{"unknown kind", &notify.Message{Followup: &notify.Followup{Kind: "nag"}, Alerts: []notify.Alert{lead}},
+			`render: a followup message is a reminder or an escalation, not "nag"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tmpl.Render(tc.msg, opts)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+	// A route cannot pick the reminder for its leads: they get the lead template.
+	r, err := tmpl.Render(&notify.Message{Template: notify.KindReminder, Alerts: []notify.Alert{lead}}, opts)
+	require.NoError(t, err)
+	require.Equal(t, notify.KindLead, r.Kind)
+	require.Contains(t, r.Text, "新线索")
 }

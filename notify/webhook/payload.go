@@ -13,7 +13,7 @@ import (
 type Payload struct {
 	Version  int             `json:"version"` // 1
 	Receiver string          `json:"receiver"`
-	Kind     string          `json:"kind"` // lead, digest or summary
+	Kind     string          `json:"kind"` // lead, digest, summary, reminder or escalation
 	SentAt   string          `json:"sent_at"`
 	Alerts   []AlertPayload  `json:"alerts,omitempty"`
 	Summary  *SummaryPayload `json:"summary,omitempty"`
@@ -94,7 +94,10 @@ func NewPayload(msg *notify.Message, mask bool, now time.Time) *Payload {
 		}
 		return p
 	}
-	if len(msg.Alerts) > 1 {
+	switch {
+	case msg.Followup != nil:
+		p.Kind = msg.Followup.Kind
+	case len(msg.Alerts) > 1:
 		p.Kind = notify.KindDigest
 	}
 	for _, a := range msg.Alerts {

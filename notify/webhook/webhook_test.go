@@ -62,6 +62,12 @@ func TestPayloadKinds(t *testing.T) {
 	require.Equal(t, notify.KindDigest, p.Kind)
 	require.Equal(t, "15584418917", p.Alerts[0].Lead.Phone, "mask_phone: false")
 
+	for _, kind := range []string{notify.KindReminder, notify.KindEscalation} {
+		msg := sample()
+		msg.Followup = &notify.Followup{Kind: kind, Late: 15 * time.Minute}
+		require.Equal(t, kind, webhook.NewPayload(msg, true, fixed).Kind, "a follow-up says which")
+	}
+
 	sum := webhook.NewPayload(&notify.Message{Summary: &notify.Summary{Date: "2024-04-30", Total: 3,
 		Sections: []notify.SummarySection{{Title: "按城市", Rows: []notify.SummaryRow{{Label: "郑州", Count: 3}}}}}}, true, fixed)
 	b, err := webhook.Marshal(sum)

@@ -9,7 +9,8 @@ import (
 // Type is the receivers.X.type of WeCom group robots.
 const Type = "wecom"
 
-// shipped holds WeCom's shipped templates: lead, digest and summary.
+// shipped holds WeCom's shipped templates: lead, digest, summary,
+// reminder and escalation.
 //
 //go:embed *.tmpl
 var shipped embed.FS

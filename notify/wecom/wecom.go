@@ -98,8 +98,11 @@ func mention(m *route.Member) string {
 }
 
 // byMobile returns the mobiles of the assignees that only a text message
-// can @ (a mobile, no userid).
+// can @ (a mobile, no userid); none for an escalation, which @s no one.
 func byMobile(msg *notify.Message) []string {
+	if f := msg.Followup; f != nil && f.Kind == notify.KindEscalation {
+		return nil
+	}
 	var out []string
 	for _, a := range msg.Alerts {
 		if m := a.Assignee; m != nil && mention(m) == "" && mobile.MatchString(m.Mobile) &&

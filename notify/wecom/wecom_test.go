@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/notify/notifytest"
 	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/sim/robots"
@@ -81,6 +82,9 @@ func TestGolden(t *testing.T) {
 		"summary.json": {Receiver: "managers", Summary: &notify.Summary{Title: "线索日报", Date: "2024-04-30", Total: 12, Unrouted: 1,
 			Sections: []notify.SummarySection{{Title: "按城市", Rows: []notify.SummaryRow{{Label: "郑州", Count: 8}, {Label: "洛阳", Count: 4}}}},
 			FileName: "cluebot-2024-04-30.xlsx"}},
+		"reminder.json":      notifytest.Reminder("guangdong-group", "guangdong", &robots.SampleMembers[0]),
+		"reminder-text.json": notifytest.Reminder("guangdong-sales", "guangdong", &robots.SampleMembers[1]),
+		"escalation.json":    notifytest.Escalation("guangdong"),
 	}
 	for name, msg := range tests {
 		t.Run(name, func(t *testing.T) {
