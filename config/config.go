@@ -31,6 +31,10 @@ type Config struct {
 	HTTP      HTTPConfig                       `koanf:"http"`
 	Alerts    AlertsConfig                     `koanf:"alerts"`
 	Log       LogConfig                        `koanf:"log"`
+	// OpsReceivers are the receivers that hear operator notices (an
+	// authorization needing re-auth, an account gone silent); empty means
+	// the log only.
+	OpsReceivers []string `koanf:"ops_receivers"`
 
 	// File is the path the config was loaded from; relative paths in it
 	// (rules, templates, store.dsn, report.out_dir) are resolved against its
@@ -98,6 +102,11 @@ func (c *Config) Validate() []error {
 	for i, name := range c.Report.Receivers {
 		if _, ok := c.Receivers[name]; !ok {
 			add(fmt.Errorf("report.receivers.%d: unknown receiver %q", i, name))
+		}
+	}
+	for i, name := range c.OpsReceivers {
+		if _, ok := c.Receivers[name]; !ok {
+			add(fmt.Errorf("ops_receivers.%d: unknown receiver %q", i, name))
 		}
 	}
 	if c.Alerts.MaxAge < 0 {
