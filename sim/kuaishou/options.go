@@ -23,8 +23,15 @@ type Options struct {
 	RefreshTTL time.Duration // refresh token lifetime; default 720h
 
 	Faults FaultConfig // faults injected into clue-list calls
-	Quirks QuirkConfig // odd code-0 answers to clue-list calls; see SetQuirks
-	Seed   int64       // seeds every random choice (faults, tokens, data)
+	// OAuthFaults are faults injected into code-exchange and approval-list
+	// calls (drawn from their own seeded source); refreshes are never
+	// faulted, nor the authorize page.
+	OAuthFaults FaultConfig
+	// StringIDs writes advertiser ids in token and approval answers as JSON
+	// strings, as the vendor sometimes does, instead of numbers.
+	StringIDs bool
+	Quirks    QuirkConfig // odd code-0 answers to clue-list calls; see SetQuirks
+	Seed      int64       // seeds every random choice (faults, tokens, data)
 
 	// Now is the clock token expiry and default times are measured with;
 	// default time.Now.
@@ -70,6 +77,7 @@ var AllFaults = []Fault{
 // message (busy/频繁, token/过期) rather than on the numbers.
 const (
 	CodeOK                 = 0
+	CodeApprovalOK         = 1      // the approval list's success code
 	CodeBadRequest         = 400    // a malformed or out-of-range parameter
 	CodeAdvertiserNotFound = 400001 // "广告主不存在"
 	CodeAppInvalid         = 400100 // "app 校验失败"
@@ -78,6 +86,7 @@ const (
 	CodeBusy               = 400429 // "请求过于频繁，请稍后重试"
 	CodeTokenInvalid       = 402001 // "access_token 无效"
 	CodeTokenExpired       = 402004 // "access_token 已过期"
+	CodeAdvertiserDenied   = 402003 // "无权访问该广告主": the token does not cover the advertiser
 )
 
 // The vendor's messages.
@@ -91,6 +100,7 @@ const (
 	MsgTokenInvalid      = "access_token 无效"
 	MsgTokenExpired      = "access_token 已过期"
 	MsgPageSizeLimit     = "page_size 超过上限"
+	MsgAdvertiserDenied  = "无权访问该广告主"
 )
 
 // MaxPageSize is the largest page_size the list endpoint accepts.
@@ -110,7 +120,15 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	f := &o.Faults
+	o.Faults = o.Faults.withDefaults()
+	o.OAuthFaults = o.OAuthFaults.withDefaults()
+	o.Quirks = o.Quirks.withDefaults()
+	return o
+}
+
+// withDefaults clamps the rate and fills in and checks the kinds; it
+// panics on an unknown fault.
+func (f FaultConfig) withDefaults() FaultConfig {
 	f.Rate = min(max(f.Rate, 0), 1)
 	if f.SlowDelay <= 0 {
 		f.SlowDelay = 3 * time.Second
@@ -124,8 +142,7 @@ func (o Options) withDefaults() Options {
 			panic(fmt.Sprintf("kuaishou: unknown fault kind %q", k))
 		}
 	}
-	o.Quirks = o.Quirks.withDefaults()
-	return o
+	return f
 }
 
 // valid reports whether f is one of AllFaults.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -15,6 +16,10 @@ const (
 	ListPath     = "/rest/openapi/v2/gemini/crm/clue/list"
 	RefreshPath  = "/rest/openapi/oauth2/authorize/refresh_token"
 	ExchangePath = "/rest/openapi/oauth2/authorize/access_token"
+	ApprovalPath = "/rest/openapi/oauth2/authorize/approval/list"
+	// AuthorizePath is the authorize page, served on GET; the vendor serves
+	// it on another host (developers.e.kuaishou.com).
+	AuthorizePath = "/tools/authorize"
 )
 
 // Server simulates the Kuaishou clue-list and token APIs. It implements
@@ -27,11 +32,16 @@ type Server struct {
 	quirkRNG *rand.Rand // quirk draws, one per code-0 page
 	idRNG    *rand.Rand // request ids
 	tokenRNG *rand.Rand // issued tokens
+	codeRNG  *rand.Rand // auth codes the authorize page hands out
+	oauthRNG *rand.Rand // fault draws, one per exchange or approval-list call
 	dataRNG  *rand.Rand // generated clues
 	accounts map[int64]*account
 	clues    map[string]*clue // every clue by id
 	retired  map[string]bool  // access tokens that were replaced
 	codes    map[string]authCode
+	agencies map[int64]*agency
+	approver approver
+	visits   []AuthorizeRequest
 	hook     func(ListRequest, int)
 	stats    Stats
 	rawSeq   int // numbers the keys of records whose id is not a decimal
@@ -39,12 +49,17 @@ type Server struct {
 
 // account is one advertiser: its tokens and its clues.
 type account struct {
-	id         int64
+	id int64
+	tokenPair
+	clues []*clue // ascending by create_time, then id
+}
+
+// tokenPair is the token pair of an advertiser or an agency.
+type tokenPair struct {
 	access     string
 	refresh    string
 	accessExp  time.Time // the access token works while Now is before this
 	refreshExp time.Time
-	clues      []*clue // ascending by create_time, then id
 }
 
 // Stats counts what the Server has seen since New.
@@ -54,6 +69,9 @@ type Stats struct {
 	ListPages       int           // clue-list answers sent whole with code 0 (quirks included)
 	RefreshCalls    int           // refresh_token requests
 	ExchangeCalls   int           // access_token (auth code exchange) requests
+	ApprovalCalls   int           // approval-list requests
+	AuthorizePages  int           // authorize page requests (GET)
+	OAuthFaults     map[Fault]int // faults injected into exchange and approval-list calls, by kind
 	Faults          map[Fault]int // injected faults by kind
 	Quirks          map[Quirk]int // code-0 pages bent by a quirk, by kind
 	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
@@ -82,12 +100,15 @@ func New(opts Options) *Server {
 		quirkRNG: stream(5),
 		idRNG:    stream(2),
 		tokenRNG: stream(3),
+		codeRNG:  stream(6),
+		oauthRNG: stream(7),
 		dataRNG:  stream(4),
 		accounts: map[int64]*account{},
 		clues:    map[string]*clue{},
 		retired:  map[string]bool{},
 		codes:    map[string]authCode{},
-		stats:    Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}},
+		agencies: map[int64]*agency{},
+		stats:    Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}, OAuthFaults: map[Fault]int{}},
 	}
 }
 
@@ -96,6 +117,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Calls++
 	s.mu.Unlock()
+	if r.URL.Path == AuthorizePath {
+		s.handleAuthorize(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
@@ -111,7 +136,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case RefreshPath:
 		s.handleRefresh(w, body)
 	case ExchangePath:
-		s.handleExchange(w, body)
+		s.handleExchange(w, r, body)
+	case ApprovalPath:
+		s.handleApproval(w, r, body)
 	default:
 		http.NotFound(w, r)
 	}
@@ -124,7 +151,7 @@ func (s *Server) AddAccount(advertiserID int64, accessToken, refreshToken string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.account(advertiserID)
-	s.setTokens(a, accessToken, refreshToken)
+	s.setTokens(&a.tokenPair, accessToken, refreshToken)
 }
 
 // ExpireAccessToken makes the advertiser's current access token fail with
@@ -168,10 +195,8 @@ func (s *Server) Stats() Stats {
 	for k, v := range s.stats.Faults {
 		st.Faults[k] = v
 	}
-	st.Quirks = make(map[Quirk]int, len(s.stats.Quirks))
-	for k, v := range s.stats.Quirks {
-		st.Quirks[k] = v
-	}
+	st.Quirks = maps.Clone(s.stats.Quirks)
+	st.OAuthFaults = maps.Clone(s.stats.OAuthFaults)
 	return st
 }
 
@@ -186,14 +211,14 @@ func (s *Server) account(id int64) *account {
 	return a
 }
 
-// setTokens installs fresh tokens on a. The caller holds s.mu.
-func (s *Server) setTokens(a *account, access, refresh string) {
-	if a.access != "" && a.access != access {
-		s.retired[a.access] = true
+// setTokens installs fresh tokens on p. The caller holds s.mu.
+func (s *Server) setTokens(p *tokenPair, access, refresh string) {
+	if p.access != "" && p.access != access {
+		s.retired[p.access] = true
 	}
 	now := s.opts.Now()
-	a.access, a.refresh = access, refresh
-	a.accessExp, a.refreshExp = now.Add(s.opts.AccessTTL), now.Add(s.opts.RefreshTTL)
+	p.access, p.refresh = access, refresh
+	p.accessExp, p.refreshExp = now.Add(s.opts.AccessTTL), now.Add(s.opts.RefreshTTL)
 	delete(s.retired, access)
 }
 
