@@ -27,6 +27,7 @@ type vendor struct {
 	mu     sync.Mutex
 	bodies []map[string]any
 	paths  []string
+	tokens []string // the access-token headers
 }
 
 func (v *vendor) calls() int {
@@ -48,6 +49,7 @@ func startVendor(t *testing.T, answer func(n int, body map[string]any) (int, str
 		v.mu.Lock()
 		v.bodies = append(v.bodies, body)
 		v.paths = append(v.paths, r.URL.Path)
+		v.tokens = append(v.tokens, r.Header.Get("Access-Token"))
 		n := len(v.bodies)
 		v.mu.Unlock()
 		status, resp := answer(n, body)
