@@ -42,6 +42,9 @@ func main() {
 		"with the authorize page, the code exchange and the approval list")
 	agencyID := flag.Int64("agency-id", 19000000, "the agency's own account id (it has no clues)")
 	oauthFaults := flag.Float64("oauth-fault-rate", 0, "share of code-exchange and approval-list calls answered with a fault")
+	workRate := flag.Float64("work-rate", 0, "share of new clues the advertiser's sales work on (phone_stat 101, schedule 电话建联) after -work-after")
+	workAfter := flag.Duration("work-after", time.Minute, "how long after it arrives a clue picked by -work-rate is worked")
+	markFaults := flag.Float64("mark-fault-rate", 0, "share of clue_mark/update calls answered with a fault")
 	joinEvery := flag.Duration("join-every", 0, "with -agency, a new advertiser (with a few clues) joins the agency this often (0: none)")
 	withRobots := flag.Bool("robots", false, "also serve a signed DingTalk, a WeCom and a signed Feishu robot")
 	robotFaults := flag.Float64("robot-fault-rate", 0, "share of robot requests answered with a fault (5xx, rate-limit code, slow)")
@@ -64,7 +67,8 @@ func main() {
 
 	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Quirks: quirkCfg, Faults: sim.FaultConfig{Rate: *faultRate,
 		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}},
-		OAuthFaults: sim.FaultConfig{Rate: *oauthFaults, Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultBusy, sim.FaultHTML}}})
+		OAuthFaults: sim.FaultConfig{Rate: *oauthFaults, Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultBusy, sim.FaultHTML}},
+		MarkFaults:  sim.FaultConfig{Rate: *markFaults, Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultBusy, sim.FaultHTML}}})
 	now := time.Now()
 	from, to := now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute)
 	if *day != "" {
@@ -96,6 +100,7 @@ func main() {
 		}
 		s.Generate(id, n, from, to)
 	}
+	s.SetWork(sim.WorkConfig{Rate: *workRate, After: *workAfter}) // arrivals only
 	var calls atomic.Int64
 	if *expireEvery > 0 {
 		s.OnList(func(sim.ListRequest, int) {
@@ -162,8 +167,10 @@ func main() {
 		reportRobots(rb, *dump)
 	}
 	st := s.Stats()
-	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections, %d quirky pages\n",
-		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections, quirkyPages(st))
+	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections, %d quirky pages, "+
+		"%d approval-list calls, %d marks written back, %d clues worked\n",
+		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections, quirkyPages(st),
+		st.ApprovalCalls, len(s.Marks()), st.Worked)
 }
 
 // usage prints the flags and what the vendor quirks do.
@@ -181,6 +188,7 @@ A client must retry the first two (they are never the end of a window) and page
 on past the third while pages come back full.
 e.g. kssim -clues 600 -accounts 1 -quirks data-null -quirk-rate 0.3
      kssim -accounts 0 -agency 300 -join-every 1m
+     kssim -arrive-every 10s -work-rate 0.5 -work-after 30s   (follow-up: half the leads get called)
 `)
 }
 

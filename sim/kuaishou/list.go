@@ -116,6 +116,7 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 		size = DefaultPageSize
 	}
 	s.mu.Lock()
+	s.applyWork()
 	code, msg := CodeBadRequest, bad
 	if bad == "" {
 		code, msg = s.authorize(req.AdvertiserID, req.AccessToken)
@@ -126,8 +127,7 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
 	if code != CodeOK {
-		b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-		return b, 0, false
+		return codeBody(code, msg, id), 0, false
 	}
 	if hook != nil {
 		hook(req, page)

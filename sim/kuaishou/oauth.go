@@ -146,10 +146,7 @@ func (s *Server) answerApproval(body []byte) []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := hex32(s.idRNG)
-	fail := func(code int, msg string) []byte {
-		b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-		return b
-	}
+	fail := func(code int, msg string) []byte { return codeBody(code, msg, id) }
 	if _, code, msg := s.checkApp(body); code != CodeOK {
 		return fail(code, msg)
 	}

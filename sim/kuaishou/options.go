@@ -27,6 +27,11 @@ type Options struct {
 	// calls (drawn from their own seeded source); refreshes are never
 	// faulted, nor the authorize page.
 	OAuthFaults FaultConfig
+	// MarkFaults are faults injected into clue_mark/update calls.
+	MarkFaults FaultConfig
+	// Work makes a share of the new leads worked by the advertiser's sales
+	// after a delay, as the vendor then shows them: for follow-up tests.
+	Work WorkConfig
 	// StringIDs writes advertiser ids in token and approval answers as JSON
 	// strings, as the vendor sometimes does, instead of numbers.
 	StringIDs bool
@@ -122,6 +127,8 @@ func (o Options) withDefaults() Options {
 	}
 	o.Faults = o.Faults.withDefaults()
 	o.OAuthFaults = o.OAuthFaults.withDefaults()
+	o.MarkFaults = o.MarkFaults.withDefaults()
+	o.Work = o.Work.withDefaults()
 	o.Quirks = o.Quirks.withDefaults()
 	return o
 }

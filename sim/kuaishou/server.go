@@ -34,6 +34,8 @@ type Server struct {
 	tokenRNG *rand.Rand // issued tokens
 	codeRNG  *rand.Rand // auth codes the authorize page hands out
 	oauthRNG *rand.Rand // fault draws, one per exchange or approval-list call
+	markRNG  *rand.Rand // fault draws, one per clue_mark/update call
+	workRNG  *rand.Rand // which new leads are worked, and how
 	dataRNG  *rand.Rand // generated clues
 	accounts map[int64]*account
 	clues    map[string]*clue // every clue by id
@@ -42,6 +44,8 @@ type Server struct {
 	agencies map[int64]*agency
 	approver approver
 	visits   []AuthorizeRequest
+	marks    []Mark
+	work     []plannedWork // ascending by due
 	hook     func(ListRequest, int)
 	stats    Stats
 	rawSeq   int // numbers the keys of records whose id is not a decimal
@@ -72,6 +76,9 @@ type Stats struct {
 	ApprovalCalls   int           // approval-list requests
 	AuthorizePages  int           // authorize page requests (GET)
 	OAuthFaults     map[Fault]int // faults injected into exchange and approval-list calls, by kind
+	MarkCalls       int           // clue_mark/update requests
+	MarkFaults      map[Fault]int // faults injected into clue_mark/update calls, by kind
+	Worked          int           // leads the simulated sales worked (Options.Work, Work)
 	Faults          map[Fault]int // injected faults by kind
 	Quirks          map[Quirk]int // code-0 pages bent by a quirk, by kind
 	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
@@ -102,13 +109,16 @@ func New(opts Options) *Server {
 		tokenRNG: stream(3),
 		codeRNG:  stream(6),
 		oauthRNG: stream(7),
+		markRNG:  stream(8),
+		workRNG:  stream(9),
 		dataRNG:  stream(4),
 		accounts: map[int64]*account{},
 		clues:    map[string]*clue{},
 		retired:  map[string]bool{},
 		codes:    map[string]authCode{},
 		agencies: map[int64]*agency{},
-		stats:    Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}, OAuthFaults: map[Fault]int{}},
+		stats: Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}, OAuthFaults: map[Fault]int{},
+			MarkFaults: map[Fault]int{}},
 	}
 }
 
@@ -139,6 +149,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.handleExchange(w, r, body)
 	case ApprovalPath:
 		s.handleApproval(w, r, body)
+	case MarkPath:
+		s.handleMark(w, r, body)
 	default:
 		http.NotFound(w, r)
 	}
@@ -197,6 +209,7 @@ func (s *Server) Stats() Stats {
 	}
 	st.Quirks = maps.Clone(s.stats.Quirks)
 	st.OAuthFaults = maps.Clone(s.stats.OAuthFaults)
+	st.MarkFaults = maps.Clone(s.stats.MarkFaults)
 	return st
 }
 
@@ -239,8 +252,13 @@ func (s *Server) writeCode(w http.ResponseWriter, code int, msg string) {
 	s.mu.Lock()
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
-	b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
+	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", codeBody(code, msg, id))
+}
+
+// codeBody encodes an answer without data.
+func codeBody(code int, msg, requestID string) []byte {
+	b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: requestID})
+	return b
 }
 
 // writeBody writes a complete answer.

@@ -163,8 +163,7 @@ func (s *Server) tokenBody(code int, msg string, data *TokenData) []byte {
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
 	if data == nil {
-		b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-		return b
+		return codeBody(code, msg, id)
 	}
 	var wire any = data
 	if s.opts.StringIDs {
