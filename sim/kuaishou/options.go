@@ -1,6 +1,10 @@
 // Package kuaishou is an in-process simulator of the Kuaishou ads clue-list
 // and OAuth2 token APIs, with seeded, deterministic fault injection. It backs
-// integration tests, benchmarks, the load script and `cluebot demo`.
+// integration tests, benchmarks, the load script and `cluebot demo`. Besides
+// single advertisers it has agencies (one token pair for every advertiser
+// they cover, found with the approval list; advertisers join and leave),
+// the browser's authorize page, the clue_mark/update write-back, and leads
+// that the advertiser's sales work on after a delay.
 //
 // A *Server is an http.Handler: mount it on an httptest.Server or a loopback
 // listener and point the client's base_url at it. Records are kept as the

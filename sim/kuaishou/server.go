@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -22,8 +21,9 @@ const (
 	AuthorizePath = "/tools/authorize"
 )
 
-// Server simulates the Kuaishou clue-list and token APIs. It implements
-// http.Handler and is safe for concurrent use.
+// Server simulates the Kuaishou clue-list, token, approval-list and
+// clue_mark/update APIs and the authorize page. It implements http.Handler
+// and is safe for concurrent use.
 type Server struct {
 	opts Options
 
@@ -64,36 +64,6 @@ type tokenPair struct {
 	refresh    string
 	accessExp  time.Time // the access token works while Now is before this
 	refreshExp time.Time
-}
-
-// Stats counts what the Server has seen since New.
-type Stats struct {
-	Calls           int           // every HTTP request
-	ListCalls       int           // clue-list requests
-	ListPages       int           // clue-list answers sent whole with code 0 (quirks included)
-	RefreshCalls    int           // refresh_token requests
-	ExchangeCalls   int           // access_token (auth code exchange) requests
-	ApprovalCalls   int           // approval-list requests
-	AuthorizePages  int           // authorize page requests (GET)
-	OAuthFaults     map[Fault]int // faults injected into exchange and approval-list calls, by kind
-	MarkCalls       int           // clue_mark/update requests
-	MarkFaults      map[Fault]int // faults injected into clue_mark/update calls, by kind
-	Worked          int           // leads the simulated sales worked (Options.Work, Work)
-	Faults          map[Fault]int // injected faults by kind
-	Quirks          map[Quirk]int // code-0 pages bent by a quirk, by kind
-	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
-	TokenRejections int           // refresh and exchange calls refused
-	BadRequests     int           // clue-list calls refused for their parameters or advertiser
-	RowsServed      int           // clue records sent in code-0 pages
-}
-
-// FaultsInjected returns the total number of injected faults of every kind.
-func (st Stats) FaultsInjected() int {
-	n := 0
-	for _, v := range st.Faults {
-		n += v
-	}
-	return n
 }
 
 // New returns a Server with no accounts and no clues.
@@ -196,21 +166,6 @@ func (s *Server) OnList(fn func(req ListRequest, page int)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.hook = fn
-}
-
-// Stats returns a snapshot of the counters.
-func (s *Server) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.stats
-	st.Faults = make(map[Fault]int, len(s.stats.Faults))
-	for k, v := range s.stats.Faults {
-		st.Faults[k] = v
-	}
-	st.Quirks = maps.Clone(s.stats.Quirks)
-	st.OAuthFaults = maps.Clone(s.stats.OAuthFaults)
-	st.MarkFaults = maps.Clone(s.stats.MarkFaults)
-	return st
 }
 
 // account returns the advertiser's account, creating it without tokens.
