@@ -33,6 +33,10 @@ type Config struct {
 	Alerts    AlertsConfig                     `koanf:"alerts"`
 	Console   console.Config                   `koanf:"console"`
 	Log       LogConfig                        `koanf:"log"`
+	// OpsReceivers are the receivers that hear operator notices (an
+	// authorization needing re-auth, an account gone silent); empty means
+	// the log only.
+	OpsReceivers []string `koanf:"ops_receivers"`
 
 	// File is the path the config was loaded from; relative paths in it
 	// (rules, templates, store.dsn, store.key_file, report.out_dir) are resolved against its
@@ -101,6 +105,11 @@ func (c *Config) Validate() []error {
 	for i, name := range c.Report.Receivers {
 		if _, ok := c.Receivers[name]; !ok {
 			add(fmt.Errorf("report.receivers.%d: unknown receiver %q", i, name))
+		}
+	}
+	for i, name := range c.OpsReceivers {
+		if _, ok := c.Receivers[name]; !ok {
+			add(fmt.Errorf("ops_receivers.%d: unknown receiver %q", i, name))
 		}
 	}
 	if c.Alerts.MaxAge < 0 {

@@ -19,7 +19,6 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/cluebot/cluebot/clue"
-	"github.com/cluebot/cluebot/secret"
 )
 
 const (
@@ -174,79 +173,4 @@ func (c *Client) listBody(req ListRequest) listBody {
 		b.EndTime = req.End.In(clue.VendorZone).Format(clue.TimeLayout)
 	}
 	return b
-}
-
-const (
-	refreshPath = "/rest/openapi/oauth2/authorize/refresh_token"
-	opRefresh   = "token refresh"
-)
-
-// TokenGrant is the token pair a refresh returns. The refresh token rotates:
-// the caller must store the new pair before using the new access token.
-type TokenGrant struct {
-	AccessToken      secret.String
-	RefreshToken     secret.String
-	AccessExpiresIn  time.Duration
-	RefreshExpiresIn time.Duration
-	AdvertiserID     int64
-	AdvertiserIDs    []int64
-}
-
-type grantData struct {
-	AccessToken      string     `json:"access_token"`
-	AccessExpiresIn  clue.Int   `json:"access_token_expires_in"`
-	RefreshToken     string     `json:"refresh_token"`
-	RefreshExpiresIn clue.Int   `json:"refresh_token_expires_in"`
-	AdvertiserID     clue.Int   `json:"advertiser_id"`
-	AdvertiserIDs    []clue.Int `json:"advertiser_ids"`
-}
-
-// RefreshToken trades a refresh token for a new token pair, retrying
-// transient failures. An auth failure (the refresh token was refused) is
-// returned as is.
-func (c *Client) RefreshToken(ctx context.Context, refreshToken secret.String) (*TokenGrant, error) {
-	return c.refreshToken(ctx, c.log.With("op", opRefresh), refreshToken)
-}
-
-func (c *Client) refreshToken(ctx context.Context, log *slog.Logger, refreshToken secret.String) (*TokenGrant, error) {
-	if c.cfg.AppID == 0 || c.cfg.Secret.IsZero() || refreshToken.IsZero() {
-		return nil, errors.New("refresh token: app_id, secret and a refresh token are required")
-	}
-	body := struct {
-		AppID        int64  `json:"app_id"`
-		Secret       string `json:"secret"`
-		RefreshToken string `json:"refresh_token"`
-	}{c.cfg.AppID, c.cfg.Secret.Reveal(), refreshToken.Reveal()}
-	var scrub secret.Scrubber
-	scrub.Add(body.Secret, body.RefreshToken)
-	var grant *TokenGrant
-	call := func(ctx context.Context) error {
-		env, err := post[grantData](ctx, c, opRefresh, refreshPath, "", body, &scrub)
-		if err != nil {
-			return err
-		}
-		fail := func(err error) error {
-			return &APIError{Op: opRefresh, HTTPStatus: env.status, RequestID: string(env.RequestID),
-				Class: ClassPermanent, Err: err}
-		}
-		if env.dataErr != nil {
-			return fail(fmt.Errorf("decode data: %w", env.dataErr))
-		}
-		d := env.Data
-		if d == nil || d.AccessToken == "" {
-			return fail(errors.New("response carries no access_token"))
-		}
-		grant = &TokenGrant{AccessToken: secret.String(d.AccessToken), RefreshToken: secret.String(d.RefreshToken),
-			AccessExpiresIn:  time.Duration(d.AccessExpiresIn) * time.Second,
-			RefreshExpiresIn: time.Duration(d.RefreshExpiresIn) * time.Second,
-			AdvertiserID:     int64(d.AdvertiserID)}
-		for _, id := range d.AdvertiserIDs {
-			grant.AdvertiserIDs = append(grant.AdvertiserIDs, int64(id))
-		}
-		return nil
-	}
-	if err := c.retry(ctx, log, call, nil); err != nil {
-		return nil, fmt.Errorf("refresh token: %w", err)
-	}
-	return grant, nil
 }

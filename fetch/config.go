@@ -3,7 +3,10 @@ package fetch
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cluebot/cluebot/secret"
@@ -50,6 +53,19 @@ type Config struct {
 	// RefreshAhead refreshes an access token this long before it expires.
 	RefreshAhead time.Duration `koanf:"refresh_ahead"`
 	Accounts     []Account     `koanf:"accounts"`
+	// OAuth is how authorizations are made in a browser.
+	OAuth OAuthConfig `koanf:"oauth"`
+	// DiscoverInterval is how often each authorization's advertiser list is
+	// read again, to find advertisers that joined or left it.
+	DiscoverInterval time.Duration `koanf:"discover_interval"`
+	// SilentAfter: an account with no clue for this long is announced once
+	// to ops_receivers; 0 turns it off.
+	SilentAfter time.Duration `koanf:"silent_after"`
+	// AccountNames names accounts the vendor gives no name for, by id.
+	AccountNames map[int64]string `koanf:"account_names"`
+	// WriteBack writes a mark made in cluebot (已联系, 无效) to the vendor's
+	// CRM with clue_mark/update.
+	WriteBack bool `koanf:"write_back"`
 }
 
 // Account is one advertiser account to pull.
@@ -113,6 +129,23 @@ func (c *Config) Validate() error {
 			len(c.Accounts), max(c.MaxStaleness, c.PollInterval), c.StalenessCalls(), c.CallsPerMinute)
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
+	case c.DiscoverInterval < time.Minute:
+		return fmt.Errorf("kuaishou.discover_interval: %s is shorter than 1m", c.DiscoverInterval)
+	case c.SilentAfter < 0:
+		return errors.New("kuaishou.silent_after: must not be negative (0 turns it off)")
+	case c.SilentAfter > 0 && c.SilentAfter < time.Hour:
+		return fmt.Errorf("kuaishou.silent_after: %s is shorter than 1h (0 turns it off)", c.SilentAfter)
+	}
+	if err := c.OAuth.Validate(); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(c.AccountNames)) {
+		switch name := c.AccountNames[id]; {
+		case id <= 0:
+			return fmt.Errorf("kuaishou.account_names.%d: must be a positive advertiser id", id)
+		case strings.TrimSpace(name) == "":
+			return fmt.Errorf("kuaishou.account_names.%d: the name must not be empty", id)
+		}
 	}
 	seen := map[int64]bool{}
 	for i, a := range c.Accounts {

@@ -91,7 +91,7 @@ func (r delayRun) measure(b *testing.B, dsn string) {
 		PollInterval: r.poll, MaxStaleness: r.staleness, HotWindow: r.hot, CallsPerMinute: r.budget,
 		Lookback: time.Hour, Backfill: time.Hour, Window: 24 * time.Hour, Concurrency: 8,
 		Timeout: 10 * time.Second, Retries: 3, RetryBackoff: 10 * time.Millisecond, RetryMax: time.Second,
-		Accounts: accounts}
+		Accounts: accounts, DiscoverInterval: time.Hour, OAuth: fetch.OAuthConfig{AuthorizeURL: fetch.DefaultAuthorizeURL}}
 	require.NoError(b, cfg.Validate())
 
 	runCtx, stop := context.WithTimeout(ctx, r.length)

@@ -24,3 +24,11 @@ func UseStdJSON(std bool) {
 		unmarshal = goccy.Unmarshal
 	}
 }
+
+// SetApprovalPageSize makes ApprovalList ask for pages of n, for the tests
+// that page a simulated list with few advertisers; it returns the undo.
+func SetApprovalPageSize(n int) (undo func()) {
+	old := approvalPageSize
+	approvalPageSize = n
+	return func() { approvalPageSize = old }
+}

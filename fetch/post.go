@@ -48,6 +48,12 @@ func (e *envelope[T]) decode(raw []byte) error {
 // its data decoded as a T. Anything else is an *APIError, or the context's
 // error when ctx ended.
 func post[T any](ctx context.Context, c *Client, op, path, token string, body any, scrub *secret.Scrubber) (*envelope[T], error) {
+	return postOK[T](ctx, c, op, path, token, body, scrub, 0)
+}
+
+// postOK is post for an endpoint whose success code is ok: the approval
+// list answers code 1 where every other endpoint answers 0.
+func postOK[T any](ctx context.Context, c *Client, op, path, token string, body any, scrub *secret.Scrubber, ok int) (*envelope[T], error) {
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("%s: encode request: %w", op, err)
@@ -101,10 +107,22 @@ func post[T any](ctx context.Context, c *Client, op, path, token string, body an
 		}
 		return nil, &APIError{Op: op, HTTPStatus: status, Class: class, Err: fmt.Errorf("decode response: %w", err)}
 	}
-	if code != 0 || status < 200 || status > 299 {
+	if int(code) != ok || status < 200 || status > 299 {
 		msg := scrub.Scrub(string(env.Message))
 		return nil, &APIError{Op: op, HTTPStatus: status, Code: int(code), Message: msg,
-			RequestID: string(env.RequestID), Class: classifyResponse(status, int(code), msg)}
+			RequestID: string(env.RequestID), Class: classifyResponse(status, failed(int(code), ok), msg)}
 	}
 	return &env, nil
+}
+
+// failed returns a vendor code as classifyResponse reads it: 0 when code is
+// the endpoint's success code, else code, or -1 for a 0 where 1 was success.
+func failed(code, ok int) int {
+	switch {
+	case code == ok:
+		return 0
+	case code == 0:
+		return -1
+	}
+	return code
 }

@@ -49,6 +49,7 @@ func newHarness(t *testing.T, opts sim.Options, accounts int) *harness {
 		PollInterval: time.Minute, Lookback: time.Hour, Backfill: 24 * time.Hour, Window: 24 * time.Hour,
 		Concurrency: 3, Timeout: 2 * time.Second, Retries: 10,
 		RetryBackoff: time.Millisecond, RetryMax: 5 * time.Millisecond, RefreshAhead: time.Minute,
+		DiscoverInterval: time.Hour, OAuth: fetch.OAuthConfig{AuthorizeURL: fetch.DefaultAuthorizeURL},
 	}
 	for i := 0; i < accounts; i++ {
 		id := int64(20006545 + i)

@@ -38,6 +38,14 @@ func main() {
 	appID := flag.Int64("app-id", 4242, "the developer app id cluebot must refresh tokens with")
 	secret := flag.String("secret", "kssim-app-secret", "the developer app secret")
 	seed := flag.Int64("seed", 1, "random seed")
+	agencySize := flag.Int("agency", 0, "also serve an agency authorization covering this many advertisers (ids after the accounts'), "+
+		"with the authorize page, the code exchange and the approval list")
+	agencyID := flag.Int64("agency-id", 19000000, "the agency's own account id (it has no clues)")
+	oauthFaults := flag.Float64("oauth-fault-rate", 0, "share of code-exchange and approval-list calls answered with a fault")
+	workRate := flag.Float64("work-rate", 0, "share of new clues the advertiser's sales work on (phone_stat 101, schedule 电话建联) after -work-after")
+	workAfter := flag.Duration("work-after", time.Minute, "how long after it arrives a clue picked by -work-rate is worked")
+	markFaults := flag.Float64("mark-fault-rate", 0, "share of clue_mark/update calls answered with a fault")
+	joinEvery := flag.Duration("join-every", 0, "with -agency, a new advertiser (with a few clues) joins the agency this often (0: none)")
 	withRobots := flag.Bool("robots", false, "also serve a signed DingTalk, a WeCom and a signed Feishu robot")
 	robotFaults := flag.Float64("robot-fault-rate", 0, "share of robot requests answered with a fault (5xx, rate-limit code, slow)")
 	dump := flag.String("dump", "", "on exit, write every message the robots accepted to this JSON-lines file")
@@ -58,7 +66,9 @@ func main() {
 	}
 
 	s := sim.New(sim.Options{AppID: *appID, Secret: *secret, Seed: *seed, Quirks: quirkCfg, Faults: sim.FaultConfig{Rate: *faultRate,
-		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}}})
+		Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultHTTP503, sim.FaultBusy, sim.FaultTruncated, sim.FaultHTML}},
+		OAuthFaults: sim.FaultConfig{Rate: *oauthFaults, Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultBusy, sim.FaultHTML}},
+		MarkFaults:  sim.FaultConfig{Rate: *markFaults, Kinds: []sim.Fault{sim.FaultHTTP500, sim.FaultHTTP502, sim.FaultBusy, sim.FaultHTML}}})
 	now := time.Now()
 	from, to := now.Add(-time.Duration(*hours*float64(time.Hour))), now.Add(-time.Minute)
 	if *day != "" {
@@ -69,16 +79,28 @@ func main() {
 		}
 		from, to = d, d.AddDate(0, 0, 1)
 	}
+	if *accounts < 0 || *agencySize < 0 || *accounts+*agencySize == 0 {
+		fmt.Fprintln(os.Stderr, "kssim: -accounts and -agency: want at least one account, and no negative count")
+		os.Exit(2)
+	}
 	ids := make([]int64, *accounts)
 	for i := range ids {
 		ids[i] = *firstID + int64(i)
 		s.AddAccount(ids[i], fmt.Sprintf("access-%d", ids[i]), fmt.Sprintf("refresh-%d", ids[i]))
-		n := *clues / *accounts
-		if i == 0 {
-			n += *clues % *accounts
-		}
-		s.Generate(ids[i], n, from, to)
 	}
+	members := agencyMembers(*firstID+int64(*accounts), *agencySize)
+	if len(members) > 0 {
+		s.AddAgency(*agencyID, members...)
+	}
+	all := append(append([]int64(nil), ids...), members...)
+	for i, id := range all {
+		n := *clues / len(all)
+		if i == 0 {
+			n += *clues % len(all)
+		}
+		s.Generate(id, n, from, to)
+	}
+	s.SetWork(sim.WorkConfig{Rate: *workRate, After: *workAfter}) // arrivals only
 	var calls atomic.Int64
 	if *expireEvery > 0 {
 		s.OnList(func(sim.ListRequest, int) {
@@ -86,11 +108,13 @@ func main() {
 				for _, id := range ids {
 					s.ExpireAccessToken(id)
 				}
+				s.ExpireAgencyToken(*agencyID)
 			}
 		})
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/rest/", s)
+	mux.Handle(sim.AuthorizePath, s)
 	var rb *robots.Server
 	var robotPaths map[string]string
 	if *withRobots {
@@ -107,6 +131,9 @@ func main() {
 	}
 	url := "http://" + ln.Addr().String()
 	fmt.Print(configFragment(url, *appID, *secret, ids))
+	if len(members) > 0 {
+		fmt.Print(agencyFragment(url, *appID, *agencyID, len(members)))
+	}
 	if rb != nil {
 		fmt.Print(robotsFragment(url, robotPaths))
 	}
@@ -122,10 +149,13 @@ func main() {
 					return
 				case <-t.C:
 					at := time.Now()
-					s.Generate(ids[i%len(ids)], 1, at.Add(-time.Second), at)
+					s.Generate(all[i%len(all)], 1, at.Add(-time.Second), at)
 				}
 			}
 		}()
+	}
+	if *joinEvery > 0 && len(members) > 0 {
+		go joinLoop(ctx, s, *agencyID, members[len(members)-1]+1, *joinEvery)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { <-ctx.Done(); _ = srv.Close() }()
@@ -137,14 +167,16 @@ func main() {
 		reportRobots(rb, *dump)
 	}
 	st := s.Stats()
-	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections, %d quirky pages\n",
-		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections, quirkyPages(st))
+	fmt.Fprintf(os.Stderr, "kssim: %d calls, %d list pages, %d refreshes, %d faults injected, %d auth rejections, %d quirky pages, "+
+		"%d approval-list calls, %d marks written back, %d clues worked\n",
+		st.Calls, st.ListPages, st.RefreshCalls, st.FaultsInjected(), st.AuthRejections, quirkyPages(st),
+		st.ApprovalCalls, len(s.Marks()), st.Worked)
 }
 
 // usage prints the flags and what the vendor quirks do.
 func usage() {
 	out := flag.CommandLine.Output()
-	fmt.Fprintf(out, "usage: kssim [flags]\n\nServes the Kuaishou clue-list and token APIs on a local port and prints the\ncluebot.yaml fragment to point at them.\n\nflags:\n")
+	fmt.Fprintf(out, "usage: kssim [flags]\n\nServes the Kuaishou clue-list and token APIs on a local port and prints the\ncluebot.yaml fragment to point at them. With -agency N it also serves an agency\nauthorization: the authorize page (approving at once), the code exchange and the\napproval list.\n\nflags:\n")
 	flag.PrintDefaults()
 	fmt.Fprint(out, `
 vendor quirks (-quirks, on a -quirk-rate share of the code-0 pages):
@@ -155,6 +187,8 @@ vendor quirks (-quirks, on a -quirk-rate share of the code-0 pages):
 A client must retry the first two (they are never the end of a window) and page
 on past the third while pages come back full.
 e.g. kssim -clues 600 -accounts 1 -quirks data-null -quirk-rate 0.3
+     kssim -accounts 0 -agency 300 -join-every 1m
+     kssim -arrive-every 10s -work-rate 0.5 -work-after 30s   (follow-up: half the leads get called)
 `)
 }
 
@@ -168,7 +202,10 @@ func quirkyPages(st sim.Stats) int {
 
 func configFragment(url string, appID int64, secret string, ids []int64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# kssim on %s: paste under kuaishou: in cluebot.yaml\nkuaishou:\n  base_url: %s\n  app_id: %d\n  secret: %s\n  accounts:\n", url, url, appID, secret)
+	fmt.Fprintf(&b, "# kssim on %s: paste under kuaishou: in cluebot.yaml\nkuaishou:\n  base_url: %s\n  app_id: %d\n  secret: %s\n", url, url, appID, secret)
+	if len(ids) > 0 {
+		b.WriteString("  accounts:\n")
+	}
 	for _, id := range ids {
 		fmt.Fprintf(&b, "    - {advertiser_id: %d, access_token: access-%d, refresh_token: refresh-%d}\n", id, id, id)
 	}

@@ -10,10 +10,32 @@ import (
 	"time"
 )
 
-// drawFault draws the fault for one clue-list call, or "" for none, and
-// counts it. The caller holds s.mu.
-func (s *Server) drawFault() Fault {
-	return draw(s.faultRNG, s.opts.Faults.Rate, s.opts.Faults.Kinds, s.stats.Faults)
+// faulted answers a call with answer's body, or with the fault drawn for
+// it from r with cfg (counted in counts): an error in place of the answer,
+// the answer after a stall, or a valid prefix of it. answer is told the
+// fault ("" for none, FaultSlow or FaultTruncated) and runs outside s.mu.
+func (s *Server) faulted(w http.ResponseWriter, req *http.Request, r *rand.Rand, cfg FaultConfig,
+	counts map[Fault]int, answer func(Fault) []byte) {
+	s.mu.Lock()
+	f := draw(r, cfg.Rate, cfg.Kinds, counts)
+	s.mu.Unlock()
+	switch f {
+	case "", FaultTruncated:
+	case FaultSlow:
+		if !stall(req.Context(), cfg.SlowDelay) {
+			return // the client gave up
+		}
+	default:
+		s.writeFault(w, f)
+		return
+	}
+	b := answer(f)
+	if f == FaultTruncated {
+		s.mu.Lock()
+		b = b[:1+r.IntN(len(b)-1)]
+		s.mu.Unlock()
+	}
+	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
 }
 
 // draw picks one of kinds, uniformly, with probability rate, and counts it;

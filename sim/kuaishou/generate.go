@@ -32,6 +32,7 @@ func (s *Server) Generate(advertiserID int64, n int, from, to time.Time) []strin
 		g := gen{r: s.dataRNG, seed: s.opts.Seed, adv: advertiserID, created: created, to: to}
 		c := s.prepare(advertiserID, g.clue(s.newID()))
 		s.clues[c.id] = c // reserves the id; the batch is placed below
+		s.planWork(c.id)
 		batch = append(batch, c)
 		ids = append(ids, c.id)
 	}

@@ -114,7 +114,9 @@ func decodeReply(status int, contentType string, raw []byte) reply {
 	}
 	if ds, ok := env.Data["details"].([]any); ok {
 		for _, x := range ds {
-			r.Details = append(r.Details, x.(map[string]any))
+			if rec, ok := x.(map[string]any); ok { // an approval page lists bare ids
+				r.Details = append(r.Details, rec)
+			}
 		}
 	}
 	return r

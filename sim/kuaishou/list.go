@@ -93,33 +93,17 @@ func parseListRequest(body []byte) (ListRequest, string) {
 func (s *Server) handleList(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	s.stats.ListCalls++
-	fault := s.drawFault()
 	s.mu.Unlock()
-	switch fault {
-	case "", FaultTruncated:
-	case FaultSlow:
-		if !stall(r.Context(), s.opts.Faults.SlowDelay) {
-			return // the client gave up
+	s.faulted(w, r, s.faultRNG, s.opts.Faults, s.stats.Faults, func(f Fault) []byte {
+		b, rows, ok := s.answerList(r, body)
+		if ok && f != FaultTruncated {
+			s.mu.Lock()
+			s.stats.ListPages++
+			s.stats.RowsServed += rows
+			s.mu.Unlock()
 		}
-	default:
-		s.writeFault(w, fault)
-		return
-	}
-	b, rows, ok := s.answerList(r, body)
-	if fault == FaultTruncated {
-		s.mu.Lock()
-		cut := 1 + s.faultRNG.IntN(len(b)-1)
-		s.mu.Unlock()
-		writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b[:cut])
-		return
-	}
-	if ok {
-		s.mu.Lock()
-		s.stats.ListPages++
-		s.stats.RowsServed += rows
-		s.mu.Unlock()
-	}
-	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
+		return b
+	})
 }
 
 // answerList computes the answer to a clue-list call, with the number of
@@ -132,6 +116,7 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 		size = DefaultPageSize
 	}
 	s.mu.Lock()
+	s.applyWork()
 	code, msg := CodeBadRequest, bad
 	if bad == "" {
 		code, msg = s.authorize(req.AdvertiserID, req.AccessToken)
@@ -142,8 +127,7 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
 	if code != CodeOK {
-		b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-		return b, 0, false
+		return codeBody(code, msg, id), 0, false
 	}
 	if hook != nil {
 		hook(req, page)
@@ -172,10 +156,13 @@ func (s *Server) answerList(r *http.Request, body []byte) ([]byte, int, bool) {
 // authorize checks the advertiser and its access token. The caller holds s.mu.
 func (s *Server) authorize(adv int64, token string) (int, string) {
 	a, ok := s.accounts[adv]
+	ag := s.agencyByAccess(token)
 	switch {
 	case !ok:
 		s.stats.BadRequests++
 		return CodeAdvertiserNotFound, MsgAdvertiserMissing
+	case ag != nil && token != a.access:
+		return s.agencyAuthorize(ag, adv)
 	case token != "" && token == a.access && s.opts.Now().Before(a.accessExp):
 		return CodeOK, MsgOK
 	case token != "" && (token == a.access || s.retired[token]):

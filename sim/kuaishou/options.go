@@ -1,6 +1,10 @@
 // Package kuaishou is an in-process simulator of the Kuaishou ads clue-list
 // and OAuth2 token APIs, with seeded, deterministic fault injection. It backs
-// integration tests, benchmarks, the load script and `cluebot demo`.
+// integration tests, benchmarks, the load script and `cluebot demo`. Besides
+// single advertisers it has agencies (one token pair for every advertiser
+// they cover, found with the approval list; advertisers join and leave),
+// the browser's authorize page, the clue_mark/update write-back, and leads
+// that the advertiser's sales work on after a delay.
 //
 // A *Server is an http.Handler: mount it on an httptest.Server or a loopback
 // listener and point the client's base_url at it. Records are kept as the
@@ -23,8 +27,20 @@ type Options struct {
 	RefreshTTL time.Duration // refresh token lifetime; default 720h
 
 	Faults FaultConfig // faults injected into clue-list calls
-	Quirks QuirkConfig // odd code-0 answers to clue-list calls; see SetQuirks
-	Seed   int64       // seeds every random choice (faults, tokens, data)
+	// OAuthFaults are faults injected into code-exchange and approval-list
+	// calls (drawn from their own seeded source); refreshes are never
+	// faulted, nor the authorize page.
+	OAuthFaults FaultConfig
+	// MarkFaults are faults injected into clue_mark/update calls.
+	MarkFaults FaultConfig
+	// Work makes a share of the new leads worked by the advertiser's sales
+	// after a delay, as the vendor then shows them: for follow-up tests.
+	Work WorkConfig
+	// StringIDs writes advertiser ids in token and approval answers as JSON
+	// strings, as the vendor sometimes does, instead of numbers.
+	StringIDs bool
+	Quirks    QuirkConfig // odd code-0 answers to clue-list calls; see SetQuirks
+	Seed      int64       // seeds every random choice (faults, tokens, data)
 
 	// Now is the clock token expiry and default times are measured with;
 	// default time.Now.
@@ -70,6 +86,7 @@ var AllFaults = []Fault{
 // message (busy/频繁, token/过期) rather than on the numbers.
 const (
 	CodeOK                 = 0
+	CodeApprovalOK         = 1      // the approval list's success code
 	CodeBadRequest         = 400    // a malformed or out-of-range parameter
 	CodeAdvertiserNotFound = 400001 // "广告主不存在"
 	CodeAppInvalid         = 400100 // "app 校验失败"
@@ -78,6 +95,7 @@ const (
 	CodeBusy               = 400429 // "请求过于频繁，请稍后重试"
 	CodeTokenInvalid       = 402001 // "access_token 无效"
 	CodeTokenExpired       = 402004 // "access_token 已过期"
+	CodeAdvertiserDenied   = 402003 // "无权访问该广告主": the token does not cover the advertiser
 )
 
 // The vendor's messages.
@@ -91,6 +109,7 @@ const (
 	MsgTokenInvalid      = "access_token 无效"
 	MsgTokenExpired      = "access_token 已过期"
 	MsgPageSizeLimit     = "page_size 超过上限"
+	MsgAdvertiserDenied  = "无权访问该广告主"
 )
 
 // MaxPageSize is the largest page_size the list endpoint accepts.
@@ -110,7 +129,17 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	f := &o.Faults
+	o.Faults = o.Faults.withDefaults()
+	o.OAuthFaults = o.OAuthFaults.withDefaults()
+	o.MarkFaults = o.MarkFaults.withDefaults()
+	o.Work = o.Work.withDefaults()
+	o.Quirks = o.Quirks.withDefaults()
+	return o
+}
+
+// withDefaults clamps the rate and fills in and checks the kinds; it
+// panics on an unknown fault.
+func (f FaultConfig) withDefaults() FaultConfig {
 	f.Rate = min(max(f.Rate, 0), 1)
 	if f.SlowDelay <= 0 {
 		f.SlowDelay = 3 * time.Second
@@ -124,8 +153,7 @@ func (o Options) withDefaults() Options {
 			panic(fmt.Sprintf("kuaishou: unknown fault kind %q", k))
 		}
 	}
-	o.Quirks = o.Quirks.withDefaults()
-	return o
+	return f
 }
 
 // valid reports whether f is one of AllFaults.

@@ -15,10 +15,15 @@ const (
 	ListPath     = "/rest/openapi/v2/gemini/crm/clue/list"
 	RefreshPath  = "/rest/openapi/oauth2/authorize/refresh_token"
 	ExchangePath = "/rest/openapi/oauth2/authorize/access_token"
+	ApprovalPath = "/rest/openapi/oauth2/authorize/approval/list"
+	// AuthorizePath is the authorize page, served on GET; the vendor serves
+	// it on another host (developers.e.kuaishou.com).
+	AuthorizePath = "/tools/authorize"
 )
 
-// Server simulates the Kuaishou clue-list and token APIs. It implements
-// http.Handler and is safe for concurrent use.
+// Server simulates the Kuaishou clue-list, token, approval-list and
+// clue_mark/update APIs and the authorize page. It implements http.Handler
+// and is safe for concurrent use.
 type Server struct {
 	opts Options
 
@@ -27,11 +32,20 @@ type Server struct {
 	quirkRNG *rand.Rand // quirk draws, one per code-0 page
 	idRNG    *rand.Rand // request ids
 	tokenRNG *rand.Rand // issued tokens
+	codeRNG  *rand.Rand // auth codes the authorize page hands out
+	oauthRNG *rand.Rand // fault draws, one per exchange or approval-list call
+	markRNG  *rand.Rand // fault draws, one per clue_mark/update call
+	workRNG  *rand.Rand // which new leads are worked, and how
 	dataRNG  *rand.Rand // generated clues
 	accounts map[int64]*account
 	clues    map[string]*clue // every clue by id
 	retired  map[string]bool  // access tokens that were replaced
 	codes    map[string]authCode
+	agencies map[int64]*agency
+	approver approver
+	visits   []AuthorizeRequest
+	marks    []Mark
+	work     []plannedWork // ascending by due
 	hook     func(ListRequest, int)
 	stats    Stats
 	rawSeq   int // numbers the keys of records whose id is not a decimal
@@ -39,36 +53,17 @@ type Server struct {
 
 // account is one advertiser: its tokens and its clues.
 type account struct {
-	id         int64
+	id int64
+	tokenPair
+	clues []*clue // ascending by create_time, then id
+}
+
+// tokenPair is the token pair of an advertiser or an agency.
+type tokenPair struct {
 	access     string
 	refresh    string
 	accessExp  time.Time // the access token works while Now is before this
 	refreshExp time.Time
-	clues      []*clue // ascending by create_time, then id
-}
-
-// Stats counts what the Server has seen since New.
-type Stats struct {
-	Calls           int           // every HTTP request
-	ListCalls       int           // clue-list requests
-	ListPages       int           // clue-list answers sent whole with code 0 (quirks included)
-	RefreshCalls    int           // refresh_token requests
-	ExchangeCalls   int           // access_token (auth code exchange) requests
-	Faults          map[Fault]int // injected faults by kind
-	Quirks          map[Quirk]int // code-0 pages bent by a quirk, by kind
-	AuthRejections  int           // clue-list calls refused for their access token (injected faults excluded)
-	TokenRejections int           // refresh and exchange calls refused
-	BadRequests     int           // clue-list calls refused for their parameters or advertiser
-	RowsServed      int           // clue records sent in code-0 pages
-}
-
-// FaultsInjected returns the total number of injected faults of every kind.
-func (st Stats) FaultsInjected() int {
-	n := 0
-	for _, v := range st.Faults {
-		n += v
-	}
-	return n
 }
 
 // New returns a Server with no accounts and no clues.
@@ -82,12 +77,18 @@ func New(opts Options) *Server {
 		quirkRNG: stream(5),
 		idRNG:    stream(2),
 		tokenRNG: stream(3),
+		codeRNG:  stream(6),
+		oauthRNG: stream(7),
+		markRNG:  stream(8),
+		workRNG:  stream(9),
 		dataRNG:  stream(4),
 		accounts: map[int64]*account{},
 		clues:    map[string]*clue{},
 		retired:  map[string]bool{},
 		codes:    map[string]authCode{},
-		stats:    Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}},
+		agencies: map[int64]*agency{},
+		stats: Stats{Faults: map[Fault]int{}, Quirks: map[Quirk]int{}, OAuthFaults: map[Fault]int{},
+			MarkFaults: map[Fault]int{}},
 	}
 }
 
@@ -96,6 +97,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.stats.Calls++
 	s.mu.Unlock()
+	if r.URL.Path == AuthorizePath {
+		s.handleAuthorize(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
@@ -111,7 +116,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case RefreshPath:
 		s.handleRefresh(w, body)
 	case ExchangePath:
-		s.handleExchange(w, body)
+		s.handleExchange(w, r, body)
+	case ApprovalPath:
+		s.handleApproval(w, r, body)
+	case MarkPath:
+		s.handleMark(w, r, body)
 	default:
 		http.NotFound(w, r)
 	}
@@ -124,7 +133,7 @@ func (s *Server) AddAccount(advertiserID int64, accessToken, refreshToken string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.account(advertiserID)
-	s.setTokens(a, accessToken, refreshToken)
+	s.setTokens(&a.tokenPair, accessToken, refreshToken)
 }
 
 // ExpireAccessToken makes the advertiser's current access token fail with
@@ -159,22 +168,6 @@ func (s *Server) OnList(fn func(req ListRequest, page int)) {
 	s.hook = fn
 }
 
-// Stats returns a snapshot of the counters.
-func (s *Server) Stats() Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := s.stats
-	st.Faults = make(map[Fault]int, len(s.stats.Faults))
-	for k, v := range s.stats.Faults {
-		st.Faults[k] = v
-	}
-	st.Quirks = make(map[Quirk]int, len(s.stats.Quirks))
-	for k, v := range s.stats.Quirks {
-		st.Quirks[k] = v
-	}
-	return st
-}
-
 // account returns the advertiser's account, creating it without tokens.
 // The caller holds s.mu.
 func (s *Server) account(id int64) *account {
@@ -186,14 +179,14 @@ func (s *Server) account(id int64) *account {
 	return a
 }
 
-// setTokens installs fresh tokens on a. The caller holds s.mu.
-func (s *Server) setTokens(a *account, access, refresh string) {
-	if a.access != "" && a.access != access {
-		s.retired[a.access] = true
+// setTokens installs fresh tokens on p. The caller holds s.mu.
+func (s *Server) setTokens(p *tokenPair, access, refresh string) {
+	if p.access != "" && p.access != access {
+		s.retired[p.access] = true
 	}
 	now := s.opts.Now()
-	a.access, a.refresh = access, refresh
-	a.accessExp, a.refreshExp = now.Add(s.opts.AccessTTL), now.Add(s.opts.RefreshTTL)
+	p.access, p.refresh = access, refresh
+	p.accessExp, p.refreshExp = now.Add(s.opts.AccessTTL), now.Add(s.opts.RefreshTTL)
 	delete(s.retired, access)
 }
 
@@ -214,8 +207,13 @@ func (s *Server) writeCode(w http.ResponseWriter, code int, msg string) {
 	s.mu.Lock()
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
-	b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: id})
-	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
+	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", codeBody(code, msg, id))
+}
+
+// codeBody encodes an answer without data.
+func codeBody(code int, msg, requestID string) []byte {
+	b, _ := json.Marshal(envelope{Code: code, Message: msg, RequestID: requestID})
+	return b
 }
 
 // writeBody writes a complete answer.

@@ -55,7 +55,11 @@ func (s *Server) Add(advertiserID int64, clues ...map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, rec := range recs {
-		s.insert(s.prepare(advertiserID, rec))
+		c := s.prepare(advertiserID, rec)
+		if _, known := s.clues[c.id]; !known {
+			s.planWork(c.id)
+		}
+		s.insert(c)
 	}
 }
 
@@ -114,6 +118,11 @@ func (s *Server) remove(c *clue) {
 func (s *Server) Update(id string, fn func(c map[string]any)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.update(id, fn)
+}
+
+// update is Update for a caller that holds s.mu.
+func (s *Server) update(id string, fn func(c map[string]any)) {
 	old, ok := s.clues[id]
 	if !ok {
 		return
@@ -134,6 +143,7 @@ func (s *Server) Update(id string, fn func(c map[string]any)) {
 // Get returns a copy of the stored record (numbers as json.Number).
 func (s *Server) Get(id string) (map[string]any, bool) {
 	s.mu.Lock()
+	s.applyWork()
 	c, ok := s.clues[id]
 	s.mu.Unlock()
 	if !ok {

@@ -3,16 +3,19 @@ package kuaishou
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 )
 
 // AuthCodeTTL is how long an auth code registered with AddAuthCode works.
 const AuthCodeTTL = 10 * time.Minute
 
-// authCode is a pending single-use authorization code.
+// authCode is a pending single-use authorization code: of an advertiser,
+// or of an agency.
 type authCode struct {
-	adv int64
-	exp time.Time
+	adv    int64
+	agency bool
+	exp    time.Time
 }
 
 // TokenData is the data of a token answer (refresh or exchange).
@@ -22,7 +25,9 @@ type TokenData struct {
 	RefreshToken          string  `json:"refresh_token"`
 	RefreshTokenExpiresIn int64   `json:"refresh_token_expires_in"` // seconds
 	AdvertiserID          int64   `json:"advertiser_id"`
-	AdvertiserIDs         []int64 `json:"advertiser_ids"`
+	AdvertiserIDs         []int64 `json:"advertiser_ids"` // an agency's: only some of them
+	UserID                int64   `json:"user_id,omitempty"`
+	ApprovalType          int     `json:"approval_type,omitempty"` // ApprovalAdvertiser or ApprovalAgency
 }
 
 // tokenWire is a token request body.
@@ -65,17 +70,28 @@ func (s *Server) refresh(body []byte) (int, string, *TokenData) {
 			return CodeOK, MsgOK, s.issue(a)
 		}
 	}
+	for _, ag := range s.agencies {
+		if req.RefreshToken != "" && ag.refresh == req.RefreshToken && s.opts.Now().Before(ag.refreshExp) {
+			return CodeOK, MsgOK, s.issueAgency(ag)
+		}
+	}
 	s.stats.TokenRejections++
 	return CodeRefreshInvalid, MsgRefreshInvalid, nil
 }
 
 // handleExchange turns a registered auth code into tokens, once.
-func (s *Server) handleExchange(w http.ResponseWriter, body []byte) {
+// Faults (Options.OAuthFaults) are drawn before the code is looked at; a
+// slow or truncated answer has spent the code, as the vendor's would.
+func (s *Server) handleExchange(w http.ResponseWriter, r *http.Request, body []byte) {
 	s.mu.Lock()
 	s.stats.ExchangeCalls++
-	code, msg, data := s.exchange(body)
 	s.mu.Unlock()
-	s.writeToken(w, code, msg, data)
+	s.faulted(w, r, s.oauthRNG, s.opts.OAuthFaults, s.stats.OAuthFaults, func(Fault) []byte {
+		s.mu.Lock()
+		code, msg, data := s.exchange(body)
+		s.mu.Unlock()
+		return s.tokenBody(code, msg, data)
+	})
 }
 
 // exchange does the work of handleExchange. The caller holds s.mu.
@@ -90,6 +106,13 @@ func (s *Server) exchange(body []byte) (int, string, *TokenData) {
 		return CodeAuthCodeInvalid, MsgAuthCodeInvalid, nil
 	}
 	delete(s.codes, req.AuthCode)
+	if c.agency {
+		if ag := s.agencies[c.adv]; ag != nil {
+			return CodeOK, MsgOK, s.issueAgency(ag)
+		}
+		s.stats.TokenRejections++
+		return CodeAuthCodeInvalid, MsgAuthCodeInvalid, nil
+	}
 	return CodeOK, MsgOK, s.issue(s.account(c.adv))
 }
 
@@ -110,29 +133,48 @@ func (s *Server) checkApp(body []byte) (tokenWire, int, string) {
 
 // issue gives a new access and refresh token to a. The caller holds s.mu.
 func (s *Server) issue(a *account) *TokenData {
-	s.setTokens(a, hex32(s.tokenRNG), hex32(s.tokenRNG))
+	return s.issuePair(&a.tokenPair, a.id, []int64{a.id}, 1e18+a.id, ApprovalAdvertiser)
+}
+
+// issuePair installs a new token pair on p and returns the token answer's
+// data. The caller holds s.mu.
+func (s *Server) issuePair(p *tokenPair, id int64, ids []int64, userID int64, approval int) *TokenData {
+	s.setTokens(p, hex32(s.tokenRNG), hex32(s.tokenRNG))
 	return &TokenData{
-		AccessToken:           a.access,
+		AccessToken:           p.access,
 		AccessTokenExpiresIn:  int64(s.opts.AccessTTL / time.Second),
-		RefreshToken:          a.refresh,
+		RefreshToken:          p.refresh,
 		RefreshTokenExpiresIn: int64(s.opts.RefreshTTL / time.Second),
-		AdvertiserID:          a.id,
-		AdvertiserIDs:         []int64{a.id},
+		AdvertiserID:          id,
+		AdvertiserIDs:         slices.Clone(ids),
+		UserID:                userID,
+		ApprovalType:          approval,
 	}
 }
 
 // writeToken answers a token call.
 func (s *Server) writeToken(w http.ResponseWriter, code int, msg string, data *TokenData) {
-	if data == nil {
-		s.writeCode(w, code, msg)
-		return
-	}
+	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", s.tokenBody(code, msg, data))
+}
+
+// tokenBody encodes the answer to a token call.
+func (s *Server) tokenBody(code int, msg string, data *TokenData) []byte {
 	s.mu.Lock()
 	id := hex32(s.idRNG)
 	s.mu.Unlock()
+	if data == nil {
+		return codeBody(code, msg, id)
+	}
+	var wire any = data
+	if s.opts.StringIDs {
+		wire = struct {
+			*TokenData
+			AdvertiserIDs []any `json:"advertiser_ids"`
+		}{data, s.wireIDs(data.AdvertiserIDs)}
+	}
 	b, _ := json.Marshal(struct {
 		envelope
-		Data *TokenData `json:"data"`
-	}{envelope{Code: code, Message: msg, RequestID: id}, data})
-	writeBody(w, http.StatusOK, "application/json;charset=UTF-8", b)
+		Data any `json:"data"`
+	}{envelope{Code: code, Message: msg, RequestID: id}, wire})
+	return b
 }
