@@ -26,6 +26,14 @@ type Dialect struct {
 	// transaction, other transactions from taking send slots of the
 	// receiver in argument 1; empty when a write transaction does already.
 	LockSlots string
+	// ForUpdate follows a SELECT in a transaction to lock the rows it reads
+	// until the end of the transaction; empty when a write transaction
+	// locks them already.
+	ForUpdate string
+	// LockRules is a statement that keeps other writers off rules_versions
+	// until the end of its transaction; empty when a write transaction does
+	// already.
+	LockRules string
 	// NoRows is the error a single-row query returns when there is no row.
 	NoRows error
 	// Time encodes t as an argument.
