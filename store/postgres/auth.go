@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 var _ store.Authorizations = (*Store)(nil)
@@ -132,6 +133,13 @@ func (s *Store) durableTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		}
 		return fn(tx)
 	})
+}
+
+// durable runs the shared statements in one durableTx.
+func (s *Store) durable(ctx context.Context) sqlstore.Run {
+	return func(fn func(db sqlstore.DB) error) error {
+		return s.durableTx(ctx, func(tx pgx.Tx) error { return fn(conn{tx}) })
+	}
 }
 
 // CreateOAuthState implements store.Authorizations. A zero CreatedAt is

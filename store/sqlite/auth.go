@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
 var _ store.Authorizations = (*Store)(nil)
@@ -158,6 +159,13 @@ func (s *Store) durableTx(ctx context.Context, fn func(tx *sql.Tx) error) (err e
 		return err
 	}
 	return tx.Commit()
+}
+
+// durable runs the shared statements in one durableTx.
+func (s *Store) durable(ctx context.Context) sqlstore.Run {
+	return func(fn func(db sqlstore.DB) error) error {
+		return s.durableTx(ctx, func(tx *sql.Tx) error { return fn(conn{tx}) })
+	}
 }
 
 // CreateOAuthState implements store.Authorizations. A zero CreatedAt is
