@@ -28,6 +28,8 @@ var dialect = &sqlstore.Dialect{
 	NoRows:    pgx.ErrNoRows,
 	Time:      func(t time.Time) any { return stamp(t) },
 	List:      func(names []string) any { return names },
+	Names:     func(names []string) any { return names },
+	AnyOf:     func(param string) string { return "= ANY (" + param + ")" },
 	ScanTime:  func(t *time.Time) any { return (*stamp)(t) },
 	ScanList:  func(l *[]string) any { return l },
 	AtStore:   atStore,

@@ -40,6 +40,11 @@ type Dialect struct {
 	Time func(t time.Time) any
 	// List encodes names as an argument; nil is stored as NULL.
 	List func(names []string) any
+	// Names encodes names as the argument of AnyOf.
+	Names func(names []string) any
+	// AnyOf returns the SQL that, after an expression, is true when it is one
+	// of the names in the argument param (encoded with Names).
+	AnyOf func(param string) string
 	// ScanTime returns a scan destination that decodes a stored time into
 	// *t, NULL as the zero time.
 	ScanTime func(t *time.Time) any
