@@ -26,6 +26,14 @@ type Config struct {
 	// Zone is the zone of days in pages and searches (the config's
 	// timezone, set by the config package); nil is Beijing time.
 	Zone *time.Location `koanf:"-"`
+	// Accounts are the accounts configured in cluebot.yaml, by advertiser
+	// id, with their names (set by the daemon); the accounts page lists
+	// them with the authorizations' accounts.
+	Accounts map[int64]string `koanf:"-"`
+	// Authorize makes the vendor's authorize URL (the daemon passes
+	// fetch.Config.AuthorizeURL); nil: the accounts page shows the command
+	// that makes one instead.
+	Authorize AuthorizeFunc `koanf:"-"`
 }
 
 // User is one console account. PasswordHash is a bcrypt hash, as

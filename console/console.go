@@ -30,6 +30,10 @@ type Console struct {
 	zone   *time.Location
 	pages  map[string]*template.Template
 
+	configured []int64          // the accounts of cluebot.yaml
+	names      map[int64]string // their names
+	authorize  AuthorizeFunc    // nil: no authorize URL here
+
 	mu    sync.RWMutex
 	users map[string]User
 	dummy []byte // a bcrypt hash unknown names are checked against
@@ -51,7 +55,11 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 			return nil, fmt.Errorf("console: load zone: %w", err)
 		}
 	}
-	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone}
+	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
+		names: cfg.Accounts, authorize: cfg.Authorize}
+	for id := range cfg.Accounts {
+		c.configured = append(c.configured, id)
+	}
 	if c.ttl <= 0 {
 		c.ttl = DefaultSessionTTL
 	}
