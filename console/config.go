@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -34,6 +35,10 @@ type Config struct {
 	// fetch.Config.AuthorizeURL); nil: the accounts page shows the command
 	// that makes one instead.
 	Authorize AuthorizeFunc `koanf:"-"`
+	// Report gives the daily report's options in force (the daemon passes
+	// its app's, which follow reloaded rules); nil: the zone and account
+	// names only.
+	Report func() report.Options `koanf:"-"`
 }
 
 // User is one console account. PasswordHash is a bcrypt hash, as

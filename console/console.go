@@ -12,6 +12,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -30,9 +31,10 @@ type Console struct {
 	zone   *time.Location
 	pages  map[string]*template.Template
 
-	configured []int64          // the accounts of cluebot.yaml
-	names      map[int64]string // their names
-	authorize  AuthorizeFunc    // nil: no authorize URL here
+	configured []int64               // the accounts of cluebot.yaml
+	names      map[int64]string      // their names
+	authorize  AuthorizeFunc         // nil: no authorize URL here
+	report     func() report.Options // nil: report.Options of the zone and names
 
 	mu    sync.RWMutex
 	users map[string]User
@@ -56,7 +58,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 		}
 	}
 	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
-		names: cfg.Accounts, authorize: cfg.Authorize}
+		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report}
 	for id := range cfg.Accounts {
 		c.configured = append(c.configured, id)
 	}

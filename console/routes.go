@@ -43,6 +43,8 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("GET /audit", c.guard(anyone, c.auditPage))
 	mux.Handle("GET /accounts", c.guard(anyone, c.accountsPage))
 	mux.Handle("POST /accounts/authorize", c.guard(admins, c.authURLSubmit))
+	mux.Handle("GET /reports", c.guard(anyone, c.reportsPage))
+	mux.Handle("GET /reports/{file}", c.guard(anyone, c.reportDownload))
 	mux.Handle("/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 	}))

@@ -84,7 +84,9 @@ func (d *daemon) handler() (http.Handler, error) {
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}
-	c, err := console.New(consoleConfig(d.cfg), d.a.Store, d.log, d.clock)
+	cc := consoleConfig(d.cfg)
+	cc.Report = d.a.ReportOptions // follows reloaded rules
+	c, err := console.New(cc, d.a.Store, d.log, d.clock)
 	if err != nil {
 		return nil, configError("%v", err)
 	}
