@@ -52,8 +52,10 @@ func (e *env) seedAccounts() {
 	require.NoError(t, err)
 }
 
-func TestConsoleAccountsAPI(t *testing.T) {
-	e := newEnvOn(t, "sqlite", "", withAccounts)
+func TestConsoleAccountsAPI(t *testing.T) { onEachStore(t, testAccountsAPI) }
+
+func testAccountsAPI(t *testing.T, backend string) {
+	e := newEnvOn(t, backend, "", withAccounts)
 	e.seed()
 	e.seedAccounts()
 

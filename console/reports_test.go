@@ -29,8 +29,10 @@ func cells(t *testing.T, body string) string {
 	return all.String()
 }
 
-func TestConsoleReports(t *testing.T) {
-	e := newEnv(t, "")
+func TestConsoleReports(t *testing.T) { onEachStore(t, testReports) }
+
+func testReports(t *testing.T, backend string) {
+	e := newEnvOn(t, backend, "")
 	e.seed()
 	admin, viewer := e.signIn("admin", adminPass), e.signIn("王经理", viewerPass)
 
