@@ -20,6 +20,8 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/deliveries/{id}/retry", c.guard(admins, c.apiRetry))
 	mux.Handle("POST /api/receivers/{name}/retry-dead", c.guard(admins, c.apiRetryDead))
 	mux.Handle("POST /api/forget", c.guard(admins, c.apiForget))
+	mux.Handle("GET /api/accounts", c.guard(anyone, c.apiAccounts))
+	mux.Handle("POST /api/auth/url", c.guard(admins, c.apiAuthURL))
 	mux.Handle("/api/", c.guard(anyone, func(w http.ResponseWriter, _ *http.Request, _ *store.Session) {
 		writeError(w, http.StatusNotFound, "no such API endpoint")
 	}))
@@ -39,6 +41,10 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("GET /forget", c.guard(admins, c.forgetPage))
 	mux.Handle("POST /forget", c.guard(admins, c.forgetSubmit))
 	mux.Handle("GET /audit", c.guard(anyone, c.auditPage))
+	mux.Handle("GET /accounts", c.guard(anyone, c.accountsPage))
+	mux.Handle("POST /accounts/authorize", c.guard(admins, c.authURLSubmit))
+	mux.Handle("GET /reports", c.guard(anyone, c.reportsPage))
+	mux.Handle("GET /reports/{file}", c.guard(anyone, c.reportDownload))
 	mux.Handle("/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 	}))
