@@ -20,6 +20,10 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/deliveries/{id}/retry", c.guard(admins, c.apiRetry))
 	mux.Handle("POST /api/receivers/{name}/retry-dead", c.guard(admins, c.apiRetryDead))
 	mux.Handle("POST /api/forget", c.guard(admins, c.apiForget))
+	mux.HandleFunc("POST /api/rules/preview", c.apiRulesPreview)
+	mux.Handle("PUT /api/rules", c.guard(admins, c.apiRules))
+	mux.Handle("GET /api/rules/history", c.guard(anyone, c.apiRules))
+	mux.Handle("GET /api/rules/history/{id}", c.guard(anyone, c.apiRules))
 	mux.Handle("/api/", c.guard(anyone, func(w http.ResponseWriter, _ *http.Request, _ *store.Session) {
 		writeError(w, http.StatusNotFound, "no such API endpoint")
 	}))
@@ -39,6 +43,10 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("GET /forget", c.guard(admins, c.forgetPage))
 	mux.Handle("POST /forget", c.guard(admins, c.forgetSubmit))
 	mux.Handle("GET /audit", c.guard(anyone, c.auditPage))
+	mux.Handle("GET /rules", c.guard(anyone, c.rulesPage))
+	mux.Handle("POST /rules/preview", c.guard(anyone, c.rulesPreviewSubmit))
+	mux.Handle("POST /rules", c.guard(admins, c.rulesSaveSubmit))
+	mux.Handle("POST /rules/restore", c.guard(admins, c.rulesRestoreSubmit))
 	mux.Handle("/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 	}))
