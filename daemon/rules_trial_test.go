@@ -129,7 +129,9 @@ func TestRulesTrial(t *testing.T) {
 	require.Equal(t, []string{"rest"}, routeNames(e))
 	code, body = admin.call("GET", "/api/rules/history", nil)
 	require.Equal(t, http.StatusOK, code)
-	var hist struct{ Versions []struct{ Author, Comment string } }
+	var hist struct {
+		Versions []struct{ Author, Comment string }
+	}
 	require.NoError(t, json.Unmarshal([]byte(body), &hist))
 	require.Len(t, hist.Versions, 2)
 	require.Equal(t, "admin", hist.Versions[0].Author)
