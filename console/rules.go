@@ -140,7 +140,7 @@ func (c *Console) rulesPreviewSubmit(w http.ResponseWriter, r *http.Request, s *
 	if !ok {
 		return
 	}
-	v.Text, v.Since, v.Comment = r.PostFormValue("rules"), strings.TrimSpace(r.PostFormValue("since")), r.PostFormValue("comment")
+	v.Text, v.Since, v.Comment = postedRules(r), strings.TrimSpace(r.PostFormValue("since")), r.PostFormValue("comment")
 	since, err := rulesdiff.ParseSince(v.Since)
 	if err != nil {
 		v.Errors = []rulesdiff.LineError{{Message: "时间范围：" + err.Error()}}
@@ -162,7 +162,7 @@ func (c *Console) rulesSaveSubmit(w http.ResponseWriter, r *http.Request, s *sto
 	if !ok {
 		return
 	}
-	v.Text, v.Comment = r.PostFormValue("rules"), r.PostFormValue("comment")
+	v.Text, v.Comment = postedRules(r), r.PostFormValue("comment")
 	id, err := c.rulesAPI().Save(r.Context(), s.User, v.Text, v.Comment)
 	if c.rulesRefused(w, r, s, v, err) {
 		return
@@ -214,4 +214,10 @@ func (c *Console) rulesRefused(w http.ResponseWriter, r *http.Request, s *store.
 		c.fail(w, r, err)
 	}
 	return true
+}
+
+// postedRules is the editor's text: browsers send a textarea's lines
+// ended with CRLF, saved as the file's LF.
+func postedRules(r *http.Request) string {
+	return strings.ReplaceAll(r.PostFormValue("rules"), "\r\n", "\n")
 }
