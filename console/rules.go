@@ -90,21 +90,15 @@ func (c *Console) rulesPage(w http.ResponseWriter, r *http.Request, s *store.Ses
 		v.Restored = id
 	}
 	if v.A, v.B = q.Get("a"), q.Get("b"); v.A != "" && v.B != "" {
-		a, err := c.rulesAPI().Store.RulesVersion(r.Context(), v.A)
-		if err == nil {
-			var b store.RulesVersion
-			if b, err = c.rulesAPI().Store.RulesVersion(r.Context(), v.B); err == nil {
-				v.Diff = lineDiff(a.Text, b.Text)
-			}
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			c.problem(w, r, http.StatusNotFound, "没有这个规则版本")
+		a, ok := c.rulesVersion(w, r, v.A)
+		if !ok {
 			return
 		}
-		if err != nil {
-			c.fail(w, r, err)
+		b, ok := c.rulesVersion(w, r, v.B)
+		if !ok {
 			return
 		}
+		v.Diff = lineDiff(a.Text, b.Text)
 	}
 	c.renderRules(w, r, http.StatusOK, s, v)
 }
@@ -177,13 +171,8 @@ func (c *Console) rulesRestoreSubmit(w http.ResponseWriter, r *http.Request, s *
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 		return
 	}
-	old, err := c.rulesAPI().Store.RulesVersion(r.Context(), r.PostFormValue("id"))
-	if errors.Is(err, store.ErrNotFound) {
-		c.problem(w, r, http.StatusNotFound, "没有这个规则版本")
-		return
-	}
-	if err != nil {
-		c.fail(w, r, err)
+	old, ok := c.rulesVersion(w, r, r.PostFormValue("id"))
+	if !ok {
 		return
 	}
 	id, err := c.rulesAPI().Save(r.Context(), s.User, old.Text, fmt.Sprintf("恢复版本 %s", old.ID))
@@ -197,6 +186,21 @@ func (c *Console) rulesRestoreSubmit(w http.ResponseWriter, r *http.Request, s *
 		return
 	}
 	http.Redirect(w, r, "/rules?saved="+url.QueryEscape(id), http.StatusSeeOther)
+}
+
+// rulesVersion reads version id with its text; ok is false when it
+// answered already (404 for an unknown id).
+func (c *Console) rulesVersion(w http.ResponseWriter, r *http.Request, id string) (store.RulesVersion, bool) {
+	v, err := c.rulesAPI().Store.RulesVersion(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		c.problem(w, r, http.StatusNotFound, "没有这个规则版本")
+		return v, false
+	}
+	if err != nil {
+		c.fail(w, r, err)
+		return v, false
+	}
+	return v, true
 }
 
 // rulesRefused answers an error of Preview or Save: invalid rules show on

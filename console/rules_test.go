@@ -90,6 +90,11 @@ func TestRulesPage(t *testing.T) {
 	require.Contains(t, body, `<span class="del">-     receivers: [sales]</span>`)
 	require.Contains(t, body, `<span class="add">&#43;     receivers: [group]</span>`)
 
+	resp, _ = viewer.get("/rules?a=999999&b=" + list[0].ID)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	resp, _ = admin.form("/rules/restore", url.Values{"id": {"999999"}})
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+
 	// Restore the first version: a new version with its text.
 	resp, _ = admin.form("/rules/restore", url.Values{"id": {list[1].ID}})
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
