@@ -99,6 +99,10 @@ func (a *App) Follow(ctx context.Context) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	// Read under the lock, so a version read here never replaces a newer
+	// one a save applied meanwhile.
+	a.reload.Lock()
+	defer a.reload.Unlock()
 	v, err := h.RulesInForce(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
@@ -106,8 +110,6 @@ func (a *App) Follow(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("follow rules: %w", err)
 	}
-	a.reload.Lock()
-	defer a.reload.Unlock()
 	live := a.Live()
 	if v.ID == live.RulesVersion || v.ID == a.refused {
 		return false, nil
