@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -30,6 +31,7 @@ type Console struct {
 	secure bool   // cookies Secure: base_url is https
 	zone   *time.Location
 	pages  map[string]*template.Template
+	rules  atomic.Pointer[rulesMount] // nil: no rules page (SetRules)
 
 	configured []int64               // the accounts of cluebot.yaml
 	names      map[int64]string      // their names

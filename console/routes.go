@@ -22,6 +22,10 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/forget", c.guard(admins, c.apiForget))
 	mux.Handle("GET /api/accounts", c.guard(anyone, c.apiAccounts))
 	mux.Handle("POST /api/auth/url", c.guard(admins, c.apiAuthURL))
+	mux.HandleFunc("POST /api/rules/preview", c.apiRulesPreview)
+	mux.Handle("PUT /api/rules", c.guard(admins, c.apiRules))
+	mux.Handle("GET /api/rules/history", c.guard(anyone, c.apiRules))
+	mux.Handle("GET /api/rules/history/{id}", c.guard(anyone, c.apiRules))
 	mux.Handle("/api/", c.guard(anyone, func(w http.ResponseWriter, _ *http.Request, _ *store.Session) {
 		writeError(w, http.StatusNotFound, "no such API endpoint")
 	}))
@@ -45,6 +49,10 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("POST /accounts/authorize", c.guard(admins, c.authURLSubmit))
 	mux.Handle("GET /reports", c.guard(anyone, c.reportsPage))
 	mux.Handle("GET /reports/{file}", c.guard(anyone, c.reportDownload))
+	mux.Handle("GET /rules", c.guard(anyone, c.rulesPage))
+	mux.Handle("POST /rules/preview", c.guard(anyone, c.rulesPreviewSubmit))
+	mux.Handle("POST /rules", c.guard(admins, c.rulesSaveSubmit))
+	mux.Handle("POST /rules/restore", c.guard(admins, c.rulesRestoreSubmit))
 	mux.Handle("/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 	}))

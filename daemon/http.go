@@ -91,6 +91,9 @@ func (d *daemon) handler() (http.Handler, error) {
 		return nil, configError("%v", err)
 	}
 	d.console = c
+	if api := d.rulesAPI(); api != nil {
+		c.SetRules(api)
+	}
 	mux.Handle("/", c.Handler())
 	return console.Headers(mux), nil
 }
