@@ -122,12 +122,11 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 		// robot (two `cluebot once` in a row, several instances) shares them.
 		a.Pacer = dispatch.StorePacer{Store: p}
 	}
-	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger)
+	a.Owner = newOwner()
+	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger, a.Owner, a.notifyReauth)
 	a.Syncer.Normalize = a.normalize
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
 	a.Router.MaxAge = cfg.Alerts.MaxAge
-	host, _ := os.Hostname()
-	a.Owner = fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
 	a.use(&Live{Rules: rules, RulesVersion: version, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
 	return a, nil
 }
@@ -206,18 +205,29 @@ func OpenStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (st
 	return st, nil
 }
 
-// NewSyncer wires the Kuaishou client, token manager and syncer.
+// newOwner names this process in leases: host, pid and a nonce.
+func newOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
+}
+
+// NewSyncer wires the Kuaishou client, token manager and syncer: the
+// configured accounts and the advertisers of the store's authorizations.
+// An authorization that comes to need re-auth is logged.
 func NewSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.Syncer {
-	s, _ := newSyncer(cfg, st, logger)
+	s, _ := newSyncer(cfg, st, logger, newOwner(), nil)
 	return s
 }
 
-func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) (*fetch.Syncer, *fetch.Tokens) {
+func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger, owner string, onReauth fetch.ReauthFunc) (*fetch.Syncer, *fetch.Tokens) {
 	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
 	if p, ok := st.(store.Pacing); ok && cfg.Kuaishou.CallsPerMinute > 0 {
 		// The developer app's budget, shared by every instance on the store.
 		client.AddLimiter(fetch.Budget{Store: p, PerMinute: cfg.Kuaishou.CallsPerMinute})
 	}
 	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
-	return fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now), tokens
+	tokens.UseAuthorizations(st, owner, onReauth)
+	s := fetch.NewSyncer(&cfg.Kuaishou, client, tokens, st, logger, time.Now)
+	s.Auths = st
+	return s, tokens
 }

@@ -20,6 +20,7 @@ const (
 	JobReport       = "report"
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
+	JobSilent       = "silent-accounts"
 	// JobRulesFollow puts the store's newest rules version in force; every
 	// instance runs it, each poll interval.
 	JobRulesFollow = "rules-follow"
@@ -30,6 +31,7 @@ const (
 	tokenRefreshEvery = 5 * time.Minute
 	retentionEvery    = time.Hour
 	catchUpEvery      = 15 * time.Minute
+	silentEvery       = time.Hour
 )
 
 // newScheduler builds the scheduler in the configured zone with every job.
@@ -58,6 +60,9 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	}
 	if _, ok := d.a.Store.(store.Retention); ok && d.cfg.Store.Retention > 0 {
 		jobs = append(jobs, job{JobRetention, gocron.DurationJob(retentionEvery), d.retain, true})
+	}
+	if d.cfg.Kuaishou.SilentAfter > 0 {
+		jobs = append(jobs, job{JobSilent, gocron.DurationJob(silentEvery), d.checkSilent, false})
 	}
 	if d.reports != nil {
 		jobs = append(jobs,
@@ -207,5 +212,15 @@ func (d *daemon) refreshTokens(ctx context.Context) {
 	if err := d.a.Tokens.RefreshDue(ctx); err != nil {
 		d.m.APIError("refresh", err)
 		d.log.Error("token refresh failed", "err", err)
+	}
+}
+
+// checkSilent announces accounts that have had no clue for
+// kuaishou.silent_after, once per silence.
+func (d *daemon) checkSilent(ctx context.Context) {
+	if n, err := d.a.CheckSilent(ctx, d.clock.Now()); err != nil {
+		d.log.Error("checking for silent accounts failed", "err", err)
+	} else if n > 0 {
+		d.log.Info("silent accounts announced", "accounts", n)
 	}
 }

@@ -74,6 +74,9 @@ type Account struct {
 	Name         string        `koanf:"name"`
 	AccessToken  secret.String `koanf:"access_token"`
 	RefreshToken secret.String `koanf:"refresh_token"`
+	// AuthorizationID, when set, is the store's authorization the account
+	// is pulled under, with its tokens (never set from the config).
+	AuthorizationID int64 `koanf:"-"`
 }
 
 // Label names the account for logs: its name and id.

@@ -100,13 +100,14 @@ func (c *Config) StalenessCalls() int {
 // accounts under an API budget) is still being worked off; the next call
 // goes on with the accounts still due.
 func (s *Syncer) SyncDue(ctx context.Context, ls LeaseStore, owner string) ([]Result, error) {
-	ids := make([]int64, len(s.cfg.Accounts))
-	byID := make(map[int64]Account, len(s.cfg.Accounts))
-	for i, a := range s.cfg.Accounts {
+	accounts, aerr := s.Accounts(ctx)
+	ids := make([]int64, len(accounts))
+	byID := make(map[int64]Account, len(accounts))
+	for i, a := range accounts {
 		ids[i], byID[a.AdvertiserID] = a.AdvertiserID, a
 	}
 	var all []Result
-	var errs []error
+	errs := []error{aerr}
 	batch := max(1, s.cfg.Concurrency) * 4
 	start := s.now()
 	for ctx.Err() == nil {

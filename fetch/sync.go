@@ -45,6 +45,9 @@ type Syncer struct {
 	// what the clue itself carries (province, city and store from form
 	// answers, by the rules' field mapping).
 	Normalize func(c *clue.Clue, sc *store.Clue)
+	// Auths, when set, adds the active advertisers of the store's
+	// authorizations to the configured accounts, read again every cycle.
+	Auths AuthAdvertisers
 	// OnPage, when set, is called after each stored page (progress bars).
 	OnPage func(a Account, p PageProgress)
 }
@@ -94,7 +97,9 @@ func (s *Syncer) BackfillAll(ctx context.Context, from, to time.Time) ([]Result,
 }
 
 func (s *Syncer) forEach(ctx context.Context, fn func(Account) Result) ([]Result, error) {
-	return s.forEachOf(ctx, s.cfg.Accounts, fn)
+	accounts, aerr := s.Accounts(ctx)
+	results, err := s.forEachOf(ctx, accounts, fn)
+	return results, errors.Join(aerr, err)
 }
 
 // forEachOf runs fn for each account, at most cfg.Concurrency at once.

@@ -44,6 +44,12 @@ type Tokens struct {
 	now   func() time.Time
 	mu    sync.Mutex
 	accts map[int64]*accountToken
+
+	// Authorizations' tokens (UseAuthorizations).
+	auths    AuthTokenStore
+	owner    string
+	onReauth ReauthFunc
+	authSt   map[int64]*authToken
 }
 
 // accountToken is one account's token state; mu guards everything in it.
@@ -81,6 +87,9 @@ func TokenSeed(a Account) string {
 // its state, unless a's configured tokens changed (the account was
 // re-authorised): then the config's tokens start a new state.
 func (t *Tokens) Source(a Account) TokenSource {
+	if a.AuthorizationID != 0 && t.auths != nil {
+		return t.authSource(a.AuthorizationID)
+	}
 	seed := TokenSeed(a)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -110,6 +119,9 @@ func (t *Tokens) RefreshDue(ctx context.Context) error {
 		if errs = append(errs, err); ctx.Err() != nil {
 			break
 		}
+	}
+	if t.auths != nil && ctx.Err() == nil {
+		errs = append(errs, t.refreshDueAuths(ctx))
 	}
 	return errors.Join(errs...)
 }

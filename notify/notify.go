@@ -53,6 +53,15 @@ type Message struct {
 	// Followup, when set, makes the message a reminder (one alert, @ its
 	// assignee) or an escalation (the alerts, grouped by assignee, @ no one).
 	Followup *Followup
+	// Notice, when set, makes the message an operator notice: an
+	// authorization that needs re-auth, an account gone silent.
+	Notice *Notice
+}
+
+// Notice is a short operator notice: a title and a few lines of text.
+type Notice struct {
+	Title string
+	Lines []string
 }
 
 // Summary is the daily report's numbers, for receivers that cannot take the

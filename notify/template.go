@@ -25,6 +25,8 @@ const (
 	KindReminder = "reminder"
 	// KindEscalation tells managers of leads still not followed up.
 	KindEscalation = "escalation"
+	// KindNotice is an operator notice (Message.Notice).
+	KindNotice = "notice"
 )
 
 // Reserved reports whether name is the template of a kind of message other
@@ -32,7 +34,7 @@ const (
 // cannot pick it for its leads.
 func Reserved(name string) bool {
 	switch name {
-	case KindDigest, KindSummary, KindReminder, KindEscalation:
+	case KindDigest, KindSummary, KindReminder, KindEscalation, KindNotice:
 		return true
 	}
 	return false
@@ -43,7 +45,7 @@ func Reserved(name string) bool {
 // one file per kind of message and platform: lead.TYPE.tmpl for one lead,
 // digest.TYPE.tmpl for several in one message, summary.TYPE.tmpl for the
 // daily numbers, reminder.TYPE.tmpl and escalation.TYPE.tmpl for leads not
-// followed up in time, and NAME.TYPE.tmpl for a route's own lead template.
+// followed up in time, notice.TYPE.tmpl for operator notices, and NAME.TYPE.tmpl for a route's own lead template.
 // Copying a shipped file into the directory is how an admin starts
 // changing it.
 //
@@ -52,7 +54,7 @@ func Reserved(name string) bool {
 // in the conversation list, Feishu's card header) and Feishu's header color
 // with {{define "color"}} (blue, wathet, turquoise, green, yellow, orange,
 // red, carmine, violet, purple, indigo, grey). The data is LeadView,
-// DigestView, SummaryView, ReminderView or EscalationView: every string in
+// DigestView, SummaryView, ReminderView, EscalationView or NoticeView: every string in
 // them is already escaped for the platform, and .Mention is the @ of the
 // on-duty person. Templates are
 // safe for concurrent use.
@@ -243,6 +245,8 @@ func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 	switch {
 	case msg.Summary != nil:
 		r.Kind, data = KindSummary, summaryView(msg.Summary, &o, c)
+	case msg.Notice != nil:
+		r.Kind, data = KindNotice, noticeView(msg.Notice, &o, c)
 	case msg.Followup != nil:
 		var err error
 		if r.Kind, data, r.Mentions, err = followupView(msg, &o, c); err != nil {

@@ -50,6 +50,12 @@ type SummaryView struct {
 	FileName string
 }
 
+// NoticeView is an operator notice, escaped.
+type NoticeView struct {
+	Title string
+	Lines []string
+}
+
 // SectionView is one breakdown of a summary; Omitted counts rows left out.
 type SectionView struct {
 	Title   string
@@ -78,6 +84,8 @@ func sampleData(kind string) any {
 			Sections: []SectionView{{Title: "t", Rows: []RowView{{"l", 1}}, Omitted: 1}}}
 	case KindReminder:
 		return ReminderView{Late: "15 分钟", Lead: l}
+	case KindNotice:
+		return NoticeView{Title: "t", Lines: []string{"l"}}
 	case KindEscalation:
 		return EscalationView{Late: "30 分钟", Count: 2, Receiver: "r",
 			Assignees: []AssigneeView{{Name: "a", Count: 1, Leads: []LeadView{l}}, {Count: 1, Leads: []LeadView{l}}}}
@@ -116,6 +124,16 @@ func leadView(a *Alert, o *RenderOptions, c caps) LeadView {
 			break
 		}
 		v.Answers = append(v.Answers, AnswerView{Label: esc(ans.Label, c.labelBytes), Value: esc(ans.Value, c.answerBytes)})
+	}
+	return v
+}
+
+// noticeView builds the escaped view of n under caps c.
+func noticeView(n *Notice, o *RenderOptions, c caps) NoticeView {
+	esc := func(t string, n int) string { return Escape(o.Markup, TruncateBytes(oneLine(t), n)) }
+	v := NoticeView{Title: esc(n.Title, c.fieldBytes)}
+	for _, l := range n.Lines {
+		v.Lines = append(v.Lines, esc(l, c.labelBytes))
 	}
 	return v
 }

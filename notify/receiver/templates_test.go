@@ -32,7 +32,7 @@ func TestShippedFiles(t *testing.T) {
 		names = append(names, got...)
 	}
 	var want []string
-	for _, kind := range []string{"digest", "lead", "summary", "reminder", "escalation"} {
+	for _, kind := range []string{"digest", "lead", "summary", "reminder", "escalation", "notice"} {
 		for _, p := range []string{"dingtalk", "feishu", "wecom"} {
 			want = append(want, kind+"."+p+".tmpl")
 		}
@@ -180,4 +180,23 @@ func TestFollowupRenderErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, notify.KindLead, r.Kind)
 	require.Contains(t, r.Text, "新线索")
+}
+
+// TestNoticeShowsItsLines checks that each shipped notice template shows an
+// operator notice's title and every line, escaped.
+func TestNoticeShowsItsLines(t *testing.T) {
+	tmpl, err := receiver.Platforms().LoadTemplates("")
+	require.NoError(t, err)
+	msg := &notify.Message{Notice: &notify.Notice{Title: "授权需要重新授权",
+		Lines: []string{"代理商 19000000（授权 3）的刷新令牌已失效", "其 50 个广告主已停止拉取"}}}
+	for p, m := range markups {
+		t.Run(p, func(t *testing.T) {
+			r, err := tmpl.Render(msg, notify.RenderOptions{Platform: p, Markup: m})
+			require.NoError(t, err)
+			require.Equal(t, notify.KindNotice, r.Kind)
+			require.Contains(t, r.Title+r.Text, "授权需要重新授权")
+			require.Contains(t, r.Text, "代理商 19000000（授权 3）的刷新令牌已失效")
+			require.Contains(t, r.Text, "其 50 个广告主已停止拉取")
+		})
+	}
 }

@@ -13,10 +13,17 @@ import (
 type Payload struct {
 	Version  int             `json:"version"` // 1
 	Receiver string          `json:"receiver"`
-	Kind     string          `json:"kind"` // lead, digest, summary, reminder or escalation
+	Kind     string          `json:"kind"` // lead, digest, summary, reminder, escalation or notice
 	SentAt   string          `json:"sent_at"`
 	Alerts   []AlertPayload  `json:"alerts,omitempty"`
 	Summary  *SummaryPayload `json:"summary,omitempty"`
+	Notice   *NoticePayload  `json:"notice,omitempty"`
+}
+
+// NoticePayload is an operator notice.
+type NoticePayload struct {
+	Title string   `json:"title"`
+	Lines []string `json:"lines"`
 }
 
 // AlertPayload is one lead and where it was routed.
@@ -94,6 +101,10 @@ func NewPayload(msg *notify.Message, mask bool, now time.Time) *Payload {
 		}
 		return p
 	}
+	if n := msg.Notice; n != nil {
+		p.Kind, p.Notice = notify.KindNotice, &NoticePayload{Title: n.Title, Lines: append([]string{}, n.Lines...)}
+		return p
+	}
 	switch {
 	case msg.Followup != nil:
 		p.Kind = msg.Followup.Kind
@@ -135,7 +146,7 @@ func timeText(t time.Time) string {
 
 // Marshal encodes p without HTML escaping (so < and & stay readable).
 func Marshal(p *Payload) ([]byte, error) {
-	if p.Summary == nil && len(p.Alerts) == 0 {
+	if p.Summary == nil && p.Notice == nil && len(p.Alerts) == 0 {
 		return nil, errors.New("the message holds no lead and no summary")
 	}
 	return notify.EncodeJSON(p)

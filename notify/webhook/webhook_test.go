@@ -128,3 +128,12 @@ func TestNewChecksURL(t *testing.T) {
 	_, err := webhook.New("crm", nil, nil, nil, nil)
 	require.Error(t, err)
 }
+
+func TestNoticePayload(t *testing.T) {
+	fixed := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
+	b, err := webhook.Marshal(webhook.NewPayload(&notify.Message{Receiver: "ops",
+		Notice: &notify.Notice{Title: "账户长时间没有线索", Lines: []string{"a(1)：72 小时"}}}, true, fixed))
+	require.NoError(t, err)
+	require.JSONEq(t, `{"version":1,"receiver":"ops","kind":"notice","sent_at":"2024-05-01T10:00:00Z",
+		"notice":{"title":"账户长时间没有线索","lines":["a(1)：72 小时"]}}`, string(b))
+}

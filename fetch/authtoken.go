@@ -1,0 +1,246 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cluebot/cluebot/store"
+)
+
+// authRefreshLease is how long an instance holds an authorization's refresh
+// lease: long enough for a refresh with its retries and the save.
+const authRefreshLease = 2 * time.Minute
+
+// authWait is how long a caller waits for another instance's refresh of the
+// same authorization, and how often it looks.
+const (
+	authWait     = 30 * time.Second
+	authWaitStep = 200 * time.Millisecond
+)
+
+// AuthTokenStore keeps the authorizations' token pairs and their refresh
+// leases; store.Authorizations satisfies it.
+type AuthTokenStore interface {
+	Authorization(ctx context.Context, id int64) (store.Authorization, error)
+	Authorizations(ctx context.Context) ([]store.Authorization, error)
+	ClaimRefresh(ctx context.Context, c store.RefreshClaim) (store.Authorization, error)
+	ReplaceTokens(ctx context.Context, authID int64, owner string, t store.AuthTokens, now time.Time) error
+	FailRefresh(ctx context.Context, authID int64, owner, msg string, reauth bool, now time.Time) (bool, error)
+}
+
+// ReauthFunc is told, once across instances, that an authorization's
+// refresh failed for good and it needs re-auth; msg never holds a token.
+type ReauthFunc func(ctx context.Context, a store.Authorization, msg string)
+
+// UseAuthorizations lets t hand out the tokens of the store's
+// authorizations: every advertiser of one pulls with its token pair, which
+// is refreshed once for all of them, and by one instance at a time (owner
+// names this one in the refresh lease). onReauth may be nil. Call it before
+// t is used.
+func (t *Tokens) UseAuthorizations(st AuthTokenStore, owner string, onReauth ReauthFunc) {
+	t.auths, t.owner, t.onReauth = st, owner, onReauth
+	t.authSt = map[int64]*authToken{}
+}
+
+// authToken is one authorization's token state; mu guards everything in it.
+type authToken struct {
+	mu     sync.Mutex
+	id     int64
+	auth   store.Authorization // loaded: ID != 0
+	reauth bool                // the refresh failed for good
+	log    *slog.Logger
+}
+
+// authSource is the TokenSource of an advertiser pulled under an
+// authorization: the authorization's.
+type authSource struct {
+	t *Tokens
+	s *authToken
+}
+
+// authSource returns the shared token state of authorization id.
+func (t *Tokens) authSource(id int64) *authSource {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.authSt[id]
+	if s == nil {
+		s = &authToken{id: id, log: t.log.With("authorization", id)}
+		t.authSt[id] = s
+	}
+	return &authSource{t: t, s: s}
+}
+
+// Token implements TokenSource.
+func (src *authSource) Token(ctx context.Context) (string, error) {
+	t, s := src.t, src.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.auth.ID == 0 || s.reauth {
+		if err := t.loadAuth(ctx, s); err != nil {
+			return "", err
+		}
+	}
+	if s.auth.AccessToken.IsZero() || t.authDue(s.auth.AuthTokens) {
+		if err := t.refreshAuth(ctx, s); err != nil {
+			if s.reauth || s.auth.AccessToken.IsZero() || !t.now().Before(s.auth.AccessExpiresAt) {
+				return "", err
+			}
+			s.log.Warn("refreshing ahead of expiry failed; using the current token", "error", err)
+		}
+	}
+	return s.auth.AccessToken.Reveal(), nil
+}
+
+// Refresh implements TokenSource: the stored pair when another instance
+// (or a new authorization) replaced stale, else one refresh.
+func (src *authSource) Refresh(ctx context.Context, stale string) (string, error) {
+	t, s := src.t, src.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := t.loadAuth(ctx, s); err != nil {
+		return "", err
+	}
+	if cur := s.auth.AccessToken.Reveal(); cur != "" && cur != stale {
+		return cur, nil
+	}
+	if err := t.refreshAuth(ctx, s); err != nil {
+		return "", err
+	}
+	return s.auth.AccessToken.Reveal(), nil
+}
+
+// loadAuth reads the authorization from the store. Callers hold s.mu.
+func (t *Tokens) loadAuth(ctx context.Context, s *authToken) error {
+	a, err := t.auths.Authorization(ctx, s.id)
+	if err != nil {
+		return fmt.Errorf("load authorization %d: %w", s.id, err)
+	}
+	s.auth, s.reauth = a, a.Status == store.AuthNeedsReauth
+	if s.reauth {
+		return fmt.Errorf("authorization %d: %w: %s", s.id, ErrReauthorize, a.LastError)
+	}
+	return nil
+}
+
+// refreshAuth refreshes the authorization's pair under its lease in the
+// store, so one instance refreshes for every advertiser and every instance.
+// When another instance holds the lease it waits for its result. Callers
+// hold s.mu.
+func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
+	claim, err := t.auths.ClaimRefresh(ctx, store.RefreshClaim{AuthorizationID: s.id, Owner: t.owner,
+		Now: t.now(), Lease: authRefreshLease})
+	if errors.Is(err, store.ErrLeased) {
+		return t.awaitRefresh(ctx, s)
+	} else if err != nil {
+		return fmt.Errorf("authorization %d: claim the refresh: %w", s.id, err)
+	}
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+	defer cancel()
+	if claim.Status == store.AuthNeedsReauth {
+		_, _ = t.auths.FailRefresh(bg, s.id, t.owner, claim.LastError, true, t.now())
+		s.auth, s.reauth = claim, true
+		return fmt.Errorf("authorization %d: %w: %s", s.id, ErrReauthorize, claim.LastError)
+	}
+	if claim.AccessToken != s.auth.AccessToken && !claim.AccessToken.IsZero() && !t.authDue(claim.AuthTokens) {
+		// Another instance refreshed it since we loaded: take its pair.
+		s.auth = claim
+		return t.auths.ReplaceTokens(bg, s.id, t.owner, claim.AuthTokens, t.now())
+	}
+	grant, err := t.c.refreshToken(ctx, s.log.With("op", opRefresh), claim.RefreshToken)
+	if err != nil {
+		reauth := IsAuth(err)
+		msg := fmt.Sprintf("token refresh failed: %v", err)
+		first, ferr := t.auths.FailRefresh(bg, s.id, t.owner, msg, reauth, t.now())
+		if ferr != nil {
+			s.log.Error("recording the failed refresh failed", "error", ferr)
+		}
+		if !reauth {
+			return fmt.Errorf("authorization %d: %w", s.id, err)
+		}
+		s.auth, s.reauth = claim, true
+		s.log.Error("the refresh token was refused; the authorization needs re-auth", "error", err)
+		if first && t.onReauth != nil {
+			t.onReauth(bg, claim, msg)
+		}
+		return fmt.Errorf("authorization %d: %w: the refresh token was refused: %w", s.id, ErrReauthorize, err)
+	}
+	now := t.now()
+	tok := store.AuthTokens{AccessToken: grant.AccessToken, RefreshToken: grant.RefreshToken,
+		RefreshExpiresAt: claim.RefreshExpiresAt}
+	if tok.RefreshToken.IsZero() {
+		tok.RefreshToken = claim.RefreshToken
+	} else if grant.RefreshExpiresIn > 0 {
+		tok.RefreshExpiresAt = now.Add(grant.RefreshExpiresIn)
+	}
+	if grant.AccessExpiresIn > 0 {
+		tok.AccessExpiresAt = now.Add(grant.AccessExpiresIn)
+	}
+	// Kept in memory even when the save fails: the old refresh token is spent.
+	s.auth.AuthTokens = tok
+	if err := t.auths.ReplaceTokens(bg, s.id, t.owner, tok, now); err != nil {
+		s.log.Error("saving the refreshed token pair failed", "error", err)
+		return fmt.Errorf("authorization %d: save the refreshed tokens: %w", s.id, err)
+	}
+	s.log.Info("authorization's access token refreshed", "access_expires_at", tok.AccessExpiresAt,
+		"refresh_expires_at", tok.RefreshExpiresAt)
+	return nil
+}
+
+// awaitRefresh waits, up to authWait, for the instance holding the refresh
+// lease to store a new pair, and takes it. Callers hold s.mu.
+func (t *Tokens) awaitRefresh(ctx context.Context, s *authToken) error {
+	old := s.auth.AccessToken
+	deadline := time.Now().Add(authWait)
+	for {
+		a, err := t.auths.Authorization(ctx, s.id)
+		if err != nil {
+			return fmt.Errorf("load authorization %d: %w", s.id, err)
+		}
+		switch {
+		case a.Status == store.AuthNeedsReauth:
+			s.auth, s.reauth = a, true
+			return fmt.Errorf("authorization %d: %w: %s", s.id, ErrReauthorize, a.LastError)
+		case a.AccessToken != old && !t.authDue(a.AuthTokens):
+			s.auth = a
+			return nil
+		case time.Now().After(deadline):
+			return fmt.Errorf("authorization %d: %w", s.id, store.ErrLeased)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(authWaitStep):
+		}
+	}
+}
+
+// authDue reports whether tok's access token expires within refresh_ahead.
+func (t *Tokens) authDue(tok store.AuthTokens) bool {
+	return !tok.AccessExpiresAt.IsZero() && !tok.AccessExpiresAt.Add(-t.cfg.RefreshAhead).After(t.now())
+}
+
+// refreshDueAuths refreshes every authorization in status ok whose access
+// token expires within refresh_ahead.
+func (t *Tokens) refreshDueAuths(ctx context.Context) error {
+	auths, err := t.auths.Authorizations(ctx)
+	if err != nil {
+		return fmt.Errorf("list authorizations: %w", err)
+	}
+	var errs []error
+	for _, a := range auths {
+		if a.Status != store.AuthOK || !t.authDue(a.AuthTokens) {
+			continue
+		}
+		if _, err := t.authSource(a.ID).Token(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
