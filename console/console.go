@@ -38,6 +38,8 @@ type Console struct {
 	authorize  AuthorizeFunc         // nil: no authorize URL here
 	report     func() report.Options // nil: report.Options of the zone and names
 
+	counts countsCache // the overview's accounts by status
+
 	mu    sync.RWMutex
 	users map[string]User
 	dummy []byte // a bcrypt hash unknown names are checked against

@@ -35,12 +35,12 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *store.
 		c.fail(w, r, err)
 		return
 	}
-	stats, err := c.accountStats(r.Context())
+	accounts, err := c.accountCounts(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	d := overviewData{Overview: ov, Day: day.Format(time.DateOnly), Accounts: byStatus(stats)}
+	d := overviewData{Overview: ov, Day: day.Format(time.DateOnly), Accounts: accounts}
 	if !ov.Outbox.OldestPending.IsZero() {
 		d.OldestAge = now.Sub(ov.Outbox.OldestPending).Round(time.Second).String()
 	}
