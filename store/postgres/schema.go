@@ -194,4 +194,11 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// 8: the key that signs mark links (one row, see marklink.go).
+	execSQL(`
+CREATE TABLE mark_link_key (
+	id  integer PRIMARY KEY CHECK (id = 1),
+	key bytea NOT NULL
+);
+`),
 }

@@ -179,6 +179,13 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// 8: the key that signs mark links (one row, see marklink.go).
+	execSQL(`
+CREATE TABLE mark_link_key (
+	id  INTEGER PRIMARY KEY CHECK (id = 1),
+	key BLOB NOT NULL
+);
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

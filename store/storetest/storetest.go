@@ -110,6 +110,7 @@ func Run(t *testing.T, open Opener) {
 		{"account stats", testAccountStats},
 		{"rules versions", testRulesVersions},
 		{"concurrent rules versions", testConcurrentRulesVersions},
+		{"mark link key", testMarkLinkKey},
 		{"ping and close twice", testPingClose},
 	}
 	tests = append(tests, consoleTests()...)
