@@ -20,6 +20,7 @@ const (
 	JobReport       = "report"
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
+	JobWriteBack    = "write-back"
 )
 
 // Intervals of the jobs that are not configured.
@@ -27,6 +28,7 @@ const (
 	tokenRefreshEvery = 5 * time.Minute
 	retentionEvery    = time.Hour
 	catchUpEvery      = 15 * time.Minute
+	writeBackEvery    = 30 * time.Second
 )
 
 // newScheduler builds the scheduler in the configured zone with every job.
@@ -54,6 +56,10 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	}
 	if _, ok := d.a.Store.(store.Retention); ok && d.cfg.Store.Retention > 0 {
 		jobs = append(jobs, job{JobRetention, gocron.DurationJob(retentionEvery), d.retain, true})
+	}
+	if w := d.a.WriteBack(); w != nil {
+		w.Now = d.clock.Now
+		jobs = append(jobs, job{JobWriteBack, gocron.DurationJob(writeBackEvery), d.writeBack(w), false})
 	}
 	if d.reports != nil {
 		jobs = append(jobs,

@@ -53,3 +53,22 @@ func TestMarkLinkEndToEnd(t *testing.T) {
 	code, _ = get(t, base+"/m/"+strings.Repeat("A", 60))
 	require.Equal(t, http.StatusNotFound, code, "a forged link")
 }
+
+// TestWriteBackJob: with kuaishou.write_back, a mark made in cluebot reaches
+// the vendor's clue_mark/update through the daemon's job.
+func TestWriteBackJob(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.cfg.Kuaishou.WriteBack = true
+	ids := e.addClues(1)
+	d, stop := e.start(Options{})
+	defer func() { require.NoError(t, stop()) }()
+	waitRuns(t, d, JobPull, 1)
+	require.NoError(t, e.app.Store.SetMark(t.Context(), store.Mark{ClueID: ids[0], Status: store.MarkInvalid, By: "张三", At: e.clock.Now()}))
+	require.Eventually(t, func() bool {
+		e.clock.Advance(writeBackEvery)
+		return len(e.ks.Marks()) == 1
+	}, wait, 20*time.Millisecond)
+	m := e.ks.Marks()[0]
+	require.Equal(t, ids[0], m.ClueID)
+	require.EqualValues(t, 8, *m.ScheduleID)
+}

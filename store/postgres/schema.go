@@ -201,4 +201,15 @@ CREATE TABLE mark_link_key (
 	key bytea NOT NULL
 );
 `),
+	// 9: marks written back to the vendor (kuaishou.write_back).
+	execSQL(`
+CREATE TABLE mark_writeback (
+	clue_id    text COLLATE "C" PRIMARY KEY REFERENCES clues (id) ON DELETE CASCADE,
+	mark_at    timestamptz NOT NULL,
+	state      text NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+	attempts   integer NOT NULL,
+	next_at    timestamptz NOT NULL,
+	last_error text NOT NULL
+);
+`),
 }

@@ -186,6 +186,17 @@ CREATE TABLE mark_link_key (
 	key BLOB NOT NULL
 );
 `),
+	// 9: marks written back to the vendor (kuaishou.write_back).
+	execSQL(`
+CREATE TABLE mark_writeback (
+	clue_id    TEXT PRIMARY KEY REFERENCES clues (id) ON DELETE CASCADE,
+	mark_at    INTEGER NOT NULL,
+	state      TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+	attempts   INTEGER NOT NULL,
+	next_at    INTEGER NOT NULL,
+	last_error TEXT NOT NULL
+);
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

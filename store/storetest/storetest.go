@@ -111,6 +111,7 @@ func Run(t *testing.T, open Opener) {
 		{"rules versions", testRulesVersions},
 		{"concurrent rules versions", testConcurrentRulesVersions},
 		{"mark link key", testMarkLinkKey},
+		{"write-backs", testWriteBacks},
 		{"ping and close twice", testPingClose},
 	}
 	tests = append(tests, consoleTests()...)

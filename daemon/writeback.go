@@ -1,0 +1,22 @@
+package daemon
+
+import (
+	"context"
+
+	"github.com/cluebot/cluebot/writeback"
+)
+
+// writeBack returns the job that writes marks made in cluebot to the
+// vendor (kuaishou.write_back), inside the API budget the pulls share.
+func (d *daemon) writeBack(w *writeback.Writer) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		res, err := w.Run(ctx)
+		if err != nil {
+			d.log.Error("mark write-back failed", "err", err)
+			return
+		}
+		if res != (writeback.Result{}) {
+			d.log.Info("marks written back", "done", res.Done, "retrying", res.Retrying, "failed", res.Failed)
+		}
+	}
+}
