@@ -60,6 +60,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 // pageData is what page.html shows; every field is escaped by html/template.
 type pageData struct {
 	Name, Phone, Page, Time, Mark, Nonce string
+	WriteBack                            string // the vendor write-back's state, "" when none
 	Who                                  []string
 	Done                                 bool
 }
@@ -114,9 +115,29 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, c store.Clue, don
 			d.Mark = fmt.Sprintf("%s · %s · %s", statusLabel[m.Status], m.By, m.At.In(zone).Format("01-02 15:04"))
 		}
 	}
+	if wbs, ok := h.Store.(store.WriteBacks); ok {
+		if wb, err := wbs.WriteBackOf(r.Context(), c.ID); err == nil {
+			d.WriteBack = writeBackLabel(wb)
+		}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := page.Execute(w, d); err != nil {
 		h.Log.Error("mark link: render", "err", err)
+	}
+}
+
+// writeBackLabel says how writing the mark to the vendor went.
+func writeBackLabel(wb store.WriteBack) string {
+	switch wb.State {
+	case store.WriteBackDone:
+		return "已同步到快手"
+	case store.WriteBackFailed:
+		return "同步到快手失败：" + wb.LastError
+	default:
+		if wb.LastError != "" {
+			return fmt.Sprintf("同步到快手重试中（第 %d 次失败：%s）", wb.Attempts, wb.LastError)
+		}
+		return "等待同步到快手"
 	}
 }
 

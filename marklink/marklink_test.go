@@ -141,6 +141,12 @@ func TestPageAndMark(t *testing.T) {
 	require.Equal(t, "张三", m.By)
 	_, body = f.get(t, u)
 	require.Contains(t, body, "无效 · 张三")
+
+	// A failed write-back to the vendor shows on the page.
+	require.NoError(t, f.st.RecordWriteBack(t.Context(), store.WriteBack{ClueID: clueID, MarkAt: m.At,
+		State: store.WriteBackFailed, Attempts: 1, LastError: "code 400002: 线索不存在"}))
+	_, body = f.get(t, u)
+	require.Contains(t, body, "同步到快手失败：code 400002: 线索不存在")
 }
 
 func TestRefusedPostsChangeNothing(t *testing.T) {
