@@ -20,7 +20,6 @@ const (
 	JobReport       = "report"
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
-	JobWriteBack    = "write-back"
 )
 
 // Intervals of the jobs that are not configured.
@@ -28,7 +27,6 @@ const (
 	tokenRefreshEvery = 5 * time.Minute
 	retentionEvery    = time.Hour
 	catchUpEvery      = 15 * time.Minute
-	writeBackEvery    = 30 * time.Second
 )
 
 // newScheduler builds the scheduler in the configured zone with every job.

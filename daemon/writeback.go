@@ -2,9 +2,16 @@ package daemon
 
 import (
 	"context"
+	"time"
 
 	"github.com/cluebot/cluebot/writeback"
 )
+
+// JobWriteBack is the job that writes marks to the vendor
+// (kuaishou.write_back), every writeBackEvery.
+const JobWriteBack = "write-back"
+
+const writeBackEvery = 30 * time.Second
 
 // writeBack returns the job that writes marks made in cluebot to the
 // vendor (kuaishou.write_back), inside the API budget the pulls share.
