@@ -20,6 +20,7 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/marklink"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
 	"github.com/cluebot/cluebot/route"
@@ -65,6 +66,9 @@ type App struct {
 	HTTPClient *http.Client
 	// Owner names this process in outbox leases.
 	Owner string
+	// MarkLinks signs the mark links alerts carry; nil unless
+	// console.base_url is set.
+	MarkLinks *marklink.Signer
 
 	// What rules.yaml and the templates make, swapped whole by Reload and
 	// Observe, one at a time.
@@ -121,6 +125,13 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 		// Robots' budgets live in the store: every process sending to a
 		// robot (two `cluebot once` in a row, several instances) shares them.
 		a.Pacer = dispatch.StorePacer{Store: p}
+	}
+	if cfg.Console.BaseURL != "" {
+		if a.MarkLinks, err = newMarkLinks(ctx, cfg.Console.BaseURL, a.Store); err != nil {
+			_ = a.Store.Close() // the mark-link error is the one to report
+			return nil, err
+		}
+		tmpl.SetMarkLink(a.MarkLinks.URL)
 	}
 	a.Owner = newOwner()
 	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger, a.Owner, a.notifyReauth)

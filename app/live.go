@@ -79,6 +79,9 @@ func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesEr
 	var tmpl *notify.Templates
 	if templatesChanged {
 		tmpl, templatesErr = receiver.Platforms().LoadTemplates(a.Config.Templates)
+		if templatesErr == nil && a.MarkLinks != nil {
+			tmpl.SetMarkLink(a.MarkLinks.URL)
+		}
 	}
 	if rulesChanged {
 		against := next.Templates

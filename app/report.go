@@ -20,13 +20,24 @@ func (a *App) ReportOptions() report.Options { return ReportOptions(a.Config, a.
 
 // ReportOptions returns the options of the daily report and of every
 // export cfg asks for: the zone, the accounts' names, the rules' field
-// mapping (none when rules is nil), masking, the split and the form
-// columns. `cluebot report`, the daemon and `cluebot export` all take them
-// from here.
+// mapping (none when rules is nil), masking, the split, the form
+// columns and the routes' followup.within (the 跟进 sheet). `cluebot
+// report`, the daemon and `cluebot export` all take them from here.
 func ReportOptions(cfg *config.Config, rules *route.Rules) report.Options {
 	lo := LeadOptions(cfg, rules)
-	return report.Options{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
+	opts := report.Options{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
 		MaskPhone: cfg.Report.MaskPhone, SplitBy: cfg.Report.SplitBy, FormColumns: cfg.Report.FormColumns}
+	if rules != nil {
+		for _, rt := range rules.Routes {
+			if rt.Followup != nil && rt.Followup.Within > 0 {
+				if opts.Followup == nil {
+					opts.Followup = map[string]time.Duration{}
+				}
+				opts.Followup[rt.Name] = rt.Followup.Within
+			}
+		}
+	}
+	return opts
 }
 
 // LeadOptions returns how clues become leads under cfg and rules: the

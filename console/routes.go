@@ -16,6 +16,7 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/leads", c.guard(anyone, c.apiLeads))
 	mux.Handle("GET /api/leads/{id}", c.guard(anyone, c.apiLead))
 	mux.Handle("POST /api/leads/{id}/mark", c.guard(anyone, c.apiMark))
+	mux.Handle("GET /api/leads/{id}/writeback", c.guard(anyone, c.apiWriteBack))
 	mux.Handle("GET /api/deliveries", c.guard(anyone, c.apiDeliveries))
 	mux.Handle("POST /api/deliveries/{id}/retry", c.guard(admins, c.apiRetry))
 	mux.Handle("POST /api/receivers/{name}/retry-dead", c.guard(admins, c.apiRetryDead))

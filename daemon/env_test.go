@@ -52,6 +52,8 @@ type envOptions struct {
 	poll  time.Duration // poll_interval
 	rules string        // rules.yaml
 	hook  http.Handler  // serves the webhook receiver "sales" instead of the robot simulator
+	// baseURL is console.base_url: alerts carry mark links under it.
+	baseURL string
 	// templates are files of the templates directory, by name, written
 	// before the app starts.
 	templates map[string]string
@@ -119,6 +121,7 @@ report:
 	cfg, err := config.Parse(filepath.Join(e.dir, "cluebot.yaml"), []byte(cfgText),
 		func(string) (string, bool) { return "", false }, nil)
 	require.NoError(t, err)
+	cfg.Console.BaseURL = o.baseURL
 	e.cfg = cfg
 	e.writeFile("rules.yaml", o.rules)
 	require.NoError(t, os.MkdirAll(filepath.Join(e.dir, "templates"), 0o755))

@@ -14,6 +14,7 @@ import (
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/marklink"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -62,9 +63,9 @@ func (d *daemon) stopHTTP(srv *http.Server) {
 	}
 }
 
-// handler serves /healthz, /readyz, /metrics and, when console.users is
-// set, the console on every other path, all with the console's security
-// headers.
+// handler serves /healthz, /readyz, /metrics, when console.base_url is
+// set the mark links (/m/), and, when console.users is set, the console on
+// every other path, all with the console's security headers.
 func (d *daemon) handler() (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -81,6 +82,10 @@ func (d *daemon) handler() (http.Handler, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", bearer(d.cfg.HTTP.MetricsToken, d.m.Handler()))
+	if d.a.MarkLinks != nil { // console.base_url is set: alerts carry links to /m/
+		(&marklink.Handler{Signer: d.a.MarkLinks, Store: d.a.Store, Members: d.a.MarkMembers,
+			Zone: d.cfg.Location, Log: d.log}).Register(mux)
+	}
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}

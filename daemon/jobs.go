@@ -64,6 +64,10 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	if d.cfg.Kuaishou.SilentAfter > 0 {
 		jobs = append(jobs, job{JobSilent, gocron.DurationJob(silentEvery), d.checkSilent, false})
 	}
+	if w := d.a.WriteBack(); w != nil {
+		w.Now = d.clock.Now
+		jobs = append(jobs, job{JobWriteBack, gocron.DurationJob(writeBackEvery), d.writeBack(w), false})
+	}
 	if d.reports != nil {
 		jobs = append(jobs,
 			job{JobReport, gocron.CronJob(d.cfg.Report.Schedule, false), d.reports.scheduled, false},

@@ -62,7 +62,15 @@ type Templates struct {
 	files  map[string]*template.Template // by file name, e.g. lead.dingtalk.tmpl
 	broken map[string]bool               // files of the directory that did not load (CheckTemplates)
 	types  []string                      // the platforms that render templates, in order
+	// markLink makes a lead's mark link (marklink.Signer.URL); nil when
+	// console.base_url is not set. Set once before the templates are used.
+	markLink func(clueID string) string
 }
+
+// SetMarkLink has every lead rendered with these templates carry the link
+// link(clueID) makes, as LeadView.MarkURL; call it before the templates
+// are in use.
+func (t *Templates) SetMarkLink(link func(clueID string) string) { t.markLink = link }
 
 // RenderOptions say how to render a message for one receiver.
 type RenderOptions struct {
@@ -72,6 +80,9 @@ type RenderOptions struct {
 	// Mention returns the platform's markup that @s m, or "" when it cannot.
 	Mention func(m *route.Member) string
 	Shrink  Shrink
+	// MarkLink makes a lead's mark link; nil uses the templates' own
+	// (SetMarkLink), if any.
+	MarkLink func(clueID string) string
 }
 
 // Rendered is a message rendered by its template.
@@ -241,6 +252,9 @@ func located(path, name string, err error) error {
 func (t *Templates) Render(msg *Message, o RenderOptions) (*Rendered, error) {
 	r := &Rendered{}
 	var data any
+	if o.MarkLink == nil {
+		o.MarkLink = t.markLink
+	}
 	c := o.Shrink.caps()
 	switch {
 	case msg.Summary != nil:

@@ -28,6 +28,10 @@ type LeadView struct {
 	Mention string
 	Answers []AnswerView
 	Omitted int // form answers left out to fit the platform's size limit
+	// MarkURL is the lead's mark link (marklink), "" unless console.base_url
+	// is set. Made by code from the base URL and a base64url token, so it
+	// needs no escaping and is printed as it is.
+	MarkURL string
 }
 
 // AnswerView is one form answer, escaped.
@@ -75,7 +79,8 @@ func sampleData(kind string) any {
 	l := LeadView{N: 1, ID: "1", Name: "n", Phone: "p", Page: "p", Intention: "i",
 		Source: "s", Province: "p", City: "c", Store: "s", Account: "a",
 		Time: "2006-01-02 15:04", Short: "01-02 15:04", Route: "r", Assignee: "a",
-		Mention: "@a", Answers: []AnswerView{{"l", "v"}}, Omitted: 1}
+		Mention: "@a", Answers: []AnswerView{{"l", "v"}}, Omitted: 1,
+		MarkURL: "https://cluebot.example/m/x"}
 	switch kind {
 	case KindDigest:
 		return DigestView{Count: 2, Receiver: "r", Leads: []LeadView{l, l}}
@@ -117,6 +122,9 @@ func leadView(a *Alert, o *RenderOptions, c caps) LeadView {
 		if o.Mention != nil {
 			v.Mention = o.Mention(a.Assignee)
 		}
+	}
+	if o.MarkLink != nil && a.Lead.ID != "" {
+		v.MarkURL = o.MarkLink(a.Lead.ID)
 	}
 	for i, ans := range l.Answers {
 		if c.answers >= 0 && i >= c.answers {

@@ -39,6 +39,10 @@ type Options struct {
 	Now func() time.Time
 	// TmpDir is where streamed rows spill to disk; "" is the system's.
 	TmpDir string
+	// Followup is each route's followup.within, of the routes that have
+	// one: with any, the main file gains the 跟进 sheet (when the source is
+	// a FollowupSource).
+	Followup map[string]time.Duration
 
 	// sheetRows caps the data rows of one 明细 sheet; 0 is Excel's limit.
 	// Tests lower it to exercise the split without a million rows.

@@ -117,6 +117,23 @@ func (r *reportRun) collect(ctx context.Context, src Source) error {
 			return fmt.Errorf("report %s: %w", b.name, err)
 		}
 	}
+	return r.followup(ctx, src)
+}
+
+// followup adds the 跟进 sheet to the main file when routes ask for a
+// follow-up and src can tell who followed up what.
+func (r *reportRun) followup(ctx context.Context, src Source) error {
+	fs, ok := src.(FollowupSource)
+	if len(r.opts.Followup) == 0 || !ok {
+		return nil
+	}
+	rows, err := followupRows(ctx, fs, r.bounds.day.filter(), r.opts.Followup)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", r.bounds.date, err)
+	}
+	if err := writeFollowupSheet(r.main.f, rows); err != nil {
+		return fmt.Errorf("report %s: sheet %s: %w", r.main.name, followupSheetName, err)
+	}
 	return nil
 }
 

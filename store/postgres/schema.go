@@ -194,4 +194,22 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// 8: the key that signs mark links (one row, see marklink.go).
+	execSQL(`
+CREATE TABLE mark_link_key (
+	id  integer PRIMARY KEY CHECK (id = 1),
+	key bytea NOT NULL
+);
+`),
+	// 9: marks written back to the vendor (kuaishou.write_back).
+	execSQL(`
+CREATE TABLE mark_writeback (
+	clue_id    text COLLATE "C" PRIMARY KEY REFERENCES clues (id) ON DELETE CASCADE,
+	mark_at    timestamptz NOT NULL,
+	state      text NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+	attempts   integer NOT NULL,
+	next_at    timestamptz NOT NULL,
+	last_error text NOT NULL
+);
+`),
 }

@@ -179,6 +179,24 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// 8: the key that signs mark links (one row, see marklink.go).
+	execSQL(`
+CREATE TABLE mark_link_key (
+	id  INTEGER PRIMARY KEY CHECK (id = 1),
+	key BLOB NOT NULL
+);
+`),
+	// 9: marks written back to the vendor (kuaishou.write_back).
+	execSQL(`
+CREATE TABLE mark_writeback (
+	clue_id    TEXT PRIMARY KEY REFERENCES clues (id) ON DELETE CASCADE,
+	mark_at    INTEGER NOT NULL,
+	state      TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed')),
+	attempts   INTEGER NOT NULL,
+	next_at    INTEGER NOT NULL,
+	last_error TEXT NOT NULL
+);
+`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -110,6 +110,8 @@ func Run(t *testing.T, open Opener) {
 		{"account stats", testAccountStats},
 		{"rules versions", testRulesVersions},
 		{"concurrent rules versions", testConcurrentRulesVersions},
+		{"mark link key", testMarkLinkKey},
+		{"write-backs", testWriteBacks},
 		{"ping and close twice", testPingClose},
 	}
 	tests = append(tests, consoleTests()...)

@@ -1,0 +1,34 @@
+package app
+
+import (
+	"time"
+
+	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/writeback"
+)
+
+// WriteBack returns the writer of marks to the vendor's CRM, or nil unless
+// kuaishou.write_back is set (and the store keeps a write-back queue). Its
+// calls take slots of the same API budget as the pulls and use the
+// syncer's tokens.
+func (a *App) WriteBack() *writeback.Writer {
+	wbs, ok := a.Store.(store.WriteBacks)
+	if !a.Config.Kuaishou.WriteBack || !ok || a.Tokens == nil {
+		return nil
+	}
+	client := fetch.NewClient(&a.Config.Kuaishou, nil, a.Log)
+	if p, ok := a.Store.(store.Pacing); ok && a.Config.Kuaishou.CallsPerMinute > 0 {
+		client.AddLimiter(fetch.Budget{Store: p, PerMinute: a.Config.Kuaishou.CallsPerMinute})
+	}
+	accounts := a.Config.Kuaishou.Accounts
+	return &writeback.Writer{Store: wbs, API: client, Now: time.Now, Log: a.Log.With("component", "write-back"),
+		Tokens: func(id int64) (fetch.TokenSource, bool) {
+			for _, acct := range accounts {
+				if acct.AdvertiserID == id {
+					return a.Tokens.Source(acct), true
+				}
+			}
+			return nil, false
+		}}
+}
