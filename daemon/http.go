@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -79,6 +80,8 @@ func (d *daemon) handler() (http.Handler, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", bearer(d.cfg.HTTP.MetricsToken, d.m.Handler()))
+	// The browser comes back here from the vendor's authorize page.
+	mux.Handle("GET "+fetch.CallbackPath, console.Headers(d.onboard.Handler()))
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}

@@ -20,6 +20,7 @@ const (
 	JobReport       = "report"
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
+	JobDiscover     = "discover"
 )
 
 // Intervals of the jobs that are not configured.
@@ -51,6 +52,9 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	jobs := []job{{JobPull, gocron.DurationJob(d.pullEvery()), d.pull, true}}
 	if d.a.Tokens != nil {
 		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
+	}
+	if d.cfg.Kuaishou.DiscoverInterval > 0 {
+		jobs = append(jobs, job{JobDiscover, gocron.DurationJob(d.cfg.Kuaishou.DiscoverInterval), d.discover, true})
 	}
 	if _, ok := d.a.Store.(store.Retention); ok && d.cfg.Store.Retention > 0 {
 		jobs = append(jobs, job{JobRetention, gocron.DurationJob(retentionEvery), d.retain, true})
