@@ -193,5 +193,6 @@ CREATE TABLE rules_file (
 );
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
-	consoleSchema,
+	consoleSchema,	// 8: imported account names (names.go).
+	execSQL(namesSchema),
 }

@@ -178,7 +178,8 @@ CREATE TABLE rules_file (
 );
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
-	consoleSchema,
+	consoleSchema,	// 8: imported account names (names.go).
+	execSQL(namesSchema),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own
