@@ -178,7 +178,8 @@ CREATE TABLE rules_file (
 );
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
-	consoleSchema, // 8: imported account names (names.go).
+	consoleSchema,
+	// 8: imported account names (names.go).
 	execSQL(namesSchema),
 }
 
