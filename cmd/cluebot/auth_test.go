@@ -95,3 +95,32 @@ func TestAgencyOnboardingCommands(t *testing.T) {
 	tr.noSecrets(t, outputs...)
 	require.False(t, strings.Contains(strings.Join(outputs, ""), access))
 }
+
+// TestConfigCheckNotesOverlap: a YAML account an authorization covers too
+// is noted by config check (the YAML token wins); without a store file
+// config check creates none.
+func TestConfigCheckNotesOverlap(t *testing.T) {
+	const agency = int64(19000000)
+	tr := newTrial(t, 0, 1)
+	require.NoError(t, os.WriteFile(filepath.Join(tr.dir, "rules.yaml"),
+		[]byte("routes:\n  - name: all\n    receivers: [sales]\n"), 0o600))
+	f, err := os.OpenFile(tr.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("receivers:\n  sales: {type: webhook, url: \"http://127.0.0.1:9/hook\"}\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	code, out, errs := tr.run("config", "check")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "ok")
+	require.NotContains(t, errs, "note:")
+	require.NoFileExists(t, filepath.Join(tr.dir, "data", "cluebot.db"), "config check creates no store")
+
+	tr.sim.AddAgency(agency, 30000001, 40000001)
+	tr.sim.AddAgencyAuthCode("code-agency-2", agency)
+	code, _, errs = tr.run("auth", "add", "--code", "code-agency-2")
+	require.Equal(t, 0, code, errs)
+	code, _, errs = tr.run("config", "check")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, errs, "note: kuaishou.accounts.0: advertiser 30000001 is also covered by authorization 1; "+
+		"it is pulled once, with the token in cluebot.yaml")
+}
