@@ -166,3 +166,33 @@ func TestAuthorizeThenDiscover(t *testing.T) {
 		})
 	}
 }
+
+// TestExpiredStateStoresNothing: a link opened after 7 days gets 400 and
+// no authorization; a fresh one works with `code` instead of `auth_code`.
+func TestExpiredStateStoresNothing(t *testing.T) {
+	st := backends(t)["sqlite"](t)
+	r := newRig(t, st, 3)
+	ctx := context.Background()
+	u, err := r.o.AuthURL(ctx, true)
+	require.NoError(t, err)
+	state, err := url.Parse(u)
+	require.NoError(t, err)
+	r.sim.AddAgencyAuthCode("late-code", agency)
+	r.o.Now = func() time.Time { return time.Now().Add(store.OAuthStateTTL + time.Hour) }
+	status, _ := browse(t, r.callback.URL+fetch.CallbackPath+"?"+url.Values{
+		"auth_code": {"late-code"}, "state": {state.Query().Get("state")}}.Encode())
+	require.Equal(t, http.StatusBadRequest, status)
+	auths, err := st.Authorizations(ctx)
+	require.NoError(t, err)
+	require.Empty(t, auths)
+
+	r.o.Now = nil
+	u, err = r.o.AuthURL(ctx, true)
+	require.NoError(t, err)
+	state, err = url.Parse(u)
+	require.NoError(t, err)
+	status, body := browse(t, r.callback.URL+fetch.CallbackPath+"?"+url.Values{
+		"code": {"late-code"}, "state": {state.Query().Get("state")}}.Encode())
+	require.Equal(t, http.StatusOK, status, body)
+	require.Contains(t, body, "已授权 3 个广告主")
+}
