@@ -94,9 +94,7 @@ func authList(ctx context.Context, st store.Store, asJSON bool, loc *time.Locati
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(lines)
+		return printJSON(stdout, lines)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tTYPE\tACCOUNT\tADVERTISERS\tREFRESH EXPIRES\tSTATUS\tERROR")
@@ -118,4 +116,11 @@ func openConfigStore(ctx context.Context, cfgPath string, stderr io.Writer) (*co
 		return nil, nil, err
 	}
 	return cfg, st, nil
+}
+
+// printJSON writes v as indented JSON, as the --json flags print.
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
