@@ -47,9 +47,12 @@ func cmdAuth(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	o := app.NewOnboarder(cfg.Kuaishou, st, newLogger(cfg, stderr))
 	switch sub {
 	case "url":
+		if _, err := cfg.Kuaishou.AuthorizeURL("check", *agent); err != nil {
+			return &exitError{code: 2, err: err} // a config key is missing
+		}
 		u, err := o.AuthURL(ctx, *agent)
 		if err != nil {
-			return appErr(err)
+			return err
 		}
 		fmt.Fprintln(stdout, u)
 		fmt.Fprintf(stderr, "open it (or send it to whoever approves) within %s; the browser comes back to %s\n",

@@ -21,12 +21,15 @@ func TestAgencyOnboardingCommands(t *testing.T) {
 		members[i] = 40000001 + int64(i)
 	}
 	tr.sim.AddAgency(agency, members...)
+	var outputs []string
+	code, _, errs := tr.run("auth", "url")
+	require.Equal(t, 2, code, "no redirect target configured yet")
+	require.Contains(t, errs, "kuaishou.oauth.redirect_url: not set")
 	f, err := os.OpenFile(tr.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	_, err = f.WriteString("console:\n  base_url: https://cb.example.com\n")
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
-	var outputs []string
 
 	code, out, errs := tr.run("auth", "url", "--agent")
 	require.Equal(t, 0, code, errs)
