@@ -71,6 +71,7 @@ type App struct {
 	live     atomic.Pointer[Live]
 	reload   sync.Mutex
 	observer Observer
+	refused  string // the rules version Follow found not to check, reported once
 }
 
 // Options tune New; the zero value is fine.
@@ -85,7 +86,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	if err != nil {
 		return nil, &ConfigError{err}
 	}
-	rules, err := LoadRules(cfg, tmpl)
+	text, rules, err := readRules(cfg, tmpl)
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +98,24 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 		Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
 	a.Rules.Store(rules)
 	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: AccountNames(cfg), Rules: a.Rules}
-	receivers, plain, err := a.senders(rules, tmpl)
-	if err != nil {
-		return nil, err
-	}
 	if a.Store, err = OpenStore(ctx, cfg, logger); err != nil {
 		return nil, err
+	}
+	// The store decides which rules are in force: the file counts only
+	// when it changed since it was last seen (see rulesdiff.Adopt).
+	inForce, version, err := a.adopt(text, rules, tmpl)
+	switch {
+	case IsConfigError(err):
+		logger.Error("the rules in force do not check; routing by rules.yaml until they are changed", "err", err)
+	case err != nil:
+		return nil, errors.Join(err, a.Store.Close())
+	default:
+		rules = inForce
+		a.Rules.Store(rules)
+	}
+	receivers, plain, err := a.senders(rules, tmpl)
+	if err != nil {
+		return nil, errors.Join(err, a.Store.Close())
 	}
 	if p, ok := a.Store.(store.Pacing); ok {
 		// Robots' budgets live in the store: every process sending to a
@@ -115,7 +128,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a.Router.MaxAge = cfg.Alerts.MaxAge
 	host, _ := os.Hostname()
 	a.Owner = fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
-	a.use(&Live{Rules: rules, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
+	a.use(&Live{Rules: rules, RulesVersion: version, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
 	return a, nil
 }
 

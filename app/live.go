@@ -15,8 +15,11 @@ import (
 // changes afterwards, so a reader sees rules, templates and the senders
 // built with them of one version.
 type Live struct {
-	Rules     *route.Rules
-	Templates *notify.Templates
+	Rules *route.Rules
+	// RulesVersion is the id of the store's rules version Rules are; ""
+	// when the store keeps no versions (or the one in force did not check).
+	RulesVersion string
+	Templates    *notify.Templates
 	// Notifiers are the chat receivers' senders built with Templates, by
 	// name, unobserved: the daily summary needs WeCom's file sending.
 	Notifiers map[string]notify.Notifier
@@ -82,9 +85,10 @@ func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesEr
 		if tmpl != nil {
 			against = tmpl
 		}
-		var rules *route.Rules
-		if rules, rulesErr = LoadRules(a.Config, against); rulesErr == nil {
-			next.Rules, changed = rules, true
+		if rules, version, err := a.reloadRules(against); err != nil {
+			rulesErr = err
+		} else {
+			next.Rules, next.RulesVersion, changed = rules, version, true
 		}
 	}
 	if templatesChanged && templatesErr == nil {
@@ -99,6 +103,18 @@ func (a *App) Reload(rulesChanged, templatesChanged bool) (rulesErr, templatesEr
 		a.use(&next)
 	}
 	return rulesErr, templatesErr
+}
+
+// reloadRules reads rules.yaml again, checked against tmpl, and returns
+// the rules in force after it: the file's when it is a change (it becomes
+// a version), else the version in force (a read-only file older than a
+// save made in the console).
+func (a *App) reloadRules(tmpl *notify.Templates) (*route.Rules, string, error) {
+	text, rules, err := readRules(a.Config, tmpl)
+	if err != nil {
+		return nil, "", err
+	}
+	return a.adopt(text, rules, tmpl)
 }
 
 // use puts l in force: for readers of Live, and of Rules (dispatch).

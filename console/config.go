@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -26,6 +27,18 @@ type Config struct {
 	// Zone is the zone of days in pages and searches (the config's
 	// timezone, set by the config package); nil is Beijing time.
 	Zone *time.Location `koanf:"-"`
+	// Accounts are the accounts configured in cluebot.yaml, by advertiser
+	// id, with their names (set by the daemon); the accounts page lists
+	// them with the authorizations' accounts.
+	Accounts map[int64]string `koanf:"-"`
+	// Authorize makes the vendor's authorize URL (the daemon passes
+	// fetch.Config.AuthorizeURL); nil: the accounts page shows the command
+	// that makes one instead.
+	Authorize AuthorizeFunc `koanf:"-"`
+	// Report gives the daily report's options in force (the daemon passes
+	// its app's, which follow reloaded rules); nil: the zone and account
+	// names only.
+	Report func() report.Options `koanf:"-"`
 }
 
 // User is one console account. PasswordHash is a bcrypt hash, as

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -29,6 +31,12 @@ type Console struct {
 	secure bool   // cookies Secure: base_url is https
 	zone   *time.Location
 	pages  map[string]*template.Template
+	rules  atomic.Pointer[rulesMount] // nil: no rules page (SetRules)
+
+	configured []int64               // the accounts of cluebot.yaml
+	names      map[int64]string      // their names
+	authorize  AuthorizeFunc         // nil: no authorize URL here
+	report     func() report.Options // nil: report.Options of the zone and names
 
 	mu    sync.RWMutex
 	users map[string]User
@@ -51,7 +59,11 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 			return nil, fmt.Errorf("console: load zone: %w", err)
 		}
 	}
-	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone}
+	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
+		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report}
+	for id := range cfg.Accounts {
+		c.configured = append(c.configured, id)
+	}
 	if c.ttl <= 0 {
 		c.ttl = DefaultSessionTTL
 	}

@@ -80,8 +80,9 @@ func onEachStore(t *testing.T, test func(t *testing.T, backend string)) {
 	}
 }
 
-// newEnvOn is newEnv on backend, "sqlite" or "postgres" (a fresh schema).
-func newEnvOn(t *testing.T, backend, baseURL string) *env {
+// newEnvOn is newEnv on backend, "sqlite" or "postgres" (a fresh schema),
+// its config changed by opts.
+func newEnvOn(t *testing.T, backend, baseURL string, opts ...func(*Config)) *env {
 	t.Helper()
 	clock := clockwork.NewFakeClockAt(now)
 	var st store.Store
@@ -101,7 +102,11 @@ func newEnvOn(t *testing.T, backend, baseURL string) *env {
 		{Name: "admin", Role: store.RoleAdmin, PasswordHash: hashFor(t, adminPass)},
 		{Name: "王经理", Role: store.RoleViewer, PasswordHash: hashFor(t, viewerPass)},
 	}
-	c, err := New(Config{BaseURL: baseURL, SessionTTL: time.Hour, Users: users, Zone: beijing}, st, nil, clock)
+	cfg := Config{BaseURL: baseURL, SessionTTL: time.Hour, Users: users, Zone: beijing}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := New(cfg, st, nil, clock)
 	require.NoError(t, err)
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)

@@ -25,7 +25,7 @@ func staticFS() fs.FS {
 }
 
 // pageNames are the templates under templates/, each with layout.html.
-var pageNames = []string{"login", "error", "overview", "leads", "lead", "deliveries", "audit", "forget"}
+var pageNames = []string{"login", "error", "overview", "leads", "lead", "deliveries", "audit", "forget", "accounts", "reports", "rules"}
 
 // parsePages parses every page with the layout.
 func parsePages() (map[string]*template.Template, error) {
@@ -99,6 +99,7 @@ func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, nam
 var titles = map[string]string{
 	"login": "登录", "error": "出错了", "overview": "概览", "leads": "线索", "lead": "线索详情",
 	"deliveries": "推送", "audit": "操作记录", "forget": "删除个人信息",
+	"accounts": "账户与授权", "reports": "日报", "rules": "路由规则",
 }
 
 // loginPage is GET /login.

@@ -18,6 +18,7 @@ type overviewData struct {
 	Routes    []routeCount
 	MaxHour   int
 	Day       string
+	Accounts  []statusCount
 }
 
 type routeCount struct {
@@ -34,7 +35,12 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *store.
 		c.fail(w, r, err)
 		return
 	}
-	d := overviewData{Overview: ov, Day: day.Format(time.DateOnly)}
+	stats, err := c.accountStats(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := overviewData{Overview: ov, Day: day.Format(time.DateOnly), Accounts: byStatus(stats)}
 	if !ov.Outbox.OldestPending.IsZero() {
 		d.OldestAge = now.Sub(ov.Outbox.OldestPending).Round(time.Second).String()
 	}

@@ -1,7 +1,9 @@
 package daemon
 
 import (
+	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,4 +116,49 @@ func TestConsoleUsersReloaded(t *testing.T) {
 		wait, time.Millisecond)
 	require.Equal(t, http.StatusUnauthorized, status(viewer), "removed: its session ended")
 	require.Equal(t, http.StatusOK, status(admin))
+}
+
+// TestConsoleAccountsFromConfig: the mounted console lists the accounts of
+// cluebot.yaml by name, and offers an authorize link only when the app id
+// and a redirect URL make one.
+func TestConsoleAccountsFromConfig(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	require.NotEmpty(t, e.cfg.Kuaishou.Accounts)
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
+	require.NoError(t, err)
+	for _, c := range signIn(t, base, "admin") {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got []console.AccountView
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	want := map[string]string{}
+	for _, a := range e.cfg.Kuaishou.Accounts {
+		want[strconv.FormatInt(a.AdvertiserID, 10)] = a.Name
+	}
+	names := map[string]string{}
+	for _, a := range got {
+		require.Equal(t, store.SourceConfig, a.Source)
+		names[a.AdvertiserID] = a.Name
+	}
+	require.Equal(t, want, names)
+
+	cfg := *e.cfg
+	cfg.Kuaishou.AppID, cfg.Kuaishou.OAuth.RedirectURL = 0, ""
+	require.Nil(t, consoleConfig(&cfg).Authorize, "no app id: the page shows the command instead")
+	cfg.Kuaishou.AppID, cfg.Kuaishou.OAuth.RedirectURL = 165000, "https://cluebot.example.com/oauth/kuaishou/callback"
+	cfg.Kuaishou.OAuth.AuthorizeURL = "https://developers.e.kuaishou.com/tools/authorize"
+	link, err := consoleConfig(&cfg).Authorize("state-0123456789abcdef", true)
+	require.NoError(t, err)
+	require.Contains(t, link, "oauth_type=agent")
 }

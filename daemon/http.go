@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/app"
+	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/secret"
@@ -85,13 +87,30 @@ func (d *daemon) handler() (http.Handler, error) {
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}
-	c, err := console.New(d.cfg.Console, d.a.Store, d.log, d.clock)
+	cc := consoleConfig(d.cfg)
+	cc.Report = d.a.ReportOptions // follows reloaded rules
+	c, err := console.New(cc, d.a.Store, d.log, d.clock)
 	if err != nil {
 		return nil, configError("%v", err)
 	}
 	d.console = c
+	if api := d.rulesAPI(); api != nil {
+		c.SetRules(api)
+	}
 	mux.Handle("/", c.Handler())
 	return console.Headers(mux), nil
+}
+
+// consoleConfig is cfg's console section with what the console needs from
+// the rest of the file: the configured accounts and, when the app id and a
+// redirect URL are set, the authorize URL of the onboarding link.
+func consoleConfig(cfg *config.Config) console.Config {
+	cc := cfg.Console
+	cc.Accounts = app.AccountNames(cfg)
+	if k := cfg.Kuaishou; k.AppID > 0 && k.OAuth.RedirectURL != "" {
+		cc.Authorize = k.AuthorizeURL
+	}
+	return cc
 }
 
 // bearer lets through the requests that carry "Authorization: Bearer

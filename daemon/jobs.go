@@ -21,6 +21,9 @@ const (
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
 	JobDiscover     = "discover"
+	// JobRulesFollow puts the store's newest rules version in force; every
+	// instance runs it, each poll interval.
+	JobRulesFollow = "rules-follow"
 )
 
 // Intervals of the jobs that are not configured.
@@ -49,7 +52,8 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 		run  func(ctx context.Context)
 		now  bool // also run at start
 	}
-	jobs := []job{{JobPull, gocron.DurationJob(d.pullEvery()), d.pull, true}}
+	jobs := []job{{JobPull, gocron.DurationJob(d.pullEvery()), d.pull, true},
+		{JobRulesFollow, gocron.DurationJob(d.cfg.Kuaishou.PollInterval), d.followRules, false}}
 	if d.a.Tokens != nil {
 		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
 	}
@@ -66,9 +70,10 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 	}
 	for _, j := range jobs {
 		opts := []gocron.JobOption{gocron.WithName(j.name), gocron.WithSingletonMode(gocron.LimitModeReschedule)}
-		if tl, ok := d.a.Store.(TryLocker); ok && j.name != JobPull {
+		if tl, ok := d.a.Store.(TryLocker); ok && j.name != JobPull && j.name != JobRulesFollow {
 			// Instances sharing the store run these once between them; pulls
-			// are split by account leases instead.
+			// are split by account leases instead, and every instance
+			// follows the rules.
 			opts = append(opts, gocron.WithDistributedJobLocker(storeLocker{tl}))
 		}
 		if j.now {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -34,6 +35,13 @@ type Options struct {
 	Leads int
 	// Now is the demo's clock; nil means time.Now.
 	Now func() time.Time
+	// Serve, when set, is the address where the demo then serves the
+	// console (with the daemon pulling the simulators, which get new leads
+	// every few seconds) until ctx ends.
+	Serve string
+	// Ready, when set, is told the console's address and demo login once it
+	// serves.
+	Ready func(Serving)
 }
 
 // Result says where everything is and what happened.
@@ -76,7 +84,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), cluebot.RulesYAML, 0o600); err != nil {
 		return nil, fmt.Errorf("write rules.yaml: %w", err)
 	}
-	if err := os.WriteFile(res.Config, configYAML(ksSrv.URL, rbSrv.URL, paths), 0o600); err != nil {
+	var (
+		ln      net.Listener
+		serving Serving
+		extra   string
+		poll    time.Duration
+	)
+	if opts.Serve != "" {
+		if ln, serving, extra, err = serveSetup(opts.Serve); err != nil {
+			return nil, err
+		}
+		defer ln.Close()
+		poll = servePoll
+	}
+	if err := os.WriteFile(res.Config, configYAML(ksSrv.URL, rbSrv.URL, paths, poll, extra), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
 	cfg, err := config.Load(res.Config)
@@ -121,7 +142,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	fmt.Fprintf(w, "  Try (after make build): bin/cluebot export -c %s --from %s --to %s --format csv\n", res.Config,
 		opts.Now().In(cfg.Location).Format(time.DateOnly), opts.Now().In(cfg.Location).AddDate(0, 0, 1).Format(time.DateOnly))
-	return res, nil
+	if ln == nil {
+		fmt.Fprintf(w, "  Browse it in the console: go run ./cmd/cluebot demo --serve (then open http://%s)\n", DefaultServe)
+		return res, nil
+	}
+	return res, serve(ctx, a, ks, ln, serving, opts)
 }
 
 func workDir(dir string) (string, error) {

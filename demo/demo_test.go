@@ -37,6 +37,7 @@ func TestDemoRunsTheWholePipeline(t *testing.T) {
 	text := out.String()
 	require.Contains(t, text, "企业微信 WeCom")
 	require.Contains(t, text, res.Reports[0])
+	require.Contains(t, text, "demo --serve", "it says how to browse it")
 	require.NotContains(t, text, appSecret)
 	for _, r := range demoRobots {
 		if r.secret != "" {

@@ -67,7 +67,9 @@ func newSimulators(opts Options) (*kuaishouSim, *robots.Server) {
 
 // configYAML is the demo's cluebot.yaml; paths maps each receiver to its
 // robot's path on the simulator.
-func configYAML(ksURL, rbURL string, paths map[string]string) []byte {
+// extra (the console, when serving) goes at the end; poll, when set, is
+// kuaishou.poll_interval.
+func configYAML(ksURL, rbURL string, paths map[string]string, poll time.Duration, extra string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# cluebot.yaml written by cluebot demo: the simulators it points at are gone
 # when the demo ends. Copy it as a starting point for a real setup.
@@ -82,8 +84,11 @@ kuaishou:
   page_size: 100
   qps: 50
   backfill: 24h
-  accounts:
 `, ksURL, appID, appSecret)
+	if poll > 0 {
+		fmt.Fprintf(&b, "  poll_interval: %s\n", poll)
+	}
+	b.WriteString("  accounts:\n")
 	for _, a := range demoAccounts {
 		fmt.Fprintf(&b, "    - {advertiser_id: %d, name: %s, access_token: demo-access-%d, refresh_token: demo-refresh-%d}\n", a.id, a.name, a.id, a.id)
 	}
@@ -95,6 +100,7 @@ kuaishou:
 		}
 	}
 	b.WriteString("rules: rules.yaml\ntemplates: templates\nreport:\n  out_dir: reports\n  receivers: [managers]\n")
+	b.WriteString(extra)
 	return []byte(b.String())
 }
 

@@ -1,7 +1,9 @@
 package rulesdiff
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -11,6 +13,68 @@ import (
 // editorName is the name errors in rules text from the console are placed
 // in; the API reports lines alone.
 const editorName = "rules.yaml"
+
+// InvalidError is rules text that does not check: Preview and Save change
+// nothing. LineErrors(e.Err) lists its problems by line.
+type InvalidError struct{ Err error }
+
+// Error lists the problems.
+func (e *InvalidError) Error() string { return "invalid rules: " + e.Err.Error() }
+
+// Unwrap returns the Checker's error.
+func (e *InvalidError) Unwrap() error { return e.Err }
+
+// Preview replays the leads stored in the window since before now with the
+// rules in force and with text; text that does not check is an
+// *InvalidError.
+func (a *API) Preview(ctx context.Context, text string, since time.Duration) (*Result, error) {
+	after, err := a.Check(editorName, []byte(text))
+	if err != nil {
+		return nil, &InvalidError{err}
+	}
+	before, err := a.InForce(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the rules in force: %w", err)
+	}
+	now := a.now()
+	res, err := Replay(ctx, a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, a.Options)
+	if err != nil {
+		return nil, fmt.Errorf("replay the stored leads: %w", err)
+	}
+	return res, nil
+}
+
+// Save makes text the version in force, by user with comment, and returns
+// its id: audited and applied when those hooks are set, written to Path
+// where it is writable. Text that does not check is an *InvalidError and
+// changes nothing. Callers check the user is an admin.
+func (a *API) Save(ctx context.Context, user, text, comment string) (string, error) {
+	rules, err := a.Check(editorName, []byte(text))
+	if err != nil {
+		return "", &InvalidError{err}
+	}
+	v := store.RulesVersion{Author: user, Comment: comment, At: a.now(), Text: text}
+	id, err := Save(ctx, a.Store, v, a.Path)
+	var fe *FileError
+	switch {
+	case errors.As(err, &fe):
+		a.log().Warn("rules saved in the store only", "version", id, "err", err)
+	case err != nil:
+		return "", err
+	}
+	v.ID, v.Hash = id, store.RulesHash(v.Text)
+	a.log().Info("rules saved", "version", id, "author", user)
+	if a.Audit != nil {
+		e := store.AuditEntry{At: v.At, User: user, Action: "rules", Target: id, Detail: comment}
+		if err := a.Audit(ctx, e); err != nil {
+			a.log().Error("rules save not audited", "version", id, "err", err)
+		}
+	}
+	if a.Apply != nil {
+		a.Apply(v, rules)
+	}
+	return id, nil
+}
 
 // preview answers POST /api/rules/preview {"rules", "since"} with the
 // replay of the leads stored in the window, or 422 with the errors.
@@ -30,23 +94,16 @@ func (a *API) preview(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	after, err := a.Check(editorName, []byte(req.Rules))
-	if err != nil {
-		writeInvalid(w, err)
-		return
-	}
-	before, err := a.InForce(r.Context())
-	if err != nil {
-		a.internal(w, "cannot read the rules in force", err)
-		return
-	}
-	now := a.now()
-	res, err := Replay(r.Context(), a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, a.Options)
-	if err != nil {
+	res, err := a.Preview(r.Context(), req.Rules, since)
+	var inv *InvalidError
+	switch {
+	case errors.As(err, &inv):
+		writeInvalid(w, inv.Err)
+	case err != nil:
 		a.internal(w, "cannot replay the stored leads", err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, res)
 	}
-	writeJSON(w, http.StatusOK, res)
 }
 
 // put answers PUT /api/rules {"rules", "comment"}: an admin's save becomes
@@ -67,33 +124,16 @@ func (a *API) put(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	rules, err := a.Check(editorName, []byte(req.Rules))
-	if err != nil {
-		writeInvalid(w, err)
-		return
-	}
-	v := store.RulesVersion{Author: name, Comment: req.Comment, At: a.now(), Text: req.Rules}
-	id, err := Save(r.Context(), a.Store, v, a.Path)
-	var fe *FileError
+	id, err := a.Save(r.Context(), name, req.Rules, req.Comment)
+	var inv *InvalidError
 	switch {
-	case errors.As(err, &fe):
-		a.log().Warn("rules saved in the store only", "version", id, "err", err)
+	case errors.As(err, &inv):
+		writeInvalid(w, inv.Err)
 	case err != nil:
 		a.internal(w, "cannot save the rules", err)
-		return
+	default:
+		writeJSON(w, http.StatusOK, map[string]string{"version": id})
 	}
-	v.ID, v.Hash = id, store.RulesHash(v.Text)
-	a.log().Info("rules saved", "version", id, "author", name)
-	if a.Audit != nil {
-		e := store.AuditEntry{At: v.At, User: name, Action: "rules", Target: id, Detail: req.Comment}
-		if err := a.Audit(r.Context(), e); err != nil {
-			a.log().Error("rules save not audited", "version", id, "err", err)
-		}
-	}
-	if a.Apply != nil {
-		a.Apply(v, rules)
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"version": id})
 }
 
 // versionJSON is a version as the history shows it.

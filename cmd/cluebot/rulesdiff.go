@@ -48,7 +48,7 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	after, err := rulesChecker(cfg, tmpl)(*newPath, data)
+	after, err := app.CheckRulesText(cfg, tmpl, *newPath, data)
 	if err != nil {
 		return &exitError{code: 2, err: fmt.Errorf("invalid rules:\n%w", err)}
 	}
@@ -83,7 +83,7 @@ func rulesInForce(ctx context.Context, cfg *config.Config, tmpl *notify.Template
 		v, err := h.RulesInForce(ctx)
 		switch {
 		case err == nil:
-			rules, err := rulesChecker(cfg, tmpl)(fmt.Sprintf("rules version %s", v.ID), []byte(v.Text))
+			rules, err := app.CheckRulesText(cfg, tmpl, fmt.Sprintf("rules version %s", v.ID), []byte(v.Text))
 			if err != nil {
 				return nil, fmt.Errorf("the rules in force no longer check:\n%w", err)
 			}
@@ -94,26 +94,4 @@ func rulesInForce(ctx context.Context, cfg *config.Config, tmpl *notify.Template
 	}
 	rules, err := app.LoadRules(cfg, tmpl)
 	return rules, appErr(err)
-}
-
-// rulesChecker compiles candidate rules text as rules.yaml is loaded: checked
-// against the configured receivers and the templates, in the configured
-// zone. Problems come back as route.Errors, one a line.
-func rulesChecker(cfg *config.Config, tmpl *notify.Templates) rulesdiff.Checker {
-	return func(name string, data []byte) (*route.Rules, error) {
-		rules, err := route.Check(name, data, cfg.ReceiverNames())
-		var errs route.Errors
-		if err != nil && !errors.As(err, &errs) {
-			return nil, err
-		}
-		if rules != nil {
-			errs = append(errs, app.RouteTemplates(cfg, rules, tmpl)...)
-			errs.Sort()
-		}
-		if len(errs) > 0 {
-			return nil, errs
-		}
-		rules.Zone = cfg.Location
-		return rules, nil
-	}
 }

@@ -23,9 +23,13 @@ var dialect = &sqlstore.Dialect{
 	// A transaction advisory lock on the receiver's name.
 	LockSlots: "SELECT pg_advisory_xact_lock(" + strconv.Itoa(int(paceLockClass)) + ", hashtext($1))",
 	Quarter:   "floor(extract(epoch FROM create_time) / " + strconv.Itoa(int(store.Quarter.Seconds())) + ")::bigint",
+	ForUpdate: " FOR UPDATE",
+	LockRules: "LOCK TABLE rules_versions IN SHARE ROW EXCLUSIVE MODE",
 	NoRows:    pgx.ErrNoRows,
 	Time:      func(t time.Time) any { return stamp(t) },
 	List:      func(names []string) any { return names },
+	Names:     func(names []string) any { return names },
+	AnyOf:     func(param string) string { return "= ANY (" + param + ")" },
 	ScanTime:  func(t *time.Time) any { return (*stamp)(t) },
 	ScanList:  func(l *[]string) any { return l },
 	AtStore:   atStore,

@@ -121,6 +121,7 @@ func newStore(ctx context.Context, cfg *pgxpool.Config, opts Options) (*Store, e
 		return nil, err
 	}
 	s.Common = sqlstore.NewCommon(dialect, conn{s.pool}, conn{s.pool}, s.tx, s.updateOutbox, opts.Keys)
+	s.Common.SetDurable(s.durable, opts.Now)
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,11 @@ var dialect = &sqlstore.Dialect{
 		}
 		return strings.Join(names, listSep)
 	},
+	Names: func(names []string) any {
+		b, _ := json.Marshal(names) // []string always marshals
+		return string(b)
+	},
+	AnyOf:    func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	ScanTime: func(t *time.Time) any { return (*millis)(t) },
 	ScanList: func(l *[]string) any { return (*sepList)(l) },
 	AtStore:  func(t time.Time) time.Time { return fromMillis(toMillis(t)) },

@@ -98,6 +98,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s := &Store{write: write, read: read, now: opts.Now, log: opts.Logger, path: abs, keys: opts.Keys}
 	s.Common = sqlstore.NewCommon(dialect, conn{read}, writer{s}, s.tx, s.updateOutbox, opts.Keys)
+	s.Common.SetDurable(s.durable, opts.Now)
 	s.health.Now = opts.Now
 	return s, nil
 }

@@ -19,6 +19,9 @@ type Common struct {
 	tx     func(ctx context.Context) Run
 	update func(ctx context.Context, ids []int64, u OutboxUpdate) error
 	keys   *secret.Ring // seals tokens at rest; nil stores them as given
+	// durable runs the transactions that write tokens (see SetDurable).
+	durable func(ctx context.Context) Run
+	now     func() time.Time
 }
 
 // NewCommon returns the shared methods of a backend with dialect d that
@@ -28,6 +31,13 @@ type Common struct {
 func NewCommon(d *Dialect, read, write DB, tx func(ctx context.Context) Run,
 	update func(ctx context.Context, ids []int64, u OutboxUpdate) error, keys *secret.Ring) Common {
 	return Common{d: d, read: read, write: write, tx: tx, update: update, keys: keys}
+}
+
+// SetDurable has the methods that write tokens run their transactions with
+// durable, whose commit must survive a crash (a rotated refresh token must
+// not come back), and take the time from now where the caller gives none.
+func (s *Common) SetDurable(durable func(ctx context.Context) Run, now func() time.Time) {
+	s.durable, s.now = durable, now
 }
 
 // MarkSent marks the pending rows among ids sent at at, counts the attempt,

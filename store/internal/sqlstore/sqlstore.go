@@ -26,12 +26,25 @@ type Dialect struct {
 	// transaction, other transactions from taking send slots of the
 	// receiver in argument 1; empty when a write transaction does already.
 	LockSlots string
+	// ForUpdate follows a SELECT in a transaction to lock the rows it reads
+	// until the end of the transaction; empty when a write transaction
+	// locks them already.
+	ForUpdate string
+	// LockRules is a statement that keeps other writers off rules_versions
+	// until the end of its transaction; empty when a write transaction does
+	// already.
+	LockRules string
 	// NoRows is the error a single-row query returns when there is no row.
 	NoRows error
 	// Time encodes t as an argument.
 	Time func(t time.Time) any
 	// List encodes names as an argument; nil is stored as NULL.
 	List func(names []string) any
+	// Names encodes names as the argument of AnyOf.
+	Names func(names []string) any
+	// AnyOf returns the SQL that, after an expression, is true when it is one
+	// of the names in the argument param (encoded with Names).
+	AnyOf func(param string) string
 	// ScanTime returns a scan destination that decodes a stored time into
 	// *t, NULL as the zero time.
 	ScanTime func(t *time.Time) any

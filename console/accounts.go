@@ -1,0 +1,138 @@
+package console
+
+import (
+	"cmp"
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/cluebot/cluebot/store"
+)
+
+// AccountView is one account as `cluebot accounts --json` prints it and
+// GET /api/accounts answers: ids are strings, times RFC 3339 or null.
+type AccountView struct {
+	AdvertiserID string  `json:"advertiser_id"`
+	Name         string  `json:"name"`
+	Source       string  `json:"source"`
+	Status       string  `json:"status"`
+	LastPull     *string `json:"last_pull"`
+	LastClue     *string `json:"last_clue"`
+	CluesToday   int     `json:"clues_today"`
+	Error        string  `json:"error"`
+}
+
+// AccountViews turns stats into views, named by names (advertiser id to
+// name; absent: ""), times in zone.
+func AccountViews(stats []store.AccountStat, names map[int64]string, zone *time.Location) []AccountView {
+	at := func(t time.Time) *string {
+		if t.IsZero() {
+			return nil
+		}
+		s := t.In(zone).Format(time.RFC3339)
+		return &s
+	}
+	out := make([]AccountView, 0, len(stats))
+	for _, s := range stats {
+		out = append(out, AccountView{AdvertiserID: strconv.FormatInt(s.AdvertiserID, 10), Name: names[s.AdvertiserID],
+			Source: s.Source, Status: s.Status, LastPull: at(s.LastPull), LastClue: at(s.LastClue),
+			CluesToday: s.CluesToday, Error: s.Error})
+	}
+	return out
+}
+
+// statusRank orders accounts for people: what needs someone first.
+var statusRank = map[string]int{store.AccountNeedsReauth: 0, store.AccountFailing: 1, store.AccountNew: 2,
+	store.AccountOK: 3, store.AccountLeft: 4}
+
+// statusLabels are the statuses in Chinese, as the pages show them.
+var statusLabels = map[string]string{store.AccountNeedsReauth: "需重新授权", store.AccountFailing: "拉取失败",
+	store.AccountNew: "未拉取", store.AccountOK: "正常", store.AccountLeft: "已退出授权"}
+
+// statusCount is how many accounts have one status.
+type statusCount struct {
+	Status, Label string
+	Count         int
+}
+
+// accountStats reads every account, configured and authorized, with
+// today's clues counted from the start of today in the console's zone.
+func (c *Console) accountStats(ctx context.Context) ([]store.AccountStat, error) {
+	now := c.clock.Now().In(c.zone)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, c.zone)
+	return store.AccountStats(ctx, c.st, c.configured, day)
+}
+
+// byStatus counts stats per status, in statusRank's order, leaving out
+// statuses no account has.
+func byStatus(stats []store.AccountStat) []statusCount {
+	n := map[string]int{}
+	for _, s := range stats {
+		n[s.Status]++
+	}
+	var out []statusCount
+	for st, k := range n {
+		out = append(out, statusCount{Status: st, Label: cmp.Or(statusLabels[st], st), Count: k})
+	}
+	slices.SortFunc(out, func(a, b statusCount) int {
+		return cmp.Or(cmp.Compare(rank(a.Status), rank(b.Status)), cmp.Compare(a.Status, b.Status))
+	})
+	return out
+}
+
+// rank is a status's place in statusRank; unknown ones come last.
+func rank(status string) int {
+	if r, ok := statusRank[status]; ok {
+		return r
+	}
+	return len(statusRank)
+}
+
+// apiAccounts is GET /api/accounts: every account, by advertiser id.
+func (c *Console) apiAccounts(w http.ResponseWriter, r *http.Request, _ *store.Session) {
+	stats, err := c.accountStats(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, AccountViews(stats, c.names, c.zone))
+}
+
+// accountsData is the accounts page.
+type accountsData struct {
+	Counts   []statusCount
+	Accounts []accountRow
+	CanLink  bool   // the authorize URL can be made here
+	Link     string // one just made
+	Agent    bool
+	Expires  string
+	Error    string
+}
+
+// accountRow is an account with its status in words.
+type accountRow struct {
+	AccountView
+	Label string
+}
+
+// accountsPage is GET /accounts: the accounts needing someone first.
+func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, s *store.Session) {
+	c.renderAccounts(w, r, s, http.StatusOK, accountsData{})
+}
+
+// renderAccounts renders the accounts page with d's link or error.
+func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *store.Session, status int, d accountsData) {
+	stats, err := c.accountStats(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	slices.SortStableFunc(stats, func(a, b store.AccountStat) int { return cmp.Compare(rank(a.Status), rank(b.Status)) })
+	d.Counts, d.CanLink = byStatus(stats), c.authorize != nil
+	for _, v := range AccountViews(stats, c.names, c.zone) {
+		d.Accounts = append(d.Accounts, accountRow{AccountView: v, Label: cmp.Or(statusLabels[v.Status], v.Status)})
+	}
+	c.render(w, r, status, "accounts", s, d)
+}
