@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cluebot/cluebot/console"
@@ -172,6 +173,16 @@ func (c *Config) resolvePaths() {
 	c.Store.KeyFile = abs(c.Store.KeyFile)
 	if c.Store.DSNIsPath() {
 		c.Store.DSN = abs(c.Store.DSN)
+	}
+	c.resolveRedirect()
+}
+
+// resolveRedirect fills kuaishou.oauth.redirect_url, when unset, with
+// console.base_url + the callback path: the one place the redirect target
+// is worked out.
+func (c *Config) resolveRedirect() {
+	if c.Kuaishou.OAuth.RedirectURL == "" && c.Console.BaseURL != "" {
+		c.Kuaishou.OAuth.RedirectURL = strings.TrimRight(c.Console.BaseURL, "/") + fetch.CallbackPath
 	}
 }
 

@@ -110,3 +110,21 @@ func TestOpsReceivers(t *testing.T) {
 	require.EqualError(t, err, `c.yaml:1: ops_receivers.0: unknown receiver "ops"`,
 		"a single name reads as a list of one, like the other lists")
 }
+
+// TestRedirectURLResolution derives the OAuth redirect target from
+// console.base_url when kuaishou.oauth.redirect_url is unset, and keeps an
+// explicit one.
+func TestRedirectURLResolution(t *testing.T) {
+	for _, tc := range []struct{ name, text, want string }{
+		{"neither", "{}", ""},
+		{"base url", "console: {base_url: \"https://cb.example.com/\"}\n", "https://cb.example.com/oauth/kuaishou/callback"},
+		{"explicit wins", "console: {base_url: \"https://cb.example.com\"}\n" +
+			"kuaishou: {oauth: {redirect_url: \"https://other.example.com/cb\"}}\n", "https://other.example.com/cb"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte(tc.text), lookupFrom(nil), nil)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, cfg.Kuaishou.OAuth.RedirectURL)
+		})
+	}
+}

@@ -24,6 +24,7 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/metrics"
+	"github.com/cluebot/cluebot/onboard"
 )
 
 // Options tune Run; the zero value runs on the real clock, serves
@@ -71,6 +72,7 @@ type daemon struct {
 	runs    map[string]*atomic.Int64 // finished runs per job, set up before start
 	reports *reporter                // nil without a report job
 	console *console.Console         // nil without console.users
+	onboard *onboard.Onboarder       // the OAuth callback and discovery
 
 	catchUpJob gocron.Job // the report catch-up, run after the first pull
 	firstPull  sync.Once
@@ -121,6 +123,8 @@ func newDaemon(a *app.App, opts Options) (*daemon, error) {
 		d.m = metrics.New(a.Store, d.clock.Now, d.log)
 	}
 	d.m.Accounts(d.cfg.Kuaishou.Accounts)
+	d.onboard = a.Onboarder()
+	d.onboard.Log, d.onboard.Now = d.log.With("component", "onboard"), d.clock.Now
 	if err := d.observe(); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,8 @@ import (
 
 const (
 	testAdvertiser = int64(30000001)
+	testAppID      = 4242
+	testAppSecret  = "app-secret-for-tests"
 	testPoll       = time.Minute
 	wait           = 10 * time.Second // deadline of every wait for a condition
 )
@@ -73,7 +75,7 @@ func newEnv(t *testing.T, o envOptions) *env {
 	if o.rules == "" {
 		o.rules = defaultRules
 	}
-	e := &env{t: t, dir: t.TempDir(), ks: sim.New(sim.Options{Seed: 7}), robots: robots.New(robots.Options{}),
+	e := &env{t: t, dir: t.TempDir(), ks: sim.New(sim.Options{Seed: 7, AppID: testAppID, Secret: testAppSecret}), robots: robots.New(robots.Options{}),
 		clock: clockwork.NewFakeClockAt(o.start), logs: &syncBuffer{}}
 	e.ks.AddAccount(testAdvertiser, "tok-access-abcdef", "")
 	e.gate = &gate{next: e.ks}
@@ -98,6 +100,8 @@ store:
   dsn: data/cluebot.db
 kuaishou:
   base_url: %s
+  app_id: 4242
+  secret: app-secret-for-tests
   poll_interval: %s
   qps: 0
   retries: 0

@@ -14,6 +14,7 @@ import (
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/marklink"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
@@ -86,6 +87,8 @@ func (d *daemon) handler() (http.Handler, error) {
 		(&marklink.Handler{Signer: d.a.MarkLinks, Store: d.a.Store, Members: d.a.MarkMembers,
 			Zone: d.cfg.Location, Log: d.log}).Register(mux)
 	}
+	// The browser comes back here from the vendor's authorize page.
+	mux.Handle("GET "+fetch.CallbackPath, console.Headers(d.onboard.Handler()))
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}

@@ -21,6 +21,7 @@ const (
 	JobReportCatch  = "report-catch-up"
 	JobRetention    = "retention"
 	JobSilent       = "silent-accounts"
+	JobDiscover     = "discover"
 	// JobRulesFollow puts the store's newest rules version in force; every
 	// instance runs it, each poll interval.
 	JobRulesFollow = "rules-follow"
@@ -57,6 +58,9 @@ func (d *daemon) newScheduler() (gocron.Scheduler, error) {
 		{JobRulesFollow, gocron.DurationJob(d.cfg.Kuaishou.PollInterval), d.followRules, false}}
 	if d.a.Tokens != nil {
 		jobs = append(jobs, job{JobTokenRefresh, gocron.DurationJob(tokenRefreshEvery), d.refreshTokens, false})
+	}
+	if d.cfg.Kuaishou.DiscoverInterval > 0 {
+		jobs = append(jobs, job{JobDiscover, gocron.DurationJob(d.cfg.Kuaishou.DiscoverInterval), d.discover, true})
 	}
 	if _, ok := d.a.Store.(store.Retention); ok && d.cfg.Store.Retention > 0 {
 		jobs = append(jobs, job{JobRetention, gocron.DurationJob(retentionEvery), d.retain, true})

@@ -152,6 +152,7 @@ type Store interface {
 	Authorizations
 	Resealer
 	AccountActivities
+	AccountNameStore
 	Console
 
 	// Ping checks that the store is reachable.

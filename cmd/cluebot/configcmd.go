@@ -20,9 +20,14 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	path := config.Path(*cfgPath)
-	problems, warnings := checkAll(path)
+	problems, warnings, cfg := checkAll(path)
 	for _, w := range warnings {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
+	}
+	if cfg != nil && len(problems) == 0 {
+		for _, n := range app.AuthOverlap(ctx, cfg) {
+			fmt.Fprintf(stderr, "%s: note: %s\n", path, n)
+		}
 	}
 	if len(problems) == 0 {
 		fmt.Fprintf(stdout, "%s: ok\n", path)
@@ -37,8 +42,9 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // checkAll validates the config and everything it points at, returning each
 // problem as a file:line: message string: every problem of cluebot.yaml,
 // then of rules.yaml and the templates it names, checked against the config
-// as far as it could be read; and the warnings of a config that was read.
-func checkAll(path string) (problems, warnings []string) {
+// as far as it could be read; and the warnings of a config that was read,
+// with the config itself.
+func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	var out []string
 	cfg, err := config.Check(path)
 	var errs config.Errors
@@ -48,13 +54,13 @@ func checkAll(path string) (problems, warnings []string) {
 			out = append(out, e.Error())
 		}
 	case err != nil:
-		return []string{fmt.Sprintf("%s: %v", path, err)}, nil
+		return []string{fmt.Sprintf("%s: %v", path, err)}, nil, nil
 	}
 	if cfg == nil {
-		return out, nil
+		return out, nil, nil
 	}
 	for _, e := range app.CheckFiles(cfg) {
 		out = append(out, e.Error())
 	}
-	return out, cfg.Warnings()
+	return out, cfg.Warnings(), cfg
 }

@@ -39,18 +39,20 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"pull":   {"fetch and store clues (--from/--to for a backfill)", cmdPull},
-		"forget": {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
-		"export": {"write stored leads as jsonl or csv", cmdExport},
-		"config": {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
-		"demo":   {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
-		"notify": {"notify test --receiver NAME: send one sample alert", cmdNotify},
-		"once":   {"one cycle: pull, route, deliver what is due, exit", cmdOnce},
-		"report": {"write (and with --send deliver) the daily Excel report", cmdReport},
-		"rules":  {"rules test --clue FILE: which routes, receivers and messages a clue gets; rules diff --rules NEW.yaml: what a change does to stored leads", cmdRules},
-		"run":    {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
-		"secret": {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
-		"user":   {"user hash: read a password on stdin, print its bcrypt hash for console.users", cmdUser},
+		"accounts": {"accounts [--json]: every account, its status, last pull, last clue; accounts import FILE.csv: names", cmdAccounts},
+		"auth":     {"auth url [--agent] | auth add --code CODE | auth list [--json]: agency and advertiser authorizations", cmdAuth},
+		"pull":     {"fetch and store clues (--from/--to for a backfill)", cmdPull},
+		"forget":   {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
+		"export":   {"write stored leads as jsonl or csv", cmdExport},
+		"config":   {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
+		"demo":     {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
+		"notify":   {"notify test --receiver NAME: send one sample alert", cmdNotify},
+		"once":     {"one cycle: pull, route, deliver what is due, exit", cmdOnce},
+		"report":   {"write (and with --send deliver) the daily Excel report", cmdReport},
+		"rules":    {"rules test --clue FILE: which routes, receivers and messages a clue gets; rules diff --rules NEW.yaml: what a change does to stored leads", cmdRules},
+		"run":      {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
+		"secret":   {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
+		"user":     {"user hash: read a password on stdin, print its bcrypt hash for console.users", cmdUser},
 	}
 }
 

@@ -37,7 +37,8 @@ func childEnviron(extra ...string) []string {
 // config, rules and notify): cluebot config check -c cluebot.yaml.
 func withConfig(cfgPath string, args ...string) []string {
 	n := 1
-	if args[0] == "config" || args[0] == "rules" || args[0] == "notify" {
+	if args[0] == "config" || args[0] == "rules" || args[0] == "notify" || args[0] == "auth" ||
+		args[0] == "accounts" && len(args) > 1 && args[1] == "import" {
 		n = 2
 	}
 	return append(append(append([]string{}, args[:n]...), "-c", cfgPath), args[n:]...)

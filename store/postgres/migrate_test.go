@@ -50,7 +50,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 	require.NoError(t, err)
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
-	require.Equal(t, []string{"account_poll", "audit_log", "auth_advertisers", "authorizations", "clue_history",
+	require.Equal(t, []string{"account_names", "account_poll", "audit_log", "auth_advertisers", "authorizations", "clue_history",
 		"clue_marks", "clues", "console_sessions", "login_failures", "mark_link_key", "mark_writeback", "oauth_states", "outbox",
 		"receiver_pause", "rotation", "rules_file", "rules_versions", "schema_version", "send_log",
 		"sync_state", "tokens"}, tables)

@@ -212,4 +212,6 @@ CREATE TABLE mark_writeback (
 	last_error text NOT NULL
 );
 `),
+	// 10: imported account names (names.go).
+	execSQL(namesSchema),
 }

@@ -197,6 +197,8 @@ CREATE TABLE mark_writeback (
 	last_error TEXT NOT NULL
 );
 `),
+	// 10: imported account names (names.go).
+	execSQL(namesSchema),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

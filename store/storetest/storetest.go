@@ -107,6 +107,7 @@ func Run(t *testing.T, open Opener) {
 		{"refresh lease", testRefreshLease},
 		{"concurrent refresh claims", testConcurrentRefreshClaims},
 		{"oauth states", testOAuthStates},
+		{"account names", testAccountNames},
 		{"account stats", testAccountStats},
 		{"rules versions", testRulesVersions},
 		{"concurrent rules versions", testConcurrentRulesVersions},
