@@ -153,6 +153,7 @@ type Store interface {
 	Resealer
 	AccountActivities
 	Console
+	Followups
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

@@ -194,4 +194,6 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// follow-up timers; the outbox unique per kind (followup_schema.go).
+	followupSchema,
 }

@@ -179,6 +179,8 @@ CREATE TABLE rules_file (
 `),
 	// 7: the console's sessions, audit log, marks and search indexes.
 	consoleSchema,
+	// 8: follow-up timers; the outbox unique per kind (followup_schema.go).
+	followupSchema,
 }
 
 // migrate applies the migrations db has not seen yet, each in its own
