@@ -65,9 +65,13 @@ func (j *Job) batch() int {
 }
 
 // Run schedules the timers started since the last run, then fires those
-// due. A lead followed up is finished instead, whenever it is seen.
+// due. A lead followed up is finished instead, whenever it is seen. A nil
+// job does nothing.
 func (j *Job) Run(ctx context.Context) (Stats, error) {
 	var st Stats
+	if j == nil {
+		return st, nil
+	}
 	rules := j.rules.Load()
 	if rules == nil {
 		return st, nil
