@@ -129,14 +129,20 @@ func (s *Store) Audit(ctx context.Context, limit, offset int) ([]store.AuditEntr
 	return entries, nil
 }
 
-// SetMark records m, replacing the clue's earlier mark; the foreign key
-// refuses an unknown clue.
+// SetMark records m, replacing the clue's earlier mark, and finishes the
+// clue's open follow-up timers at m.At; the foreign key refuses an unknown
+// clue.
 func (s *Store) SetMark(ctx context.Context, m store.Mark) error {
 	if err := consolesql.CheckMark(&m); err != nil {
 		return fmt.Errorf("set mark: %w", err)
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO clue_marks (clue_id, status, by_user, at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (clue_id) DO UPDATE SET status = excluded.status, by_user = excluded.by_user, at = excluded.at`,
+	// A marked lead is followed up: its open follow-up timers end now, in
+	// the same statement.
+	_, err := s.pool.Exec(ctx, `WITH m AS (INSERT INTO clue_marks (clue_id, status, by_user, at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (clue_id) DO UPDATE SET status = excluded.status, by_user = excluded.by_user, at = excluded.at
+		RETURNING clue_id, at)
+		UPDATE followups f SET done_at = m.at, next_due = '-infinity' FROM m
+		WHERE f.clue_id = m.clue_id AND f.done_at = '-infinity'`,
 		m.ClueID, m.Status, m.By, stamp(m.At))
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23503" { // foreign_key_violation

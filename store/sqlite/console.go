@@ -147,7 +147,8 @@ func (s *Store) Audit(ctx context.Context, limit, offset int) ([]store.AuditEntr
 	return entries, nil
 }
 
-// SetMark records m, replacing the clue's earlier mark.
+// SetMark records m, replacing the clue's earlier mark, and finishes the
+// clue's open follow-up timers at m.At.
 func (s *Store) SetMark(ctx context.Context, m store.Mark) error {
 	if err := consolesql.CheckMark(&m); err != nil {
 		return fmt.Errorf("set mark: %w", err)
@@ -159,6 +160,12 @@ func (s *Store) SetMark(ctx context.Context, m store.Mark) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO clue_marks (clue_id, status, by_user, at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (clue_id) DO UPDATE SET status = excluded.status, by_user = excluded.by_user, at = excluded.at`,
 			m.ClueID, m.Status, m.By, toMillis(m.At))
+		if err != nil {
+			return err
+		}
+		// A marked lead is followed up: its open follow-up timers end now.
+		_, err = tx.ExecContext(ctx, `UPDATE followups SET done_at = ?2, next_due = 0 WHERE clue_id = ?1 AND done_at = 0`,
+			m.ClueID, toMillis(m.At))
 		return err
 	})
 	if err != nil {

@@ -138,6 +138,15 @@ func testFollowupDone(t *testing.T, s store.Store, clk *clock) {
 	require.NoError(t, err)
 	require.Equal(t, 0, n, "done once")
 
+	// marked in cluebot: SetMark finishes the timers at the mark's time.
+	d := clueID(4)
+	sendAlert(t, s, d, "hot", "", sent, "sales")
+	require.NoError(t, s.ScheduleFollowup(ctx, d, "hot", remind, time.Time{}, time.Time{}))
+	require.NoError(t, s.SetMark(ctx, store.Mark{ClueID: d, Status: store.MarkContacted, By: "张三", At: sent.Add(3 * time.Minute)}))
+	fs, err = s.ClueFollowups(ctx, d)
+	require.NoError(t, err)
+	require.Equal(t, sent.Add(3*time.Minute), utc(fs)[0].DoneAt)
+
 	due, err := s.DueFollowups(ctx, remind.Add(time.Hour), 10)
 	require.NoError(t, err)
 	require.Empty(t, due)
