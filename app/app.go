@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	}
 	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger)
 	a.Syncer.Normalize = a.normalize
+	a.Syncer.Hot = a.Store.HasOpenFollowups
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
 	a.Router.MaxAge = cfg.Alerts.MaxAge
 	a.Followups = followup.New(a.Store, a.Rules, logger, nil)

@@ -87,6 +87,9 @@ type Followups interface {
 	FireFollowup(ctx context.Context, s FollowupSend) (bool, error)
 	// ClueFollowups returns a clue's timers by route.
 	ClueFollowups(ctx context.Context, clueID string) ([]Followup, error)
+	// HasOpenFollowups reports whether the account has leads with timers
+	// still to fire: the adaptive scheduler polls it as hot.
+	HasOpenFollowups(ctx context.Context, advertiserID int64) (bool, error)
 	// FollowupStats counts the open and overdue timers at now.
 	FollowupStats(ctx context.Context, now time.Time) (FollowupStats, error)
 }

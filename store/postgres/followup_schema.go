@@ -11,6 +11,7 @@ ALTER TABLE outbox ADD CONSTRAINT outbox_clue_route_receiver_kind_key UNIQUE (cl
 CREATE TABLE followups (
 	clue_id      text COLLATE "C" NOT NULL REFERENCES clues (id) ON DELETE CASCADE,
 	route        text NOT NULL,
+	advertiser_id bigint NOT NULL,
 	assignee     text NOT NULL,
 	sent_at      timestamptz NOT NULL,
 	scheduled    integer NOT NULL DEFAULT 0,
@@ -24,4 +25,5 @@ CREATE TABLE followups (
 );
 CREATE INDEX followups_unscheduled ON followups (sent_at) WHERE scheduled = 0;
 CREATE INDEX followups_due ON followups (next_due) WHERE scheduled = 1 AND done_at = '-infinity' AND next_due > '-infinity';
+CREATE INDEX followups_account ON followups (advertiser_id) WHERE scheduled = 1 AND done_at = '-infinity' AND next_due > '-infinity';
 `)

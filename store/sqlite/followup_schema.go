@@ -59,6 +59,7 @@ END;
 CREATE TABLE followups (
 	clue_id      TEXT NOT NULL REFERENCES clues (id) ON DELETE CASCADE,
 	route        TEXT NOT NULL,
+	advertiser_id INTEGER NOT NULL,
 	assignee     TEXT NOT NULL,
 	sent_at      INTEGER NOT NULL,
 	scheduled    INTEGER NOT NULL DEFAULT 0,
@@ -72,4 +73,5 @@ CREATE TABLE followups (
 ) WITHOUT ROWID;
 CREATE INDEX followups_unscheduled ON followups (sent_at) WHERE scheduled = 0;
 CREATE INDEX followups_due ON followups (next_due) WHERE scheduled = 1 AND done_at = 0 AND next_due > 0;
+CREATE INDEX followups_account ON followups (advertiser_id) WHERE scheduled = 1 AND done_at = 0 AND next_due > 0;
 `)

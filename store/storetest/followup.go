@@ -71,6 +71,14 @@ func testFollowupTimers(t *testing.T, s store.Store, clk *clock) {
 		require.NoError(t, err)
 		return utc(fs)
 	}
+	hot := func(id int64) bool {
+		t.Helper()
+		ok, err := s.HasOpenFollowups(ctx, id)
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, hot(1), "account 1 has an open follow-up")
+	require.False(t, hot(2))
 	require.Empty(t, due(remind.Add(-time.Millisecond)), "not due before its time")
 	fs := due(remind)
 	require.Len(t, fs, 1)
@@ -106,6 +114,7 @@ func testFollowupTimers(t *testing.T, s store.Store, clk *clock) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	require.Empty(t, due(escalate.Add(time.Hour)), "nothing left to fire")
+	require.False(t, hot(1), "nothing left to fire: the account is not hot for it")
 	require.Len(t, outboxOf(t, s, id), 5)
 
 	_, err = s.FireFollowup(ctx, store.FollowupSend{ClueID: id, Route: "hot", Kind: store.KindAlert})

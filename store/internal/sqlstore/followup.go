@@ -12,14 +12,14 @@ import (
 // the outbox rows {ids} whose alert is now sent; a timer already started
 // is left as it is, so only the first alert to a route counts. The backend
 // replaces {ids} with its set of the ids in argument 1.
-const StartFollowupsSQL = `INSERT INTO followups (clue_id, route, assignee, sent_at)
-SELECT clue_id, route, assignee, MIN(sent_at) FROM outbox
-WHERE id IN {ids} AND kind = 'alert' AND state = 'sent'
-GROUP BY clue_id, route, assignee
+const StartFollowupsSQL = `INSERT INTO followups (clue_id, route, advertiser_id, assignee, sent_at)
+SELECT o.clue_id, o.route, c.advertiser_id, o.assignee, MIN(o.sent_at) FROM outbox o JOIN clues c ON c.id = o.clue_id
+WHERE o.id IN {ids} AND o.kind = 'alert' AND o.state = 'sent'
+GROUP BY o.clue_id, o.route, c.advertiser_id, o.assignee
 ON CONFLICT DO NOTHING`
 
-// followupColumns are the columns scanFollowup reads, f joined to its clue c.
-const followupColumns = `f.clue_id, c.advertiser_id, f.route, f.assignee, f.sent_at, f.scheduled,
+// followupColumns are the columns scanFollowup reads.
+const followupColumns = `f.clue_id, f.advertiser_id, f.route, f.assignee, f.sent_at, f.scheduled,
 	f.remind_due, f.escalate_due, f.done_at, f.reminded, f.escalated`
 
 func (d *Dialect) scanFollowup(r Row, f *store.Followup) error {
@@ -31,7 +31,7 @@ func (d *Dialect) scanFollowup(r Row, f *store.Followup) error {
 }
 
 func (s *Common) followups(ctx context.Context, op, where string, args ...any) ([]store.Followup, error) {
-	rows, err := s.read.Query(ctx, `SELECT `+followupColumns+` FROM followups f JOIN clues c ON c.id = f.clue_id WHERE `+
+	rows, err := s.read.Query(ctx, `SELECT `+followupColumns+` FROM followups f WHERE `+
 		where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -153,4 +153,17 @@ func (s *Common) FollowupStats(ctx context.Context, now time.Time) (store.Follow
 		return st, fmt.Errorf("follow-up stats: %w", err)
 	}
 	return st, nil
+}
+
+// HasOpenFollowups implements store.Followups: one probe of the partial
+// index followups_account.
+func (s *Common) HasOpenFollowups(ctx context.Context, advertiserID int64) (bool, error) {
+	z := s.d.Zero
+	var n int
+	err := s.read.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM followups WHERE advertiser_id = `+s.d.Param(1)+
+		` AND scheduled = 1 AND done_at = `+z+` AND next_due > `+z+` LIMIT 1) AS open`, advertiserID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("open follow-ups of account %d: %w", advertiserID, err)
+	}
+	return n > 0, nil
 }
