@@ -36,26 +36,7 @@ SELECT id, clue_id, route, receiver, assignee, state, attempts, next_at, last_er
 	created_at, sent_at, lease_owner, lease_until, kind FROM outbox;
 DROP TABLE outbox;
 ALTER TABLE outbox_new RENAME TO outbox;
-CREATE INDEX outbox_claim ON outbox (receiver, next_at) WHERE state = 'pending';
-CREATE INDEX outbox_pending ON outbox (created_at) WHERE state = 'pending';
-CREATE INDEX outbox_dead ON outbox (created_at) WHERE state = 'dead';
-CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent'),
-		outbox_pending = outbox_pending + (NEW.state = 'pending'), outbox_dead = outbox_dead + (NEW.state = 'dead')
-	WHERE id = NEW.clue_id;
-END;
-CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent') - (OLD.state = 'sent'),
-		outbox_pending = outbox_pending + (NEW.state = 'pending') - (OLD.state = 'pending'),
-		outbox_dead = outbox_dead + (NEW.state = 'dead') - (OLD.state = 'dead')
-	WHERE id = NEW.clue_id;
-END;
-CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent - (OLD.state = 'sent'),
-		outbox_pending = outbox_pending - (OLD.state = 'pending'), outbox_dead = outbox_dead - (OLD.state = 'dead')
-	WHERE id = OLD.clue_id;
-END;
-
+` + outboxIndexesSQL + `
 CREATE TABLE followups (
 	clue_id      TEXT NOT NULL REFERENCES clues (id) ON DELETE CASCADE,
 	route        TEXT NOT NULL,
