@@ -25,6 +25,9 @@ routes:
     followup: {within: 15m, escalate: {after: 30m, receivers: [managers]}}
   - name: plain
     receivers: [sales]
+  - name: managers-only
+    receivers: [sales]
+    followup: {within: 15m, remind: false, escalate: {after: 1h, receivers: [managers, boss]}, business_hours: false}
 `
 
 // clock is a fake clock, safe for concurrent use.
@@ -268,4 +271,19 @@ func TestWaitsForAFreshRead(t *testing.T) {
 	require.Equal(t, 1, st.Waiting)
 	require.Empty(t, e.outbox("1", store.KindReminder), "the account was not re-read since the reminder came due")
 	require.Equal(t, 1, e.run(sent.Add(21*time.Minute)).Reminders)
+}
+
+func TestEscalationWithoutReminder(t *testing.T) {
+	e := newEnv(t)
+	sent := e.wall("2026-10-12 20:00:00")
+	e.alert("1", "managers-only", sent)
+	require.Zero(t, e.run(sent.Add(59*time.Minute)).Escalated)
+	st := e.run(sent.Add(61 * time.Minute))
+	require.Equal(t, 1, st.Escalated)
+	require.Empty(t, e.outbox("1", store.KindReminder), "remind: false")
+	var to []string
+	for _, it := range e.outbox("1", store.KindEscalation) {
+		to = append(to, it.Receiver)
+	}
+	require.ElementsMatch(t, []string{"managers", "boss"}, to, "one row per escalate receiver")
 }
