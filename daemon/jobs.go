@@ -146,7 +146,7 @@ func (d *daemon) pull(ctx context.Context) {
 		d.log.Error("follow-up timers failed; retried next cycle", "err", err)
 	}
 	if fs.Reminders+fs.Escalated > 0 {
-		d.log.Info("follow-ups due", "reminders", fs.Reminders, "escalations", fs.Escalated, "waiting", fs.Waiting)
+		d.log.Info("follow-ups due", "reminders", fs.Reminders, "escalations", fs.Escalated)
 	}
 	fetched := 0
 	for _, r := range results {

@@ -2,24 +2,20 @@ package followup
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"time"
 
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
 )
 
 // fire enqueues the due timers' reminders and escalations. A lead followed
-// up is finished instead; one whose account was not re-read after the due
-// time waits for the next run, so nothing goes out on stale data.
+// up is finished instead. The store returns only timers whose account was
+// re-read after their due time, so nothing goes out on stale data.
 func (j *Job) fire(ctx context.Context, rules *route.Rules, st *Stats) error {
 	now := j.now()
 	fs, err := j.store.DueFollowups(ctx, now, j.batch())
 	if err != nil {
 		return err
 	}
-	fresh := map[int64]time.Time{} // account → last successful read
 	for i := range fs {
 		f := &fs[i]
 		at, done, err := j.followedUp(ctx, f.ClueID)
@@ -31,20 +27,6 @@ func (j *Job) fire(ctx context.Context, rules *route.Rules, st *Stats) error {
 				return err
 			}
 			st.Done++
-			continue
-		}
-		read, ok := fresh[f.AdvertiserID]
-		if !ok {
-			s, err := j.store.SyncState(ctx, f.AdvertiserID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("follow-up of clue %s: %w", f.ClueID, err)
-			}
-			read = s.LastSuccessAt
-			fresh[f.AdvertiserID] = read
-		}
-		due := f.Due()
-		if !read.After(due) {
-			st.Waiting++
 			continue
 		}
 		send := store.FollowupSend{ClueID: f.ClueID, Route: f.Route, Kind: f.Kind(), Assignee: f.Assignee, At: now}

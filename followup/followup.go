@@ -23,7 +23,6 @@ type Store interface {
 	Clue(ctx context.Context, id string) (store.Clue, error)
 	ClueHistory(ctx context.Context, id string) ([]store.HistoryEntry, error)
 	Marks(ctx context.Context, clueIDs []string) (map[string]store.Mark, error)
-	SyncState(ctx context.Context, advertiserID int64) (store.SyncState, error)
 }
 
 // defaultBatch is how many timers one pass reads at a time.
@@ -45,7 +44,6 @@ type Stats struct {
 	Done      int // leads found followed up, their timers finished
 	Reminders int // reminders enqueued
 	Escalated int // escalations enqueued
-	Waiting   int // due, but the lead's account was not re-read since
 }
 
 // New returns a job over st with the rules of the moment in rules; now is

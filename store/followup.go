@@ -76,7 +76,9 @@ type Followups interface {
 	// due time is deleted: its route asks for no follow-up.
 	ScheduleFollowup(ctx context.Context, clueID, route string, remind, escalate, done time.Time) error
 	// DueFollowups returns up to limit scheduled timers not followed up whose
-	// next due time is at or before now, by due time.
+	// next due time is at or before now, by due time, and whose lead's
+	// account was read successfully after that due time (the contract: a
+	// reminder waits rather than go out on stale data).
 	DueFollowups(ctx context.Context, now time.Time, limit int) ([]Followup, error)
 	// FinishFollowups marks every open timer of the clue followed up at at;
 	// it returns how many it marked.

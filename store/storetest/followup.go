@@ -61,6 +61,15 @@ func testFollowupTimers(t *testing.T, s store.Store, clk *clock) {
 
 	remind, escalate := sent.Add(15*time.Minute), sent.Add(30*time.Minute)
 	require.NoError(t, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, time.Time{}))
+	read := func(at time.Time) {
+		t.Helper()
+		require.NoError(t, s.SaveSyncState(ctx, store.SyncState{AdvertiserID: 1, SyncedTo: at, LastRunAt: at, LastSuccessAt: at}))
+	}
+	read(remind)
+	fs, err := s.DueFollowups(ctx, remind.Add(time.Minute), 10)
+	require.NoError(t, err)
+	require.Empty(t, fs, "the account was not read after the reminder came due")
+	read(escalate.Add(24 * time.Hour))
 	un, err = s.UnscheduledFollowups(ctx, 10)
 	require.NoError(t, err)
 	require.Empty(t, un)
@@ -80,7 +89,7 @@ func testFollowupTimers(t *testing.T, s store.Store, clk *clock) {
 	require.True(t, hot(1), "account 1 has an open follow-up")
 	require.False(t, hot(2))
 	require.Empty(t, due(remind.Add(-time.Millisecond)), "not due before its time")
-	fs := due(remind)
+	fs = due(remind)
 	require.Len(t, fs, 1)
 	require.Equal(t, store.KindReminder, fs[0].Kind())
 	require.Equal(t, remind, fs[0].Due())

@@ -83,11 +83,14 @@ func flag(b bool) int64 {
 	return 0
 }
 
-// DueFollowups implements store.Followups.
+// DueFollowups implements store.Followups. Timers of accounts not re-read
+// since they came due are left out, so they never fill the batch.
 func (s *Common) DueFollowups(ctx context.Context, now time.Time, limit int) ([]store.Followup, error) {
 	z := s.d.Zero
 	return s.followups(ctx, "due follow-ups", `f.scheduled = 1 AND f.done_at = `+z+` AND f.next_due > `+z+
-		` AND f.next_due <= `+s.d.Param(1)+` ORDER BY f.next_due, f.clue_id, f.route LIMIT `+s.d.Param(2),
+		` AND f.next_due <= `+s.d.Param(1)+` AND EXISTS (SELECT 1 FROM sync_state a
+			WHERE a.advertiser_id = f.advertiser_id AND a.last_success_at > f.next_due)
+		ORDER BY f.next_due, f.clue_id, f.route LIMIT `+s.d.Param(2),
 		s.d.Time(now), limit)
 }
 
