@@ -20,6 +20,7 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/followup"
 	"github.com/cluebot/cluebot/marklink"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/receiver"
@@ -59,6 +60,8 @@ type App struct {
 	// Tokens is the syncer's token manager (the daemon refreshes ahead).
 	Tokens *fetch.Tokens
 	Router *dispatch.Router
+	// Followups schedules and fires the follow-up timers (issue 17).
+	Followups *followup.Job
 	// Pacer paces every deliverer built from this app, so a deliverer
 	// rebuilt with new templates keeps the robots' rate budgets.
 	Pacer dispatch.Pacer
@@ -136,8 +139,10 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a.Owner = newOwner()
 	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger, a.Owner, a.notifyReauth)
 	a.Syncer.Normalize = a.normalize
+	a.Syncer.Hot = a.Store.HasOpenFollowups
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
 	a.Router.MaxAge = cfg.Alerts.MaxAge
+	a.Followups = followup.New(a.Store, a.Rules, logger, nil)
 	a.use(&Live{Rules: rules, RulesVersion: version, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
 	return a, nil
 }

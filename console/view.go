@@ -24,7 +24,9 @@ type leadView struct {
 }
 
 // followupView is whether someone followed the lead up: "done" once it is
-// marked (by whom, when), else "none".
+// marked (by whom, when) or worked on at the vendor; else, by its follow-up
+// timers, "overdue" past a reminder or escalation time, "open" before, or
+// "none" when no route asks for a follow-up.
 type followupView struct {
 	State  string     `json:"state"`
 	Status string     `json:"status,omitempty"` // the mark: contacted | invalid
@@ -87,6 +89,8 @@ func (c *Console) leadViews(ctx context.Context, clues []store.Clue, role string
 		if m, ok := marks[cl.ID]; ok {
 			at := m.At.In(c.zone)
 			v.Followup = followupView{State: "done", Status: m.Status, By: m.By, At: &at}
+		} else if v.Followup, err = c.followup(ctx, cl.ID); err != nil {
+			return nil, err
 		}
 		for _, it := range items {
 			v.Deliveries = append(v.Deliveries, c.deliveryView(it, false))
@@ -130,3 +134,31 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// followup is the follow-up state of an unmarked lead by its timers: done
+// when any route's timer is, overdue when one is past due, else open; none
+// without a scheduled timer.
+func (c *Console) followup(ctx context.Context, id string) (followupView, error) {
+	fs, err := c.st.ClueFollowups(ctx, id)
+	if err != nil {
+		return followupView{}, err
+	}
+	now, v := c.clock.Now(), followupView{State: "none"}
+	for i := range fs {
+		f := &fs[i]
+		switch {
+		case !f.Scheduled:
+		case !f.DoneAt.IsZero():
+			at := f.DoneAt.In(c.zone)
+			return followupView{State: "done", At: &at}, nil
+		case pastDue(f.RemindDue, now) || pastDue(f.EscalateDue, now):
+			v.State = "overdue"
+		case v.State == "none":
+			v.State = "open"
+		}
+	}
+	return v, nil
+}
+
+// pastDue reports whether a due time is set and has passed at now.
+func pastDue(due, now time.Time) bool { return !due.IsZero() && !now.Before(due) }

@@ -159,6 +159,13 @@ func (d *daemon) pull(ctx context.Context) {
 	if err != nil {
 		d.log.Error("routing failed; unrouted clues are retried next cycle", "err", err)
 	}
+	fs, err := d.a.Followups.Run(ctx)
+	if err != nil {
+		d.log.Error("follow-up timers failed; retried next cycle", "err", err)
+	}
+	if fs.Reminders+fs.Escalated > 0 {
+		d.log.Info("follow-ups due", "reminders", fs.Reminders, "escalations", fs.Escalated)
+	}
 	fetched := 0
 	for _, r := range results {
 		fetched += r.Stats.Inserted

@@ -69,7 +69,17 @@ func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverSt
 		if len(items) == 0 {
 			return nil
 		}
-		if len(items) > 1 && len(items) < limit && len(items) <= slots/2 {
+		if rest := otherKinds(items); len(rest) > 0 {
+			// A message is of one kind: the rows of other kinds (and any
+			// reminder after the first, as a reminder is of one lead) wait
+			// for the next turn of the loop. Escalations go out as one
+			// digest of the overdue leads, however short the queue.
+			if err := d.store.ReleaseOutbox(context.WithoutCancel(ctx), ids(rest)); err != nil {
+				return fmt.Errorf("receiver %s: release alerts: %w", r.Name, err)
+			}
+			items = items[:len(items)-len(rest)]
+		}
+		if len(items) > 1 && len(items) < limit && len(items) <= slots/2 && items[0].Kind != store.KindEscalation {
 			// A short queue goes out one alert per message. Only the alert
 			// being sent stays leased: the lease then covers one send, and a
 			// crash holds back that one message until the lease ends, not
@@ -184,6 +194,9 @@ func maxAttempts(items []store.OutboxItem) int {
 func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.OutboxItem, stats *DeliverStats) (*notify.Message, error) {
 	msg := &notify.Message{Receiver: r.Name}
 	rules := d.leads.Rules.Load()
+	if k := items[0].Kind; k == store.KindReminder || k == store.KindEscalation {
+		msg.Followup = &notify.Followup{Kind: k, Late: late(rules, &items[0])}
+	}
 	var bad []store.OutboxItem
 	for _, it := range items {
 		c, err := d.store.Clue(ctx, it.ClueID)
@@ -200,7 +213,7 @@ func (d *Deliverer) message(ctx context.Context, r *Receiver, items []store.Outb
 		if rules != nil {
 			if rt := rules.ByName(it.Route); rt != nil {
 				lead.Assignee = member(rt, it.Assignee)
-				if len(items) == 1 {
+				if len(items) == 1 && msg.Followup == nil {
 					msg.Template = rt.Template
 				}
 			}

@@ -133,6 +133,15 @@ func (s *Syncer) SyncDue(ctx context.Context, ls LeaseStore, owner string) ([]Re
 				r.Err = errors.Join(r.Err, perr)
 			}
 			found, first := r.Stats.Inserted+r.Stats.Updated > 0, poll.NextPollAt.IsZero()
+			if !found && r.Err == nil && s.Hot != nil {
+				// Leads waiting for a follow-up are re-read every poll
+				// interval, so a call is noticed in time (one index probe).
+				hot, herr := s.Hot(context.WithoutCancel(ctx), a.AdvertiserID)
+				if herr != nil {
+					s.log.Warn("open follow-ups not read; account polled as usual", "advertiser_id", a.AdvertiserID, "err", herr)
+				}
+				found = hot
+			}
 			quiet := poll.QuietPolls
 			if first { // quiet unless its first pull finds clues
 				quiet = s.cfg.settledPolls()

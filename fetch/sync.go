@@ -50,6 +50,9 @@ type Syncer struct {
 	Auths AuthAdvertisers
 	// OnPage, when set, is called after each stored page (progress bars).
 	OnPage func(a Account, p PageProgress)
+	// Hot, when set, reports whether an account has leads with follow-ups
+	// still open; SyncDue then polls it as hot, every poll_interval.
+	Hot func(ctx context.Context, advertiserID int64) (bool, error)
 }
 
 // PageProgress describes one stored page.

@@ -92,6 +92,9 @@ func New(outbox OutboxStatser, now func() time.Time, logger *slog.Logger) *Metri
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outbox != nil {
 		m.Registry.MustRegister(newOutboxCollector(outbox, now))
+		if f, ok := outbox.(FollowupStatser); ok {
+			m.Registry.MustRegister(newFollowupCollector(f, now))
+		}
 	}
 	return m
 }

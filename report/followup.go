@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -191,11 +192,13 @@ func followedUpAt(hist []store.HistoryEntry, cur store.HistoryEntry) time.Time {
 	return time.Time{}
 }
 
+// worked is clue.Worked, the one rule of what counts as followed up, on
+// history entries.
 func worked(first, s store.HistoryEntry) bool {
-	call := s.PhoneStat >= 101 && s.PhoneStat <= 110 || s.PhoneStat >= 201 && s.PhoneStat <= 210
-	return s.PhoneStat != first.PhoneStat && call ||
-		s.ScheduleID != first.ScheduleID && s.ScheduleID != 0 ||
-		s.IntentionID != first.IntentionID && s.IntentionID != 0 && s.IntentionID != 10
+	status := func(h store.HistoryEntry) clue.Status {
+		return clue.Status{PhoneStat: h.PhoneStat, ScheduleID: h.ScheduleID, IntentionID: h.IntentionID}
+	}
+	return clue.Worked(status(first), status(s))
 }
 
 // writeFollowupSheet adds the 跟进 sheet: the rows, then each assignee's

@@ -154,6 +154,7 @@ type Store interface {
 	AccountActivities
 	AccountNameStore
 	Console
+	Followups
 
 	// Ping checks that the store is reachable.
 	Ping(ctx context.Context) error

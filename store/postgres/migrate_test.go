@@ -51,7 +51,7 @@ func TestMigrateFromEmpty(t *testing.T) {
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	require.NoError(t, err)
 	require.Equal(t, []string{"account_names", "account_poll", "audit_log", "auth_advertisers", "authorizations", "clue_history",
-		"clue_marks", "clues", "console_sessions", "login_failures", "mark_link_key", "mark_writeback", "oauth_states", "outbox",
+		"clue_marks", "clues", "console_sessions", "followups", "login_failures", "mark_link_key", "mark_writeback", "oauth_states", "outbox",
 		"receiver_pause", "rotation", "rules_file", "rules_versions", "schema_version", "send_log",
 		"sync_state", "tokens"}, tables)
 	_, err = s.UpsertClues(t.Context(), []store.Clue{{ID: "1974516040085363860123", Raw: []byte(`{}`)}})

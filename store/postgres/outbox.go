@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -54,7 +55,21 @@ func (s *Store) updateOutbox(ctx context.Context, ids []int64, u sqlstore.Outbox
 	}
 	query := `UPDATE outbox SET ` + u.Set + ` WHERE ` + u.Cond + ` AND id IN (SELECT id FROM outbox
 		WHERE id = ANY ($1) AND ` + u.Cond + ` ORDER BY id FOR NO KEY UPDATE)`
-	if _, err := s.pool.Exec(ctx, query, append([]any{ids}, u.Args...)...); err != nil {
+	run := func(fn func(tx pgx.Tx) error) error { return s.inTx(ctx, fn) }
+	if u.Then == "" { // one statement needs no transaction of its own
+		run = func(fn func(tx pgx.Tx) error) error {
+			_, err := s.pool.Exec(ctx, query, append([]any{ids}, u.Args...)...)
+			return err
+		}
+	}
+	err := run(func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, query, append([]any{ids}, u.Args...)...); err != nil || u.Then == "" {
+			return err
+		}
+		_, err := tx.Exec(ctx, strings.ReplaceAll(u.Then, "{ids}", "(SELECT unnest($1::bigint[]))"), ids)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("%s of %d outbox rows: %w", u.Op, len(ids), err)
 	}
 	return nil

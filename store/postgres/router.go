@@ -16,11 +16,11 @@ var unroutedSQL = dialect.UnroutedSQL()
 // enqueueSQL enqueues alerts of clue $1 due and created at $2, one per
 // element of the parallel arrays $3 (route), $4 (receiver) and $5
 // (assignee), in array order so that ids follow it; pending and unleased by
-// the columns' defaults, each once per (clue, route, receiver).
+// the columns' defaults, each once per (clue, route, receiver, kind).
 const enqueueSQL = `INSERT INTO outbox (clue_id, route, receiver, assignee, next_at, created_at)
 	SELECT $1, q.route, q.receiver, q.assignee, $2, $2
 	FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS q (route, receiver, assignee, n)
-	ORDER BY q.n ON CONFLICT (clue_id, route, receiver) DO NOTHING`
+	ORDER BY q.n ON CONFLICT (clue_id, route, receiver, kind) DO NOTHING`
 
 // SaveRouting marks r.ClueID routed at r.RoutedAt with its routes and
 // assignees in order, and enqueues one pending outbox row per (route,

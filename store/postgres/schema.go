@@ -214,4 +214,6 @@ CREATE TABLE mark_writeback (
 `),
 	// 10: imported account names (names.go).
 	execSQL(namesSchema),
+	// 11: follow-up timers; the outbox unique per kind (followup_schema.go).
+	followupSchema,
 }

@@ -109,27 +109,7 @@ CREATE TABLE outbox (
 	lease_until INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (clue_id, route, receiver)
 );
-CREATE INDEX outbox_claim ON outbox (receiver, next_at) WHERE state = 'pending';
-CREATE INDEX outbox_pending ON outbox (created_at) WHERE state = 'pending';
-CREATE INDEX outbox_dead ON outbox (created_at) WHERE state = 'dead';
-
-CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent'),
-		outbox_pending = outbox_pending + (NEW.state = 'pending'), outbox_dead = outbox_dead + (NEW.state = 'dead')
-	WHERE id = NEW.clue_id;
-END;
-CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent') - (OLD.state = 'sent'),
-		outbox_pending = outbox_pending + (NEW.state = 'pending') - (OLD.state = 'pending'),
-		outbox_dead = outbox_dead + (NEW.state = 'dead') - (OLD.state = 'dead')
-	WHERE id = NEW.clue_id;
-END;
-CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
-	UPDATE clues SET outbox_sent = outbox_sent - (OLD.state = 'sent'),
-		outbox_pending = outbox_pending - (OLD.state = 'pending'), outbox_dead = outbox_dead - (OLD.state = 'dead')
-	WHERE id = OLD.clue_id;
-END;
-
+` + outboxIndexesSQL + `
 CREATE TABLE rotation (
 	route    TEXT PRIMARY KEY,
 	position INTEGER NOT NULL
@@ -199,6 +179,8 @@ CREATE TABLE mark_writeback (
 `),
 	// 10: imported account names (names.go).
 	execSQL(namesSchema),
+	// 11: follow-up timers; the outbox unique per kind (followup_schema.go).
+	followupSchema,
 }
 
 // migrate applies the migrations db has not seen yet, each in its own
@@ -256,3 +238,29 @@ INSERT INTO schema_version (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM sc
 	log.Info("store schema migrated", "version", version+1)
 	return version+1 == len(migs), nil
 }
+
+// outboxIndexesSQL are the outbox's partial indexes and the triggers that
+// keep the clues' outbox counts: made by migration 2, and again by the
+// rebuild of followupSchema.
+const outboxIndexesSQL = `
+CREATE INDEX outbox_claim ON outbox (receiver, next_at) WHERE state = 'pending';
+CREATE INDEX outbox_pending ON outbox (created_at) WHERE state = 'pending';
+CREATE INDEX outbox_dead ON outbox (created_at) WHERE state = 'dead';
+
+CREATE TRIGGER outbox_count_insert AFTER INSERT ON outbox BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent'),
+		outbox_pending = outbox_pending + (NEW.state = 'pending'), outbox_dead = outbox_dead + (NEW.state = 'dead')
+	WHERE id = NEW.clue_id;
+END;
+CREATE TRIGGER outbox_count_update AFTER UPDATE OF state ON outbox WHEN OLD.state IS NOT NEW.state BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent + (NEW.state = 'sent') - (OLD.state = 'sent'),
+		outbox_pending = outbox_pending + (NEW.state = 'pending') - (OLD.state = 'pending'),
+		outbox_dead = outbox_dead + (NEW.state = 'dead') - (OLD.state = 'dead')
+	WHERE id = NEW.clue_id;
+END;
+CREATE TRIGGER outbox_count_delete AFTER DELETE ON outbox BEGIN
+	UPDATE clues SET outbox_sent = outbox_sent - (OLD.state = 'sent'),
+		outbox_pending = outbox_pending - (OLD.state = 'pending'), outbox_dead = outbox_dead - (OLD.state = 'dead')
+	WHERE id = OLD.clue_id;
+END;
+`

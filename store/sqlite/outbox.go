@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/store/internal/sqlstore"
@@ -55,6 +56,10 @@ func (s *Store) updateOutbox(ctx context.Context, ids []int64, u sqlstore.Outbox
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE outbox SET `+u.Set+` WHERE `+u.Cond+
 			` AND id IN (SELECT value FROM json_each(?1))`, args...)
+		if err != nil || u.Then == "" {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, strings.ReplaceAll(u.Then, "{ids}", "(SELECT value FROM json_each(?1))"), args[0])
 		return err
 	})
 	if err != nil {

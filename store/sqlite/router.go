@@ -85,5 +85,5 @@ func clueExists(ctx context.Context, tx *sql.Tx, id string) error {
 // and unleased by the columns' defaults, each once per (clue, route, receiver).
 func insertOutboxSQL(rows int) string {
 	return `INSERT INTO outbox (clue_id, route, receiver, assignee, next_at, created_at) VALUES ` +
-		values(rows, 6) + ` ON CONFLICT (clue_id, route, receiver) DO NOTHING`
+		values(rows, 6) + ` ON CONFLICT (clue_id, route, receiver, kind) DO NOTHING`
 }

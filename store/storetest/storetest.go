@@ -116,6 +116,7 @@ func Run(t *testing.T, open Opener) {
 		{"ping and close twice", testPingClose},
 	}
 	tests = append(tests, consoleTests()...)
+	tests = append(tests, followupTests()...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := &clock{t: time.Date(2025, 3, 1, 2, 0, 0, 123e6, time.UTC)}

@@ -42,7 +42,8 @@ func (s *Common) Audit(ctx context.Context, limit, offset int) ([]store.AuditEnt
 	return entries, nil
 }
 
-// SetMark records m, replacing the clue's earlier mark; an unknown clue is
+// SetMark records m, replacing the clue's earlier mark, and finishes the
+// clue's open follow-up timers at m.At; an unknown clue is
 // an error wrapping store.ErrNotFound.
 func (s *Common) SetMark(ctx context.Context, m store.Mark) error {
 	if err := consolesql.CheckMark(&m); err != nil {
@@ -57,6 +58,12 @@ func (s *Common) SetMark(ctx context.Context, m store.Mark) error {
 			VALUES (`+p(1)+`, `+p(2)+`, `+p(3)+`, `+p(4)+`) ON CONFLICT (clue_id) DO UPDATE
 			SET status = excluded.status, by_user = excluded.by_user, at = excluded.at`,
 			m.ClueID, m.Status, m.By, s.d.Time(m.At))
+		if err != nil {
+			return err
+		}
+		// A marked lead is followed up: its open follow-up timers end now.
+		_, err = db.Exec(ctx, `UPDATE followups SET done_at = `+p(2)+`, next_due = `+s.d.Zero+`
+			WHERE clue_id = `+p(1)+` AND done_at = `+s.d.Zero, m.ClueID, s.d.Time(m.At))
 		return err
 	})
 	if err != nil {

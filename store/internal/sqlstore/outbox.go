@@ -107,6 +107,9 @@ type OutboxUpdate struct {
 	Set  string
 	Cond string
 	Args []any
+	// Then, when set, runs after the update in its transaction with the
+	// ids as its only argument; the backend replaces {ids} with their set.
+	Then string
 }
 
 // unleased is the end of the SET list of an update that releases the lease.
@@ -116,7 +119,7 @@ func (d *Dialect) unleased() string { return `lease_owner = '', lease_until = ` 
 func (d *Dialect) markSent(at time.Time) OutboxUpdate {
 	return OutboxUpdate{Op: "mark sent", Set: `state = 'sent', sent_at = ` + d.Param(2) +
 		`, attempts = attempts + 1, last_error = '', ` + d.unleased(), Cond: `state = 'pending'`,
-		Args: []any{d.Time(at)}}
+		Args: []any{d.Time(at)}, Then: StartFollowupsSQL}
 }
 
 // markRetry is the update of MarkRetry.

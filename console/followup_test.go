@@ -1,0 +1,42 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestAPIFollowupState: a lead's followup.state follows its timers: open
+// before its reminder time, overdue after, done once followed up.
+func TestAPIFollowupState(t *testing.T) { onEachStore(t, testAPIFollowupState) }
+
+func testAPIFollowupState(t *testing.T, backend string) {
+	e := newEnvOn(t, backend, "")
+	e.seed()
+	admin := e.signIn("admin", adminPass)
+	state := func() followupView {
+		t.Helper()
+		code, body := admin.json("GET", "/api/leads/"+idPlain, nil)
+		require.Equal(t, http.StatusOK, code, body)
+		var l leadView
+		decode(t, body, &l)
+		return l.Followup
+	}
+	require.Equal(t, "none", state().State, "alert sent, timer not scheduled yet")
+
+	ctx := context.Background()
+	remind := now.Add(10 * time.Minute)
+	require.NoError(t, e.st.ScheduleFollowup(ctx, idPlain, "henan", remind, remind.Add(15*time.Minute), time.Time{}))
+	require.Equal(t, "open", state().State)
+	e.clock.Advance(10 * time.Minute)
+	require.Equal(t, "overdue", state().State)
+	_, err := e.st.FinishFollowups(ctx, idPlain, e.clock.Now())
+	require.NoError(t, err)
+	f := state()
+	require.Equal(t, "done", f.State)
+	require.NotNil(t, f.At)
+	require.True(t, f.At.Equal(e.clock.Now()))
+}

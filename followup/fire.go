@@ -1,0 +1,56 @@
+package followup
+
+import (
+	"context"
+
+	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/store"
+)
+
+// fire enqueues the due timers' reminders and escalations. A lead followed
+// up is finished instead. The store returns only timers whose account was
+// re-read after their due time, so nothing goes out on stale data.
+func (j *Job) fire(ctx context.Context, rules *route.Rules, st *Stats) error {
+	now := j.now()
+	fs, err := j.store.DueFollowups(ctx, now, j.batch())
+	if err != nil {
+		return err
+	}
+	for i := range fs {
+		f := &fs[i]
+		at, done, err := j.followedUp(ctx, f.ClueID)
+		if err != nil {
+			return err
+		}
+		if done {
+			if _, err := j.store.FinishFollowups(ctx, f.ClueID, at); err != nil {
+				return err
+			}
+			st.Done++
+			continue
+		}
+		send := store.FollowupSend{ClueID: f.ClueID, Route: f.Route, Kind: f.Kind(), Assignee: f.Assignee, At: now}
+		if rt := rules.ByName(f.Route); rt != nil {
+			send.Receivers = rt.Receivers
+			if send.Kind == store.KindEscalation && rt.Followup != nil && rt.Followup.Escalate != nil {
+				send.Receivers = rt.Followup.Escalate.Receivers
+			}
+		}
+		fired, err := j.store.FireFollowup(ctx, send)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !fired:
+		case send.Kind == store.KindReminder:
+			st.Reminders++
+		default:
+			st.Escalated++
+		}
+		if fired {
+			j.log.Info("follow-up due", "kind", send.Kind, "clue_id", f.ClueID, "route", f.Route,
+				"assignee", f.Assignee, "receivers", len(send.Receivers))
+		}
+	}
+	return nil
+}
