@@ -12,7 +12,11 @@ import (
 // discovery) on the app's store, with a vendor client that spends the
 // developer app's shared call budget.
 func (a *App) Onboarder() *onboard.Onboarder {
-	return NewOnboarder(a.Config.Kuaishou, a.Store, a.Log)
+	o := NewOnboarder(a.Config.Kuaishou, a.Store, a.Log)
+	if a.Tokens != nil {
+		o.Token = a.Tokens.AuthToken
+	}
+	return o
 }
 
 // NewOnboarder wires agency onboarding on st from the kuaishou section,

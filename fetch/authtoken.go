@@ -74,6 +74,13 @@ func (t *Tokens) authSource(id int64) *authSource {
 	return &authSource{t: t, s: s}
 }
 
+// AuthToken returns authorization id's current access token, refreshed
+// first when due, under the store's lease like every pull's: what
+// discovery reads the advertiser list with.
+func (t *Tokens) AuthToken(ctx context.Context, id int64) (string, error) {
+	return t.authSource(id).Token(ctx)
+}
+
 // Token implements TokenSource.
 func (src *authSource) Token(ctx context.Context) (string, error) {
 	t, s := src.t, src.s

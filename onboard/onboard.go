@@ -37,6 +37,11 @@ type Onboarder struct {
 	OAuth *fetch.Config
 	Log   *slog.Logger
 	Now   func() time.Time
+	// Token, when set, gives an authorization's current access token,
+	// refreshed when due under the store's lease (fetch.Tokens.AuthToken):
+	// discovery then reads with the token the pulls use. Nil reads with
+	// the stored token.
+	Token func(ctx context.Context, authorizationID int64) (string, error)
 }
 
 // Result is what one authorization covers after Authorize or Discover.
@@ -146,7 +151,15 @@ func agencyGrant(g *fetch.TokenGrant) bool {
 // discover reads a's advertiser list and records it.
 func (o *Onboarder) discover(ctx context.Context, a store.Authorization) (Result, error) {
 	r := Result{AuthorizationID: a.ID, Type: a.Type, AdvertiserID: a.AdvertiserID}
-	ids, err := o.Vendor.ApprovalList(ctx, a.AccessToken)
+	token := a.AccessToken
+	if o.Token != nil {
+		t, err := o.Token(ctx, a.ID)
+		if err != nil {
+			return r, fmt.Errorf("discover authorization %d: %w", a.ID, err)
+		}
+		token = secret.String(t)
+	}
+	ids, err := o.Vendor.ApprovalList(ctx, token)
 	if err != nil {
 		return r, fmt.Errorf("discover authorization %d: %w", a.ID, err)
 	}
