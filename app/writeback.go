@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/cluebot/cluebot/fetch"
@@ -21,14 +22,26 @@ func (a *App) WriteBack() *writeback.Writer {
 	if p, ok := a.Store.(store.Pacing); ok && a.Config.Kuaishou.CallsPerMinute > 0 {
 		client.AddLimiter(fetch.Budget{Store: p, PerMinute: a.Config.Kuaishou.CallsPerMinute})
 	}
-	accounts := a.Config.Kuaishou.Accounts
 	return &writeback.Writer{Store: wbs, API: client, Now: time.Now, Log: a.Log.With("component", "write-back"),
-		Tokens: func(id int64) (fetch.TokenSource, bool) {
-			for _, acct := range accounts {
-				if acct.AdvertiserID == id {
-					return a.Tokens.Source(acct), true
-				}
-			}
-			return nil, false
-		}}
+		Tokens: a.accountToken}
+}
+
+// accountToken is the token source of advertiser id among the accounts
+// pulled now, from cluebot.yaml or an authorization (fetch.Syncer.Accounts),
+// so a mark on an authorized advertiser's lead is written with its
+// authorization's token.
+func (a *App) accountToken(id int64) (fetch.TokenSource, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	accounts, err := a.Syncer.Accounts(ctx)
+	if err != nil {
+		a.Log.Warn("write-back: accounts not read", "err", err)
+		accounts = a.Config.Kuaishou.Accounts
+	}
+	for _, acct := range accounts {
+		if acct.AdvertiserID == id {
+			return a.Tokens.Source(acct), true
+		}
+	}
+	return nil, false
 }
