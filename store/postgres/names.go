@@ -9,7 +9,10 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
-var _ store.AccountNameStore = (*Store)(nil)
+var (
+	_ store.AccountNameStore = (*Store)(nil)
+	_ store.WriteBacks       = (*Store)(nil) // from sqlstore.Common
+)
 
 // namesSchema is migration 8: imported account names.
 const namesSchema = `

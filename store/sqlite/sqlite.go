@@ -34,7 +34,10 @@ import (
 	"github.com/cluebot/cluebot/store/internal/sqlstore"
 )
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store      = (*Store)(nil)
+	_ store.WriteBacks = (*Store)(nil) // from sqlstore.Common
+)
 
 // Options configures a Store. The zero value is ready to use.
 type Options struct {
