@@ -56,7 +56,8 @@ type Config struct {
 	// OAuth is how authorizations are made in a browser.
 	OAuth OAuthConfig `koanf:"oauth"`
 	// DiscoverInterval is how often each authorization's advertiser list is
-	// read again, to find advertisers that joined or left it.
+	// read again, to find advertisers that joined or left it; at least 1s,
+	// like poll_interval (each reading costs a call per 1,000 advertisers).
 	DiscoverInterval time.Duration `koanf:"discover_interval"`
 	// SilentAfter: an account with no clue for this long is announced once
 	// to ops_receivers; 0 turns it off.
@@ -132,8 +133,8 @@ func (c *Config) Validate() error {
 			len(c.Accounts), max(c.MaxStaleness, c.PollInterval), c.StalenessCalls(), c.CallsPerMinute)
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
-	case c.DiscoverInterval < time.Minute:
-		return fmt.Errorf("kuaishou.discover_interval: %s is shorter than 1m", c.DiscoverInterval)
+	case c.DiscoverInterval < time.Second:
+		return fmt.Errorf("kuaishou.discover_interval: %s is shorter than 1s", c.DiscoverInterval)
 	case c.SilentAfter < 0:
 		return errors.New("kuaishou.silent_after: must not be negative (0 turns it off)")
 	case c.SilentAfter > 0 && c.SilentAfter < time.Hour:
