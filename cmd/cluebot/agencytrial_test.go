@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -31,7 +34,7 @@ import (
 const (
 	agencyTrialMembers  = 300
 	agencyTrialJoiners  = 20
-	agencyTrialLeads    = 4 // per advertiser
+	agencyTrialLeads    = 2 // per advertiser
 	agencyTrialPoll     = time.Second
 	agencyTrialDiscover = 2 * time.Second
 	agencyTrialSecret   = "ks-agency-app-secret-R5tY8uJ2"
@@ -69,6 +72,12 @@ func newAgencyTrial(t *testing.T) *agencyTrial {
 	srv := httptest.NewServer(tr.sim)
 	t.Cleanup(srv.Close)
 	tr.srvURL = srv.URL
+	var hooked atomic.Int64
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hooked.Add(1)
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(hook.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	tr.listen = ln.Addr().String()
@@ -96,10 +105,17 @@ http:
 log:
   level: debug
   format: json
-`, srv.URL, agencyTrialPoll, agencyTrialDiscover, srv.URL, sim.AuthorizePath, tr.listen, fetch.CallbackPath, tr.listen)
+receivers:
+  sales: {type: webhook, url: "%s/hook"}
+rules: rules.yaml
+`, srv.URL, agencyTrialPoll, agencyTrialDiscover, srv.URL, sim.AuthorizePath, tr.listen, fetch.CallbackPath, tr.listen, hook.URL)
 	tr.cfgPath = filepath.Join(tr.dir, "cluebot.yaml")
 	require.NoError(t, os.WriteFile(tr.cfgPath, []byte(cfg), 0o600))
-	tr.env = childEnviron("KS_APP_SECRET=" + agencyTrialSecret)
+	require.NoError(t, os.WriteFile(filepath.Join(tr.dir, "rules.yaml"),
+		[]byte("routes:\n  - name: all\n    receivers: [sales]\n"), 0o600))
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	tr.env = childEnviron("KS_APP_SECRET="+agencyTrialSecret, "CLUEBOT_SECRET_KEY="+base64.StdEncoding.EncodeToString(key))
 	tr.sim.OnList(func(sim.ListRequest, int) {
 		if tr.listCall.Add(1) == tr.expireAt.Load() {
 			tr.sim.ExpireAgencyToken(tr.expiring)
@@ -122,7 +138,7 @@ func (tr *agencyTrial) simURL() string { return tr.srvURL }
 func (tr *agencyTrial) command(args ...string) (int, string, string) {
 	tr.t.Helper()
 	code, out, errs := runChild(tr.t, tr.dir, tr.env, withConfig(tr.cfgPath, args...))
-	tr.outputs = append(tr.outputs, strings.Join(args, " ")+"\n"+out+errs)
+	tr.outputs = append(tr.outputs, args[0]+"\n"+out+errs) // args may hold a code
 	return code, out, errs
 }
 
@@ -141,8 +157,14 @@ func (tr *agencyTrial) members(agency, first int64, n int) []int64 {
 // addLeads gives each advertiser agencyTrialLeads leads of the past day.
 func (tr *agencyTrial) addLeads(advertisers ...int64) {
 	now := time.Now()
+	tr.addLeadsIn(now.Add(-20*time.Hour), now.Add(-time.Minute), advertisers...)
+}
+
+// addLeadsIn gives each advertiser agencyTrialLeads leads created in
+// [from, to).
+func (tr *agencyTrial) addLeadsIn(from, to time.Time, advertisers ...int64) {
 	for _, adv := range advertisers {
-		for _, id := range tr.sim.Generate(adv, agencyTrialLeads, now.Add(-20*time.Hour), now.Add(-time.Minute)) {
+		for _, id := range tr.sim.Generate(adv, agencyTrialLeads, from, to) {
 			tr.want[id] = adv
 		}
 	}
@@ -163,18 +185,23 @@ func (tr *agencyTrial) keepTokens(agencies ...int64) {
 // when none is given) are not stored yet.
 func (tr *agencyTrial) missing(st *sqlite.Store, of ...int64) int {
 	tr.t.Helper()
-	only := map[int64]bool{}
-	for _, id := range of {
-		only[id] = true
+	filters := []store.ClueFilter{{}}
+	if len(of) > 0 {
+		filters = filters[:0]
+		for _, adv := range of {
+			filters = append(filters, store.ClueFilter{AdvertiserID: adv})
+		}
 	}
 	stored := map[string]bool{}
-	require.NoError(tr.t, st.IterateClues(context.Background(), store.ClueFilter{}, func(c *store.Clue) error {
-		stored[c.ID] = true
-		return nil
-	}))
+	for _, f := range filters {
+		require.NoError(tr.t, st.IterateClues(context.Background(), f, func(c *store.Clue) error {
+			stored[c.ID] = true
+			return nil
+		}))
+	}
 	n := 0
 	for id, adv := range tr.want {
-		if (len(of) == 0 || only[adv]) && !stored[id] {
+		if (len(of) == 0 || slices.Contains(of, adv)) && !stored[id] {
 			n++
 		}
 	}
@@ -194,7 +221,7 @@ func (tr *agencyTrial) waitStored(st *sqlite.Store, timeout time.Duration, of ..
 		if time.Since(start) > timeout {
 			tr.t.Fatalf("%d leads still not stored after %s; daemon log tail:\n%s", n, timeout, tail(tr.dErr.String(), 3000))
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -219,6 +246,40 @@ func (tr *agencyTrial) startDaemon() {
 	}
 }
 
+// waitLog waits until the daemon has logged text.
+func (tr *agencyTrial) waitLog(text string, timeout time.Duration) {
+	tr.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !strings.Contains(tr.dErr.String(), text) {
+		require.True(tr.t, time.Now().Before(deadline), "cluebot run logged no %s within %s:\n%s", text, timeout,
+			tail(tr.dErr.String(), 3000))
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// logged returns the daemon's JSON log lines whose msg is msg, from
+// the n-th on, as maps.
+func (tr *agencyTrial) logged(msg string) []map[string]any {
+	tr.t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(tr.dErr.String(), "\n") {
+		if !strings.Contains(line, `"msg":"`+msg+`"`) {
+			continue
+		}
+		var m map[string]any
+		require.NoError(tr.t, json.Unmarshal([]byte(line), &m), line)
+		out = append(out, m)
+	}
+	return out
+}
+
+// logTime is a log line's time.
+func logTime(t *testing.T, m map[string]any) time.Time {
+	at, err := time.Parse(time.RFC3339Nano, m["time"].(string))
+	require.NoError(t, err)
+	return at
+}
+
 // stopDaemon sends SIGTERM and expects a clean exit.
 func (tr *agencyTrial) stopDaemon() {
 	tr.t.Helper()
@@ -240,7 +301,7 @@ func (tr *agencyTrial) get(u string) (int, string, *url.URL) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(tr.t, err)
-	tr.outputs = append(tr.outputs, "GET "+u+"\n"+string(b))
+	tr.outputs = append(tr.outputs, "GET "+resp.Request.URL.Path+"\n"+string(b)) // the query holds a code
 	return resp.StatusCode, string(b), resp.Request.URL
 }
 
@@ -254,11 +315,19 @@ func (tr *agencyTrial) authList() []map[string]any {
 	return auths
 }
 
-// noSecrets checks every output, log and page for every token the
-// simulator issued, the codes and the app secret.
+// noSecrets checks every output, log and page, and the store's files
+// (tokens are sealed at rest), for every token the simulator issued, the
+// codes and the app secret.
 func (tr *agencyTrial) noSecrets() {
 	tr.t.Helper()
 	require.Greater(tr.t, len(tr.secrets), 6, "the app secret and three pairs at least")
+	files, err := filepath.Glob(filepath.Join(tr.dir, "data", "*"))
+	require.NoError(tr.t, err)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(tr.t, err)
+		tr.outputs = append(tr.outputs, f+" (sealed tokens only)\n"+string(b))
+	}
 	for _, text := range tr.outputs {
 		for s := range tr.secrets {
 			if strings.Contains(text, s) {
