@@ -128,9 +128,8 @@ func (c *Config) Validate() error {
 		return errors.New("kuaishou.hot_window: must not be negative")
 	case c.CallsPerMinute < 0:
 		return errors.New("kuaishou.calls_per_minute: must not be negative (0: no shared budget)")
-	case c.CallsPerMinute > 0 && c.StalenessCalls() > c.CallsPerMinute:
-		return fmt.Errorf("kuaishou.calls_per_minute: %d accounts polled at least every %s take %d calls a minute, more than %d; raise max_staleness or the budget",
-			len(c.Accounts), max(c.MaxStaleness, c.PollInterval), c.StalenessCalls(), c.CallsPerMinute)
+	case c.CheckBudget(len(c.Accounts)) != nil:
+		return c.CheckBudget(len(c.Accounts))
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
 	case c.DiscoverInterval < time.Second:
