@@ -142,7 +142,8 @@ func TestAgencyOnboardingTrial(t *testing.T) {
 // discover_interval of joining, and pulled by the pull cycle after the one
 // running then: a cycle of 320 advertisers under -race on a busy machine
 // takes seconds, so "plus a poll" is poll_interval plus the longest
-// cycle seen, twice (the one under way when discovery lands, then theirs).
+// cycle seen, twice (the one under way when discovery lands, then theirs),
+// with slack for a loaded machine.
 func checkJoinTiming(t *testing.T, tr *agencyTrial, joined time.Time, joinWait time.Duration) {
 	t.Helper()
 	var discovered time.Time
@@ -163,8 +164,10 @@ func checkJoinTiming(t *testing.T, tr *agencyTrial, joined time.Time, joinWait t
 		"(poll_interval %s, longest pull cycle %s); %s in all", agencyTrialJoiners, found.Round(time.Millisecond),
 		agencyTrialDiscover, agencyTrialJoiners*agencyTrialLeads, pulled.Round(time.Millisecond), agencyTrialPoll,
 		longest.Round(time.Millisecond), joinWait.Round(time.Millisecond))
-	require.Less(t, found, agencyTrialDiscover+time.Second, "discovered within discover_interval")
-	require.Less(t, pulled, agencyTrialPoll+2*longest+time.Second, "pulled within a poll of their discovery")
+	require.Less(t, found, agencyTrialDiscover+2*time.Second, "discovered within discover_interval")
+	// A second of slack, and a third cycle's time: on 2 busy cores the
+	// jobs, the routing and this test's own reads share the SQLite writer.
+	require.Less(t, pulled, agencyTrialPoll+3*longest+2*time.Second, "pulled within a poll of their discovery")
 }
 
 // openTrialStore opens the trial's SQLite store beside the cluebot
