@@ -92,6 +92,18 @@ type Followups interface {
 	// HasOpenFollowups reports whether the account has leads with timers
 	// still to fire: the adaptive scheduler polls it as hot.
 	HasOpenFollowups(ctx context.Context, advertiserID int64) (bool, error)
+	// OpenFollowupClues returns which of the clues have timers still to
+	// fire, each once: a pull that saw them change has the job look at
+	// those only.
+	OpenFollowupClues(ctx context.Context, clueIDs []string) ([]string, error)
+	// OpenFollowupTimes returns the create times, ascending and each once,
+	// of the account's leads with timers still to fire created before
+	// before: those a pull re-reads beyond its lookback.
+	OpenFollowupTimes(ctx context.Context, advertiserID int64, before time.Time) ([]time.Time, error)
+	// StoredClueTimes returns the create times, ascending, of at most limit
+	// of the account's stored clues created in [from, to): how many leads a
+	// re-read of that range lists, to group the open ones into few calls.
+	StoredClueTimes(ctx context.Context, advertiserID int64, from, to time.Time, limit int) ([]time.Time, error)
 	// FollowupStats counts the open and overdue timers at now.
 	FollowupStats(ctx context.Context, now time.Time) (FollowupStats, error)
 }

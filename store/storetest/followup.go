@@ -21,6 +21,7 @@ func followupTests() []struct {
 	}{
 		{"follow-up timers", testFollowupTimers},
 		{"follow-up done and unscheduled", testFollowupDone},
+		{"follow-up open leads", testFollowupOpenLeads},
 	}
 }
 
