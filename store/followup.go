@@ -57,8 +57,15 @@ type FollowupSend struct {
 	At        time.Time
 }
 
+// OverdueFor is how long after its alert went out a lead not followed up
+// counts as overdue: 7 days, as long as its mark link (marklink.TTL) lets
+// anyone mark it from the chat. Older ones stay in the report's 未跟进 but
+// leave the gauge, which would otherwise only grow.
+const OverdueFor = 7 * 24 * time.Hour
+
 // FollowupStats counts the timers at a time: Open are scheduled and not
-// followed up; Overdue are those of them with a due time passed.
+// followed up; Overdue are those of them with a due time passed whose alert
+// went out less than OverdueFor ago.
 type FollowupStats struct {
 	Open    int
 	Overdue int

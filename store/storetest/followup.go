@@ -22,6 +22,7 @@ func followupTests() []struct {
 		{"follow-up timers", testFollowupTimers},
 		{"follow-up done and unscheduled", testFollowupDone},
 		{"follow-up open leads", testFollowupOpenLeads},
+		{"follow-up overdue for a week", testFollowupOverdueFor},
 	}
 }
 

@@ -71,3 +71,23 @@ func utcTimes(ts []time.Time) []time.Time {
 	}
 	return ts
 }
+
+// testFollowupOverdueFor: a lead not followed up counts as overdue from
+// its first due time until OverdueFor after its alert, and stays open.
+func testFollowupOverdueFor(t *testing.T, s store.Store, clk *clock) {
+	ctx := t.Context()
+	sent := clk.Now().UTC()
+	sendAlert(t, s, clueID(1), "hot", "张三", sent, "sales")
+	require.NoError(t, s.ScheduleFollowup(ctx, clueID(1), "hot", sent.Add(15*time.Minute), sent.Add(30*time.Minute), time.Time{}))
+	stats := func(at time.Time) store.FollowupStats {
+		t.Helper()
+		st, err := s.FollowupStats(ctx, at)
+		require.NoError(t, err)
+		return st
+	}
+	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(14*time.Minute)))
+	require.Equal(t, store.FollowupStats{Open: 1, Overdue: 1}, stats(sent.Add(15*time.Minute)))
+	require.Equal(t, store.FollowupStats{Open: 1, Overdue: 1}, stats(sent.Add(store.OverdueFor-time.Second)))
+	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(store.OverdueFor)), "a week on, no longer overdue")
+	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(90*24*time.Hour)), "nor months on")
+}
