@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -78,6 +79,9 @@ type fuRig struct {
 	leads   []*fuLead
 	start   time.Time
 
+	db       *sql.DB              // the store, read-only, once it exists
+	doneSeen map[string]time.Time // tag -> when its timer was first seen done
+
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	stderr *logSink
@@ -91,7 +95,7 @@ type fuRig struct {
 // the sales will call.
 func newFuRig(t *testing.T) *fuRig {
 	t.Helper()
-	r := &fuRig{t: t, dir: t.TempDir(), byTag: map[string]*fuLead{}, start: time.Now()}
+	r := &fuRig{t: t, dir: t.TempDir(), byTag: map[string]*fuLead{}, doneSeen: map[string]time.Time{}, start: time.Now()}
 	r.cfgPath = filepath.Join(r.dir, "cluebot.yaml")
 	r.ks = sim.New(sim.Options{AppID: 77, Secret: testAppSecret, Seed: 17})
 	r.rb = robots.New(robots.Options{})
@@ -230,8 +234,16 @@ func (r *fuRig) watch() int {
 			}
 			l.alert = m.Time
 			if l.called {
-				require.True(r.t, r.ks.Work(l.id))
-				l.worked = time.Now()
+				// Within seconds: 0 to 1.6s after the alert is in the group.
+				delay := time.Duration(atoi(r.t, l.tag)%5) * 400 * time.Millisecond
+				time.AfterFunc(delay, func() {
+					r.mu.Lock()
+					defer r.mu.Unlock()
+					if !r.ks.Work(l.id) {
+						r.t.Errorf("the simulator does not know 客户%s号", l.tag)
+					}
+					l.worked = time.Now()
+				})
 			}
 		}
 	}
@@ -251,6 +263,7 @@ func (r *fuRig) waitFor(what string, timeout time.Duration, cond func() bool) {
 	deadline := time.Now().Add(timeout)
 	for {
 		r.watch()
+		r.sampleDone()
 		if cond() {
 			return
 		}
@@ -285,3 +298,37 @@ func (r *fuRig) followups() (reminders, escalations map[string]int) {
 
 // since is the time since the rig started, for logs.
 func (r *fuRig) since() time.Duration { return time.Since(r.start).Round(time.Millisecond) }
+
+// sampleDone notes when each lead's follow-up timer is first seen done in
+// the store (read-only, as an operator's sqlite3 would).
+func (r *fuRig) sampleDone() {
+	if r.db == nil {
+		path := filepath.Join(r.dir, "data", "cluebot.db")
+		if _, err := os.Stat(path); err != nil {
+			return
+		}
+		db, err := openReadOnly(path)
+		require.NoError(r.t, err)
+		r.t.Cleanup(func() { _ = db.Close() })
+		r.db = db
+	}
+	rows, err := r.db.Query(`SELECT clue_id FROM followups WHERE done_at > 0`)
+	if err != nil {
+		return // not migrated yet
+	}
+	defer rows.Close()
+	now := time.Now()
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) != nil {
+			return
+		}
+		for _, l := range r.leads {
+			if l.id == id {
+				if _, ok := r.doneSeen[l.tag]; !ok {
+					r.doneSeen[l.tag] = now
+				}
+			}
+		}
+	}
+}

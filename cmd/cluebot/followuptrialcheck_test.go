@@ -55,6 +55,18 @@ func followupTrial(t *testing.T, crash bool) {
 		return true
 	})
 	t.Logf("%s: every reminder and escalation in", r.since())
+	if !crash {
+		// A call is noticed at the next poll, not when the reminder comes
+		// due (a crash loses what the killed process noticed and had not
+		// acted on yet: then the due-time check catches it).
+		for _, l := range r.leads {
+			if l.called {
+				seen, ok := r.doneSeen[l.tag]
+				require.True(t, ok, "客户%s号's timer ended", l.tag)
+				require.Less(t, seen.Sub(l.alert), fuWithin, "客户%s号's call noticed before its reminder time", l.tag)
+			}
+		}
+	}
 	require.Equal(t, "30", r.metric(t, "cluebot_followup_overdue"), "the overdue gauge")
 	time.Sleep(3 * time.Second) // three more polls: nothing else may go out
 	r.stopDaemon()
@@ -100,6 +112,29 @@ func (r *fuRig) assignees(t *testing.T) map[string]string {
 	require.NoError(t, krows.Err())
 	require.Equal(t, map[string]int{"alert sales sent": 60, "reminder sales sent": 30, "escalation managers sent": 30}, kinds,
 		"the outbox: the reminders and escalations are rows of their own kind")
+
+	// A call is noticed at the next poll, not when the reminder comes due:
+	// the timers of the called leads end well within `within`.
+	frows, err := db.Query(`SELECT clue_id, sent_at, done_at FROM followups`)
+	require.NoError(t, err)
+	defer frows.Close()
+	timers := 0
+	for frows.Next() {
+		var id string
+		var sent, done int64 // Unix milliseconds
+		require.NoError(t, frows.Scan(&id, &sent, &done))
+		timers++
+		l := r.byTag[byID[id]]
+		require.NotNil(t, l)
+		if !l.called {
+			require.Zero(t, done, "客户%s号 was never followed up", l.tag)
+			continue
+		}
+		require.NotZero(t, done, "客户%s号 was called", l.tag)
+		require.Less(t, time.Duration(done-sent)*time.Millisecond, fuWithin, "客户%s号's call noticed before its reminder time", l.tag)
+	}
+	require.NoError(t, frows.Err())
+	require.Equal(t, fuLeads, timers, "one timer per lead")
 	return out
 }
 
@@ -115,7 +150,10 @@ func (r *fuRig) checkMessages(t *testing.T, assignee map[string]string) {
 		want := 1
 		if l.called {
 			want = 0
-			require.False(t, l.worked.IsZero())
+			r.mu.Lock()
+			worked := l.worked
+			r.mu.Unlock()
+			require.False(t, worked.IsZero(), "客户%s号 was called", l.tag)
 		}
 		require.Equal(t, want, rem[l.tag], "reminders of 客户%s号 (called: %v)", l.tag, l.called)
 		require.Equal(t, want, esc[l.tag], "escalations of 客户%s号 (called: %v)", l.tag, l.called)
