@@ -67,7 +67,8 @@ func (j *Job) batch() int {
 }
 
 // Run schedules the timers started since the last run, finishes those of
-// the leads pulls saw followed up (Changed), then fires those due. A lead followed up is finished instead, whenever it is seen. A nil
+// the leads pulls saw followed up (Changed), then fires those due. A lead
+// found followed up when its timer comes due is finished instead. A nil
 // job does nothing.
 func (j *Job) Run(ctx context.Context) (Stats, error) {
 	var st Stats
