@@ -38,6 +38,7 @@ type Job struct {
 	// Batch is how many timers a pass reads at a time (500 when 0).
 	Batch int
 
+	swept   bool // the first run's sweep is done (see notice)
 	mu      sync.Mutex
 	pending map[string]struct{} // clues a pull saw change (see Changed)
 }

@@ -45,7 +45,15 @@ func (j *Job) takePending() []string {
 
 // notice finishes the open timers of the changed clues that are followed
 // up. On an error the clues not yet looked at are kept for the next run.
+// A job's first run also looks at every open timer whose lead changed
+// after its alert (sweep).
 func (j *Job) notice(ctx context.Context, st *Stats) error {
+	if !j.swept {
+		if err := j.sweep(ctx, st); err != nil {
+			return err
+		}
+		j.swept = true
+	}
 	ids := j.takePending()
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), j.batch())]
@@ -77,4 +85,22 @@ func (j *Job) noticeChunk(ctx context.Context, ids []string, st *Stats) error {
 		st.Done++
 	}
 	return nil
+}
+
+// sweep finishes the open timers of the leads followed up that changed
+// after their alert: a process killed between storing a call and acting
+// on it leaves those, and its successor's pulls see nothing new in them.
+func (j *Job) sweep(ctx context.Context, st *Stats) error {
+	after := ""
+	for ctx.Err() == nil {
+		ids, err := j.store.ChangedOpenFollowups(ctx, after, j.batch())
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := j.noticeChunk(ctx, ids, st); err != nil {
+			return err
+		}
+		after = ids[len(ids)-1]
+	}
+	return ctx.Err()
 }

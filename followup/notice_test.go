@@ -50,3 +50,26 @@ func TestChangedNoticedBeforeDue(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, open, "nothing left to poll the account hot for")
 }
+
+// TestRestartSweepsChangesNotActedOn: a process killed after storing a
+// call and before finishing its timer leaves it open, and the next
+// process's pulls see nothing new in the lead; its first run looks at the
+// open timers of leads changed since their alert and finishes that one.
+func TestRestartSweepsChangesNotActedOn(t *testing.T) {
+	e := newEnv(t)
+	sent := e.wall("2026-10-12 10:00:00")
+	e.alert("1", "office", sent)
+	e.alert("2", "office", sent)
+	e.run(sent.Add(time.Minute))
+	e.clk.Set(sent.Add(2 * time.Minute))
+	e.store("1", 101, 0, 0) // stored by the process killed before its Run
+	e.store("2", 0, 0, 10)  // a change, not a follow-up
+	e.restart()
+	st := e.run(sent.Add(3 * time.Minute))
+	require.Equal(t, 1, st.Done, "found by the new process's first run")
+	for id, done := range map[string]bool{"1": true, "2": false} {
+		fs, err := e.st.ClueFollowups(t.Context(), id)
+		require.NoError(t, err)
+		require.Equal(t, done, !fs[0].DoneAt.IsZero(), "lead %s", id)
+	}
+}

@@ -103,6 +103,11 @@ type Followups interface {
 	// fire, each once: a pull that saw them change has the job look at
 	// those only.
 	OpenFollowupClues(ctx context.Context, clueIDs []string) ([]string, error)
+	// ChangedOpenFollowups returns, by id and after the id after, up to
+	// limit clues with timers still to fire that changed after their alert
+	// went out: what a new process looks at once, since the changes its
+	// predecessor saw and had not acted on are no longer news to a pull.
+	ChangedOpenFollowups(ctx context.Context, after string, limit int) ([]string, error)
 	// OpenFollowupTimes returns the create times, ascending and each once,
 	// of the account's leads with timers still to fire created before
 	// before: those a pull re-reads beyond its lookback.

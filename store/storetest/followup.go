@@ -23,6 +23,7 @@ func followupTests() []struct {
 		{"follow-up done and unscheduled", testFollowupDone},
 		{"follow-up open leads", testFollowupOpenLeads},
 		{"follow-up overdue for a week", testFollowupOverdueFor},
+		{"follow-up changed and open", testChangedOpenFollowups},
 	}
 }
 

@@ -91,3 +91,37 @@ func testFollowupOverdueFor(t *testing.T, s store.Store, clk *clock) {
 	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(store.OverdueFor)), "a week on, no longer overdue")
 	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(90*24*time.Hour)), "nor months on")
 }
+
+// testChangedOpenFollowups: the open timers whose lead changed after its
+// alert went out, by id, paged; unchanged, finished and unscheduled ones
+// are not among them.
+func testChangedOpenFollowups(t *testing.T, s store.Store, clk *clock) {
+	ctx := t.Context()
+	sent := clk.Now().UTC()
+	for n := 1; n <= 5; n++ {
+		sendAlert(t, s, clueID(n), "hot", "张三", sent, "sales")
+		if n != 5 {
+			require.NoError(t, s.ScheduleFollowup(ctx, clueID(n), "hot", sent.Add(time.Hour), time.Time{}, time.Time{}))
+		}
+	}
+	clk.Advance(time.Minute)
+	for _, n := range []int{1, 3, 4, 5} {
+		c := sampleClue(clueID(n), 1, created)
+		c.PhoneStat = 101
+		upsert(t, s, store.UpsertStats{Updated: 1}, c)
+	}
+	_, err := s.FinishFollowups(ctx, clueID(4), clk.Now())
+	require.NoError(t, err)
+	ids, err := s.ChangedOpenFollowups(ctx, "", 10)
+	require.NoError(t, err)
+	require.Equal(t, []string{clueID(1), clueID(3)}, ids, "2 unchanged, 4 finished, 5 not scheduled")
+	ids, err = s.ChangedOpenFollowups(ctx, "", 1)
+	require.NoError(t, err)
+	require.Equal(t, []string{clueID(1)}, ids)
+	ids, err = s.ChangedOpenFollowups(ctx, clueID(1), 1)
+	require.NoError(t, err)
+	require.Equal(t, []string{clueID(3)}, ids)
+	ids, err = s.ChangedOpenFollowups(ctx, clueID(3), 1)
+	require.NoError(t, err)
+	require.Empty(t, ids)
+}

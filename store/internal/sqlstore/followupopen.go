@@ -30,6 +30,23 @@ func (s *Common) OpenFollowupClues(ctx context.Context, clueIDs []string) ([]str
 	return ids, nil
 }
 
+// ChangedOpenFollowups implements store.Followups: the open timers by the
+// partial index followups_due, each joined to its clue.
+func (s *Common) ChangedOpenFollowups(ctx context.Context, after string, limit int) ([]string, error) {
+	p := s.d.Param
+	rows, err := s.read.Query(ctx, `SELECT DISTINCT f.clue_id FROM followups f JOIN clues c ON c.id = f.clue_id
+		WHERE `+s.openTimer()+` AND c.last_updated > f.sent_at AND f.clue_id > `+p(1)+
+		` ORDER BY f.clue_id LIMIT `+p(2), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("changed open follow-ups: %w", err)
+	}
+	ids, err := collect(rows, func(r Row, id *string) error { return r.Scan(id) })
+	if err != nil {
+		return nil, fmt.Errorf("changed open follow-ups: %w", err)
+	}
+	return ids, nil
+}
+
 // OpenFollowupTimes implements store.Followups: the account's open timers
 // by the partial index followups_account, each joined to its clue.
 func (s *Common) OpenFollowupTimes(ctx context.Context, advertiserID int64, before time.Time) ([]time.Time, error) {
