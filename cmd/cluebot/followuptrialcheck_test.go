@@ -57,8 +57,8 @@ func followupTrial(t *testing.T, crash bool) {
 	t.Logf("%s: every reminder and escalation in", r.since())
 	if !crash {
 		// A call is noticed at the next poll, not when the reminder comes
-		// due (a crash loses what the killed process noticed and had not
-		// acted on yet: then the due-time check catches it).
+		// due. (With the crash, the restart itself takes seconds of the 8
+		// s: the timing is checked without it.)
 		for _, l := range r.leads {
 			if l.called {
 				seen, ok := r.doneSeen[l.tag]
