@@ -3,7 +3,6 @@ package fetch
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sort"
 	"time"
 )
@@ -43,7 +42,7 @@ func (s *Syncer) rereadOpen(ctx context.Context, a Account, from time.Time, res 
 		}
 		res.Windows++
 	}
-	log.Log(ctx, slog.LevelDebug, "re-read leads with open follow-ups", "open", len(open), "windows", len(ws))
+	log.Debug("re-read leads with open follow-ups", "open", len(open), "windows", len(ws))
 	return nil
 }
 
