@@ -143,6 +143,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
 	a.Router.MaxAge = cfg.Alerts.MaxAge
 	a.Followups = followup.New(a.Store, a.Rules, logger, nil)
+	a.Syncer.Changed = a.Followups.Changed
+	a.Syncer.Open = a.Store
 	a.use(&Live{Rules: rules, RulesVersion: version, Templates: tmpl, Notifiers: plain, Deliverer: a.deliverer(receivers, nil)})
 	return a, nil
 }

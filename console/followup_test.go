@@ -40,3 +40,23 @@ func testAPIFollowupState(t *testing.T, backend string) {
 	require.NotNil(t, f.At)
 	require.True(t, f.At.Equal(e.clock.Now()))
 }
+
+// TestOverviewOverdue: the overview counts the overdue follow-ups as the
+// gauge does: none before the reminder time, one after, none once done.
+func TestOverviewOverdue(t *testing.T) {
+	e := newEnv(t, "")
+	e.seed()
+	admin := e.pageClient("admin", adminPass)
+	ctx := context.Background()
+	remind := now.Add(10 * time.Minute)
+	require.NoError(t, e.st.ScheduleFollowup(ctx, idPlain, "henan", remind, remind.Add(15*time.Minute), time.Time{}))
+	_, body := admin.get("/")
+	require.Contains(t, body, `<div class="card"><span class="num">0</span>逾期未跟进</div>`)
+	e.clock.Advance(10 * time.Minute)
+	_, body = admin.get("/")
+	require.Contains(t, body, `<div class="card bad"><span class="num">1</span>逾期未跟进</div>`)
+	_, err := e.st.FinishFollowups(ctx, idPlain, e.clock.Now())
+	require.NoError(t, err)
+	_, body = admin.get("/")
+	require.Contains(t, body, `<span class="num">0</span>逾期未跟进`)
+}

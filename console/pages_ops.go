@@ -11,9 +11,11 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
-// overviewData is the first page: the outbox and today's leads.
+// overviewData is the first page: the outbox, overdue follow-ups and
+// today's leads.
 type overviewData struct {
 	store.Overview
+	Overdue   int // follow-ups overdue, as cluebot_followup_overdue counts them
 	OldestAge string
 	Routes    []routeCount
 	MaxHour   int
@@ -40,7 +42,12 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *store.
 		c.fail(w, r, err)
 		return
 	}
-	d := overviewData{Overview: ov, Day: day.Format(time.DateOnly), Accounts: accounts}
+	fs, err := c.st.FollowupStats(r.Context(), now)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	d := overviewData{Overview: ov, Overdue: fs.Overdue, Day: day.Format(time.DateOnly), Accounts: accounts}
 	if !ov.Outbox.OldestPending.IsZero() {
 		d.OldestAge = now.Sub(ov.Outbox.OldestPending).Round(time.Second).String()
 	}

@@ -32,3 +32,6 @@ func SetApprovalPageSize(n int) (undo func()) {
 	approvalPageSize = n
 	return func() { approvalPageSize = old }
 }
+
+// OpenWindows is openWindows, for its table test.
+var OpenWindows = openWindows

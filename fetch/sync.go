@@ -53,6 +53,12 @@ type Syncer struct {
 	// Hot, when set, reports whether an account has leads with follow-ups
 	// still open; SyncDue then polls it as hot, every poll_interval.
 	Hot func(ctx context.Context, advertiserID int64) (bool, error)
+	// Changed, when set, is called with the ids of each stored page in
+	// which a call status, progress or intention changed.
+	Changed func(ids []string)
+	// Open, when set, has each incremental pull also re-read the leads
+	// with open follow-ups created before its lookback window (rereadOpen).
+	Open OpenLeads
 }
 
 // PageProgress describes one stored page.
@@ -156,6 +162,11 @@ func (s *Syncer) SyncAccount(ctx context.Context, a Account) Result {
 		from = st.SyncedTo.Add(-s.cfg.Lookback)
 	}
 	res := s.run(ctx, a, from, now, &st)
+	if res.Err == nil && s.Open != nil {
+		// Before last_success_at moves: a reminder waits for a read of its
+		// lead made after it came due, however old the lead.
+		res.Err = s.rereadOpen(ctx, a, from, &res)
+	}
 	st.LastRunAt = start
 	st.LastError = ""
 	if res.Err != nil {

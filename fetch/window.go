@@ -152,6 +152,13 @@ func (s *Syncer) readWindow(ctx context.Context, log *slog.Logger, a Account, ts
 				return p, fmt.Errorf("store page %d: %w", page, err)
 			}
 			res.Stats.Add(stats)
+			if stats.Updated > 0 && s.Changed != nil {
+				ids := make([]string, len(batch))
+				for i := range batch {
+					ids[i] = batch[i].ID
+				}
+				s.Changed(ids)
+			}
 			if s.OnPage != nil {
 				s.OnPage(a, PageProgress{Window: w, Page: page, TotalCount: lp.TotalCount, Stats: stats})
 			}

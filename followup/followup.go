@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,10 @@ type Job struct {
 	log   *slog.Logger
 	// Batch is how many timers a pass reads at a time (500 when 0).
 	Batch int
+
+	swept   bool // the first run's sweep is done (see notice)
+	mu      sync.Mutex
+	pending map[string]struct{} // clues a pull saw change (see Changed)
 }
 
 // Stats counts what a run did.
@@ -62,8 +67,9 @@ func (j *Job) batch() int {
 	return defaultBatch
 }
 
-// Run schedules the timers started since the last run, then fires those
-// due. A lead followed up is finished instead, whenever it is seen. A nil
+// Run schedules the timers started since the last run, finishes those of
+// the leads pulls saw followed up (Changed), then fires those due. A lead
+// found followed up when its timer comes due is finished instead. A nil
 // job does nothing.
 func (j *Job) Run(ctx context.Context) (Stats, error) {
 	var st Stats
@@ -75,6 +81,9 @@ func (j *Job) Run(ctx context.Context) (Stats, error) {
 		return st, nil
 	}
 	if err := j.schedule(ctx, rules, &st); err != nil {
+		return st, err
+	}
+	if err := j.notice(ctx, &st); err != nil {
 		return st, err
 	}
 	return st, j.fire(ctx, rules, &st)

@@ -35,4 +35,6 @@ func TestFollowupOverdueFromTheStore(t *testing.T) {
 	_, err = st.FinishFollowups(t.Context(), "1", at)
 	require.NoError(t, err)
 	require.Contains(t, scrape(t, m), "cluebot_followup_overdue 1")
+	at = now.Add(store.OverdueFor)
+	require.Contains(t, scrape(t, m), "cluebot_followup_overdue 0", "alerted a week ago: no longer counted")
 }

@@ -7,13 +7,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Follow-up times are whole minutes or more, and at most 30 days: cluebot
-// notices a follow-up within a poll interval, and a lead untouched for a
-// month is no longer one to remind anyone of.
-const (
-	minFollowup = time.Minute
-	maxFollowup = 30 * 24 * time.Hour
-)
+// maxFollowup is the longest follow-up time: a lead untouched for a month
+// is no longer one to remind anyone of.
+const maxFollowup = 30 * 24 * time.Hour
+
+// MinFollowup is the shortest follow-up time rules.yaml accepts, a minute:
+// cluebot notices a follow-up within a poll interval (1m by default). Only
+// tests that run the real binary in seconds lower it (cmd/cluebot's
+// TestMain); nothing else may change it.
+var MinFollowup = time.Minute
 
 // Followup is a route's `followup:`: how soon its leads must be followed up,
 // counted from when a lead's alert went out, and what happens when they are
@@ -118,8 +120,8 @@ func (p *parser) escalate(n *yaml.Node, where string) (*Escalate, *yaml.Node) {
 	return e, after
 }
 
-// duration parses a follow-up time: a Go duration from 1m to 720h (30
-// days), like 15m or 1h30m.
+// duration parses a follow-up time: a Go duration from MinFollowup (1m) to
+// 720h (30 days), like 15m or 1h30m.
 func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 	s, ok := p.scalar(n, what)
 	if !ok {
@@ -130,8 +132,8 @@ func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 	case err != nil:
 		p.errorf(n, "bad duration %q in %s (want a duration like 15m, 2h or 1h30m)", s, what)
 		return 0
-	case d < minFollowup || d > maxFollowup:
-		p.errorf(n, "%s is %s: want 1m to 720h (30 days)", what, s)
+	case d < MinFollowup || d > maxFollowup:
+		p.errorf(n, "%s is %s: want %s to 720h (30 days)", what, s, strings.TrimSuffix(MinFollowup.String(), "0s"))
 		return 0
 	}
 	return d

@@ -57,8 +57,15 @@ type FollowupSend struct {
 	At        time.Time
 }
 
+// OverdueFor is how long after its alert went out a lead not followed up
+// counts as overdue: 7 days, as long as its mark link (marklink.TTL) lets
+// anyone mark it from the chat. Older ones stay in the report's 未跟进 but
+// leave the gauge, which would otherwise only grow.
+const OverdueFor = 7 * 24 * time.Hour
+
 // FollowupStats counts the timers at a time: Open are scheduled and not
-// followed up; Overdue are those of them with a due time passed.
+// followed up; Overdue are those of them with a due time passed whose alert
+// went out less than OverdueFor ago.
 type FollowupStats struct {
 	Open    int
 	Overdue int
@@ -92,6 +99,23 @@ type Followups interface {
 	// HasOpenFollowups reports whether the account has leads with timers
 	// still to fire: the adaptive scheduler polls it as hot.
 	HasOpenFollowups(ctx context.Context, advertiserID int64) (bool, error)
+	// OpenFollowupClues returns which of the clues have timers still to
+	// fire, each once: a pull that saw them change has the job look at
+	// those only.
+	OpenFollowupClues(ctx context.Context, clueIDs []string) ([]string, error)
+	// ChangedOpenFollowups returns, by id and after the id after, up to
+	// limit clues with timers still to fire that changed after their alert
+	// went out: what a new process looks at once, since the changes its
+	// predecessor saw and had not acted on are no longer news to a pull.
+	ChangedOpenFollowups(ctx context.Context, after string, limit int) ([]string, error)
+	// OpenFollowupTimes returns the create times, ascending and each once,
+	// of the account's leads with timers still to fire created before
+	// before: those a pull re-reads beyond its lookback.
+	OpenFollowupTimes(ctx context.Context, advertiserID int64, before time.Time) ([]time.Time, error)
+	// StoredClueTimes returns the create times, ascending, of at most limit
+	// of the account's stored clues created in [from, to): how many leads a
+	// re-read of that range lists, to group the open ones into few calls.
+	StoredClueTimes(ctx context.Context, advertiserID int64, from, to time.Time, limit int) ([]time.Time, error)
 	// FollowupStats counts the open and overdue timers at now.
 	FollowupStats(ctx context.Context, now time.Time) (FollowupStats, error)
 }

@@ -21,6 +21,9 @@ func followupTests() []struct {
 	}{
 		{"follow-up timers", testFollowupTimers},
 		{"follow-up done and unscheduled", testFollowupDone},
+		{"follow-up open leads", testFollowupOpenLeads},
+		{"follow-up overdue for a week", testFollowupOverdueFor},
+		{"follow-up changed and open", testChangedOpenFollowups},
 	}
 }
 
