@@ -14,13 +14,22 @@ import (
 // fixtures and fuzz corpus alike.
 var unmarshal = json.Unmarshal
 
+// unmarshalShared is unmarshal whose strings without an escape refer to
+// the input instead of copies of it: DecodeRouted's.
+var unmarshalShared = func(b []byte, v any) error {
+	return json.UnmarshalWithOption(b, v, json.DecodeNoCopyString())
+}
+
 // UseStdJSON makes the package decode clues with encoding/json (true) or
 // goccy/go-json (false, the default). It exists for the benchmarks that
 // weigh the two decoders and is not safe to call while clues are decoded.
 func UseStdJSON(std bool) {
 	if std {
-		unmarshal = stdjson.Unmarshal
+		unmarshal, unmarshalShared = stdjson.Unmarshal, stdjson.Unmarshal
 	} else {
 		unmarshal = json.Unmarshal
+		unmarshalShared = func(b []byte, v any) error {
+			return json.UnmarshalWithOption(b, v, json.DecodeNoCopyString())
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package rulesdiff
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -152,8 +154,10 @@ func benchReplay(b *testing.B, st store.Store, n int) {
 	// CPU time of the process (reader, workers, and the store's side when
 	// it is in process): on a loaded machine the figure that holds still.
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
-	b.Logf("%d leads, %d changed; routes 河南 hot %v, 浙江 %v; unrouted %v", res.Leads, res.Changed,
-		*res.Routes["hot-0"], *res.Routes["province-5"], res.Unrouted)
+	whole, err := json.Marshal(res)
+	require.NoError(b, err)
+	b.Logf("%d leads, %d changed; routes 河南 hot %v, 浙江 %v; unrouted %v; result sha256 %x", res.Leads, res.Changed,
+		*res.Routes["hot-0"], *res.Routes["province-5"], res.Unrouted, sha256.Sum256(whole))
 }
 
 // cpuTime is the process's user and system CPU time so far.

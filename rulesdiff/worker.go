@@ -25,7 +25,7 @@ type item struct {
 	rawEnd int // c.Raw is raw[rawStart:rawEnd], set when the batch is full
 }
 
-// add copies c into the batch: IterateClues may reuse c.
+// add copies c into the batch: IterateRoutingRows may reuse c and c.Raw.
 func (b *batch) add(seq int64, c *store.Clue) {
 	it := item{seq: seq, c: *c}
 	it.c.Routes, it.c.Assignees = nil, nil
@@ -96,7 +96,7 @@ func (w *worker) one(seq int64, c *store.Clue) {
 	res := w.res
 	res.Leads++
 	var err error
-	w.bLead, err = transform.FromStored(c, w.bOpts)
+	w.bLead, err = transform.RoutedFromStored(c, w.bOpts)
 	if err != nil {
 		res.Undecodable++
 		res.Unrouted.Before++
@@ -108,7 +108,7 @@ func (w *worker) one(seq int64, c *store.Clue) {
 	if !w.sameLead {
 		// The raw JSON decoded once already: the columns-only lead on an
 		// error cannot happen, and would route like the router's.
-		w.aLead, _ = transform.FromStored(c, w.aOpts)
+		w.aLead, _ = transform.RoutedFromStored(c, w.aOpts)
 		aLead = &w.aLead
 	}
 	w.aBuf = w.after.RouteInto(w.aBuf[:0], aLead, c.CreateTime)
