@@ -14,22 +14,27 @@ import (
 // fixtures and fuzz corpus alike.
 var unmarshal = json.Unmarshal
 
-// unmarshalShared is unmarshal whose strings without an escape refer to
-// the input instead of copies of it: DecodeRouted's.
-var unmarshalShared = func(b []byte, v any) error {
-	return json.UnmarshalWithOption(b, v, json.DecodeNoCopyString())
+// std is whether UseStdJSON chose encoding/json.
+var std bool
+
+// unmarshalShared is unmarshal for DecodeRouted: with goccy/go-json, its
+// strings without an escape refer to b instead of copies of it, and v is
+// decoded without escaping to the heap.
+func unmarshalShared[T any](b []byte, v *T) error {
+	if std {
+		return stdjson.Unmarshal(b, v)
+	}
+	return json.UnmarshalOf(b, v, json.DecodeNoCopyString())
 }
 
 // UseStdJSON makes the package decode clues with encoding/json (true) or
 // goccy/go-json (false, the default). It exists for the benchmarks that
 // weigh the two decoders and is not safe to call while clues are decoded.
-func UseStdJSON(std bool) {
+func UseStdJSON(useStd bool) {
+	std = useStd
 	if std {
-		unmarshal, unmarshalShared = stdjson.Unmarshal, stdjson.Unmarshal
+		unmarshal = stdjson.Unmarshal
 	} else {
 		unmarshal = json.Unmarshal
-		unmarshalShared = func(b []byte, v any) error {
-			return json.UnmarshalWithOption(b, v, json.DecodeNoCopyString())
-		}
 	}
 }

@@ -9,12 +9,17 @@ import (
 	"github.com/cluebot/cluebot/clue"
 )
 
-// routedPart is what DecodeRouted promises to decode as Decode does.
-func routedPart(c clue.Clue) clue.Clue {
-	return clue.Clue{ID: c.ID, AccountID: c.AccountID, UserName: c.UserName, Phone: c.Phone,
+// routedPart is what DecodeRouted promises to decode as Decode does, the
+// form answers when asked for or when the clue's store_info is empty.
+func routedPart(c clue.Clue, answers bool) clue.Clue {
+	r := clue.Clue{ID: c.ID, AccountID: c.AccountID, UserName: c.UserName, Phone: c.Phone,
 		PageID: c.PageID, PageName: c.PageName, IntentionID: c.IntentionID, PhoneStat: c.PhoneStat,
 		ClueTag: c.ClueTag, SourceType: c.SourceType, SeaType: c.SeaType, BizID: c.BizID,
-		ChannelFlag: c.ChannelFlag, ClueSource: c.ClueSource, Details: c.Details, StoreInfo: c.StoreInfo}
+		ChannelFlag: c.ChannelFlag, ClueSource: c.ClueSource, StoreInfo: c.StoreInfo}
+	if answers || c.StoreInfo.IsZero() {
+		r.Details = c.Details
+	}
+	return r
 }
 
 // routedSeeds are records whose routed part fits the strict shapes while
@@ -32,6 +37,9 @@ var routedSeeds = []string{
 	`{"id": 12, "user_id": 1.5, "store_info": {"province": 7}}`,
 	`{"user_id": "x", "intention_id": 3}`,
 	`{"id": 0, "form": 1}`,
+	`{"id": 13, "store_info": {"city": "洛阳"}, "details": [{"key": "k", "value": 1}], "icc_info": []}`,
+	`{"id": 14, "store_info": {}, "details": [{"key": "门店", "store_info": {"store_name": "店", "city": "郑州"}}]}`,
+	`{"id": 15, "store_info": {"store_name": " "}, "details": [{"key": "门店", "store_info": {"province": "河南"}}]}`,
 }
 
 // TestDecodeRoutedAsDecode: for every fixture, hostile record and record
@@ -52,10 +60,13 @@ func TestDecodeRoutedAsDecode(t *testing.T) {
 func checkRouted(t *testing.T, rec []byte) {
 	t.Helper()
 	want, wantErr := clue.Decode(rec)
-	got, err := clue.DecodeRouted(append([]byte(nil), rec...))
-	require.Equal(t, wantErr, err)
-	if wantErr == nil {
-		require.Equal(t, routedPart(want), routedPart(got))
+	for _, answers := range []bool{true, false} {
+		got, err := clue.DecodeRouted(append([]byte(nil), rec...), answers)
+		require.Equal(t, wantErr, err)
+		if wantErr == nil {
+			require.Equal(t, routedPart(want, answers), routedPart(got, answers))
+			require.Equal(t, want.Store(), got.Store(), "the clue's place")
+		}
 	}
 }
 

@@ -40,8 +40,21 @@ type strictClue struct {
 }
 
 // strictRouted is the part of strictClue a lead is routed and listed by:
-// see DecodeRouted.
+// see DecodeRouted. Its part without the form answers is embedded.
 type strictRouted struct {
+	strictPlaced
+	Details []struct {
+		Key       string      `json:"key"`
+		Value     string      `json:"value"`
+		CompType  string      `json:"comp_type"`
+		CustomID  string      `json:"custom_id"`
+		StoreInfo strictStore `json:"store_info"`
+	} `json:"details"`
+}
+
+// strictPlaced is strictRouted without the form answers, for a clue whose
+// own store_info places it and rules that read no answer.
+type strictPlaced struct {
 	ID          json.Number `json:"id"`
 	ClueTag     int64       `json:"clue_tag"`
 	UserName    string      `json:"user_name"`
@@ -63,13 +76,6 @@ type strictRouted struct {
 		UnitID     json.Number `json:"dsp_unit_id"`
 		CreativeID json.Number `json:"dsp_creative_id"`
 	} `json:"clue_source"`
-	Details []struct {
-		Key       string      `json:"key"`
-		Value     string      `json:"value"`
-		CompType  string      `json:"comp_type"`
-		CustomID  string      `json:"custom_id"`
-		StoreInfo strictStore `json:"store_info"`
-	} `json:"details"`
 	StoreInfo strictStore `json:"store_info"`
 }
 
@@ -102,7 +108,19 @@ func (s *strictClue) clue() Clue {
 
 // clue converts the routed part into the model, the rest left zero.
 func (s *strictRouted) clue() Clue {
-	c := Clue{
+	c := s.strictPlaced.clue()
+	if len(s.Details) > 0 {
+		c.Details = make([]Answer, len(s.Details))
+		for i, d := range s.Details {
+			c.Details[i] = Answer{Str(d.Key), Str(d.Value), Str(d.CompType), Str(d.CustomID), d.StoreInfo.info()}
+		}
+	}
+	return c
+}
+
+// clue converts the routed part without answers into the model.
+func (s *strictPlaced) clue() Clue {
+	return Clue{
 		ID: numID(s.ID), ClueTag: Int(s.ClueTag), UserName: Str(s.UserName), Phone: Str(s.Phone),
 		PhoneStat: Int(s.PhoneStat), IntentionID: Int(s.IntentionID), AccountID: numID(s.AccountID),
 		SourceType: Int(s.SourceType), PageID: numID(s.PageID), PageName: Str(s.PageName),
@@ -111,11 +129,4 @@ func (s *strictRouted) clue() Clue {
 			numID(s.ClueSource.CampaignID), numID(s.ClueSource.UnitID), numID(s.ClueSource.CreativeID)},
 		StoreInfo: s.StoreInfo.info(),
 	}
-	if len(s.Details) > 0 {
-		c.Details = make([]Answer, len(s.Details))
-		for i, d := range s.Details {
-			c.Details[i] = Answer{Str(d.Key), Str(d.Value), Str(d.CompType), Str(d.CustomID), d.StoreInfo.info()}
-		}
-	}
-	return c
 }
