@@ -125,6 +125,6 @@ func (s *side) same(o *side) bool {
 // memory, which is reused: they are copied.
 func example(l *transform.Lead, b, a *side) Example {
 	return Example{ID: strings.Clone(l.ID), UserName: strings.Clone(l.UserName),
-		Phone: strings.Clone(transform.Mask(l.Phone)),
+		Phone:  strings.Clone(transform.Mask(l.Phone)),
 		Before: append([]string{}, b.routes...), After: append([]string{}, a.routes...)}
 }
