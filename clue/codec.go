@@ -22,7 +22,12 @@ var std bool
 // decoded without escaping to the heap.
 func unmarshalShared[T any](b []byte, v *T) error {
 	if std {
-		return stdjson.Unmarshal(b, v)
+		// A value of its own, so that v does not escape to the heap
+		// whichever decoder runs.
+		w := new(T)
+		err := stdjson.Unmarshal(b, w)
+		*v = *w
+		return err
 	}
 	return json.UnmarshalOf(b, v, json.DecodeNoCopyString())
 }

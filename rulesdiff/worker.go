@@ -27,8 +27,8 @@ type item struct {
 
 // add copies c into the batch: IterateRoutingRows may reuse c and c.Raw.
 func (b *batch) add(seq int64, c *store.Clue) {
-	it := item{seq: seq, c: *c}
-	it.c.Routes, it.c.Assignees = nil, nil
+	it := item{seq: seq, c: store.Clue{ID: c.ID, AdvertiserID: c.AdvertiserID, CreateTime: c.CreateTime,
+		Province: c.Province, City: c.City, Store: c.Store}} // what a routing row holds
 	b.raw = append(b.raw, c.Raw...)
 	it.rawEnd = len(b.raw)
 	b.items = append(b.items, it)
