@@ -13,6 +13,40 @@ func Decode(b []byte) (Clue, error) {
 	return c, err
 }
 
+// DecodeRouted decodes what a lead is routed and listed by, for reading
+// many stored clues at once (a rules replay): the id, account_id,
+// user_name, phone, page_id, page_name, the enums but schedule
+// (intention_id, phone_stat, clue_tag, source_type, sea_type, biz_id,
+// channel_flag), clue_source, store_info and, when answers is true or the
+// clue has no store_info to place it (see Clue.Store), details. Each of
+// those fields and the error are what Decode gives for every record; the
+// others may be left zero, Raw among them. Strings refer to b where they
+// can: b must not change while the clue is used.
+//
+// A record whose routed part fits the strict shapes is decoded without the
+// rest; any other takes Decode.
+func DecodeRouted(b []byte, answers bool) (Clue, error) {
+	var c Clue
+	if !answers {
+		var s strictPlaced
+		if unmarshalShared(b, &s) != nil {
+			return Decode(b)
+		}
+		c = s.clue()
+	}
+	if answers || c.StoreInfo.IsZero() {
+		var s strictRouted
+		if unmarshalShared(b, &s) != nil {
+			return Decode(b)
+		}
+		c = s.clue()
+	}
+	if c.ID == "" {
+		return c, ErrNoID
+	}
+	return c, nil
+}
+
 // ErrNoID is returned for a record that carries no usable id.
 var ErrNoID = errors.New("clue has no id")
 

@@ -15,7 +15,11 @@ const TimeLayout = "2006-01-02 15:04:05"
 // ParseTime parses a vendor timestamp (Beijing time). An empty or malformed
 // value gives the zero time.
 func ParseTime(s string) time.Time {
-	t, err := time.ParseInLocation(TimeLayout, strings.TrimSpace(s), VendorZone)
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{} // without the error a failed parse makes
+	}
+	t, err := time.ParseInLocation(TimeLayout, s, VendorZone)
 	if err != nil {
 		return time.Time{}
 	}

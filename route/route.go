@@ -132,6 +132,25 @@ func (r *Rules) RouteInto(dst []Match, l *transform.Lead, now time.Time) []Match
 	return dst
 }
 
+// ReadsAnswers reports whether routing reads a lead's form answers: some
+// route has a form condition, or the rules map province, city or store to
+// an answer.
+func (r *Rules) ReadsAnswers() bool {
+	if r.Fields != (transform.Fields{}) {
+		return true
+	}
+	for _, rt := range r.Routes {
+		for _, cs := range [][]cond{rt.match, rt.not} {
+			for i := range cs {
+				if cs[i].field == fForm {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // ByName returns the route called name, or nil.
 func (r *Rules) ByName(name string) *Route {
 	for _, rt := range r.Routes {

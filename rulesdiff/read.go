@@ -65,7 +65,7 @@ func read(ctx context.Context, st Iterator, parts []store.ClueFilter, p *pipelin
 			defer wg.Done()
 			seq := int64(i) << partShift
 			b := <-p.free
-			err := st.IterateClues(ctx, f, func(c *store.Clue) error {
+			err := st.IterateRoutingRows(ctx, f, func(c *store.Clue) error {
 				b.add(seq, c)
 				seq++
 				if len(b.items) == batchSize {

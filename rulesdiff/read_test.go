@@ -75,11 +75,11 @@ type failing struct {
 	at time.Time
 }
 
-func (f failing) IterateClues(ctx context.Context, cf store.ClueFilter, fn func(c *store.Clue) error) error {
+func (f failing) IterateRoutingRows(ctx context.Context, cf store.ClueFilter, fn func(c *store.Clue) error) error {
 	if cf.From.Equal(f.at) {
 		return errors.New("disk gone")
 	}
-	return f.Iterator.IterateClues(ctx, cf, fn)
+	return f.Iterator.IterateRoutingRows(ctx, cf, fn)
 }
 
 func TestRulesReplayReadFails(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,9 +22,10 @@ import (
 // DefaultExamples is how many leads that move a replay lists by default.
 const DefaultExamples = 20
 
-// Iterator is the store's streaming read of clues.
+// Iterator is the store's streaming read of the columns leads are routed
+// by.
 type Iterator interface {
-	IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error
+	IterateRoutingRows(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error
 }
 
 // Options configures a replay.
@@ -43,8 +45,9 @@ type Options struct {
 
 // Replay routes every clue f selects, streamed from st, with before (the
 // rules in force) and with after (the candidate) and counts what differs.
-// Each clue becomes a lead by transform.FromStored with each side's field
-// mapping, and its create_time decides the routes' active windows.
+// Each clue becomes a lead by transform.RoutedFromStored (FromStored's
+// path, decoding only what routing reads) with each side's field mapping,
+// and its create_time decides the routes' active windows.
 // Round-robin turns are neither taken nor compared: routing alone does not
 // touch them. A clue whose raw JSON no longer decodes is unrouted on both
 // sides, as the router would leave it, and counted in Undecodable.
@@ -118,8 +121,10 @@ func (s *side) same(o *side) bool {
 }
 
 // example is a lead that moves, as the console may show it to anyone: the
-// phone masked as alerts mask it.
+// phone masked as alerts mask it. The lead's strings may refer to a batch's
+// memory, which is reused: they are copied.
 func example(l *transform.Lead, b, a *side) Example {
-	return Example{ID: l.ID, UserName: l.UserName, Phone: transform.Mask(l.Phone),
+	return Example{ID: strings.Clone(l.ID), UserName: strings.Clone(l.UserName),
+		Phone:  strings.Clone(transform.Mask(l.Phone)),
 		Before: append([]string{}, b.routes...), After: append([]string{}, a.routes...)}
 }

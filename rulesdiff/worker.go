@@ -25,10 +25,10 @@ type item struct {
 	rawEnd int // c.Raw is raw[rawStart:rawEnd], set when the batch is full
 }
 
-// add copies c into the batch: IterateClues may reuse c.
+// add copies c into the batch: IterateRoutingRows may reuse c and c.Raw.
 func (b *batch) add(seq int64, c *store.Clue) {
-	it := item{seq: seq, c: *c}
-	it.c.Routes, it.c.Assignees = nil, nil
+	it := item{seq: seq, c: store.Clue{ID: c.ID, AdvertiserID: c.AdvertiserID, CreateTime: c.CreateTime,
+		Province: c.Province, City: c.City, Store: c.Store}} // what a routing row holds
 	b.raw = append(b.raw, c.Raw...)
 	it.rawEnd = len(b.raw)
 	b.items = append(b.items, it)
@@ -54,6 +54,7 @@ type worker struct {
 	before, after *route.Rules
 	bOpts, aOpts  transform.Options
 	sameLead      bool
+	answers       bool // either side reads form answers
 	limit         int
 	res           *Result
 	examples      []seqExample
@@ -72,7 +73,8 @@ type seqExample struct {
 
 func newWorker(before, after *route.Rules, opts Options, limit int) *worker {
 	w := &worker{before: before, after: after, limit: limit, res: newResult(before, after),
-		sameLead: before.Fields == after.Fields, cutoff: math.MaxInt64}
+		sameLead: before.Fields == after.Fields, cutoff: math.MaxInt64,
+		answers: before.ReadsAnswers() || after.ReadsAnswers()}
 	w.bOpts = transform.Options{Zone: opts.Zone, AccountNames: opts.AccountNames, Fields: before.Fields}
 	w.aOpts = w.bOpts
 	w.aOpts.Fields = after.Fields
@@ -96,7 +98,7 @@ func (w *worker) one(seq int64, c *store.Clue) {
 	res := w.res
 	res.Leads++
 	var err error
-	w.bLead, err = transform.FromStored(c, w.bOpts)
+	w.bLead, err = transform.RoutedFromStored(c, w.bOpts, w.answers)
 	if err != nil {
 		res.Undecodable++
 		res.Unrouted.Before++
@@ -108,7 +110,7 @@ func (w *worker) one(seq int64, c *store.Clue) {
 	if !w.sameLead {
 		// The raw JSON decoded once already: the columns-only lead on an
 		// error cannot happen, and would route like the router's.
-		w.aLead, _ = transform.FromStored(c, w.aOpts)
+		w.aLead, _ = transform.RoutedFromStored(c, w.aOpts, w.answers)
 		aLead = &w.aLead
 	}
 	w.aBuf = w.after.RouteInto(w.aBuf[:0], aLead, c.CreateTime)

@@ -130,6 +130,11 @@ type Store interface {
 	// IterateClues calls fn for each clue matching f, ordered by create_time
 	// then id, without loading them all into memory. fn must not keep c.
 	IterateClues(ctx context.Context, f ClueFilter, fn func(c *Clue) error) error
+	// IterateRoutingRows is IterateClues reading only the columns a lead is
+	// routed by: ID, AdvertiserID, CreateTime, Province, City, Store and Raw.
+	// The rest of c stays zero, and c.Raw is valid only until fn returns.
+	// For readers that route every clue and keep none.
+	IterateRoutingRows(ctx context.Context, f ClueFilter, fn func(c *Clue) error) error
 	// CountClues counts the clues matching f.
 	CountClues(ctx context.Context, f ClueFilter) (int, error)
 	// CountClueGroups counts the clues matching f by each column of by and

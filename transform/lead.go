@@ -198,6 +198,9 @@ func call(i clue.ICCInfo, zone *time.Location) Call {
 // milliseconds. Empty, null or malformed values give the zero time.
 func callTime(s string, zone *time.Location) time.Time {
 	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{} // most clues have no call: no parse errors to make
+	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
 		if n > 1e12 {
 			return time.UnixMilli(n).In(zone)

@@ -15,7 +15,26 @@ import (
 // the clue, so that each caller states its policy: the report keeps the
 // row, an export or an alert fails.
 func FromStored(row *store.Clue, opts Options) (Lead, error) {
-	c, err := clue.Decode(row.Raw)
+	return fromStored(row, opts, clue.Decode)
+}
+
+// RoutedFromStored is FromStored for a reader that routes many stored
+// clues and keeps none (a rules replay): the same lead, by the same path,
+// from clue.DecodeRouted, so that what routing reads and the lead's id,
+// user name and phone are FromStored's while the rest may be left empty.
+// Answers are among what routing reads when answers is true (rules with
+// form conditions: see route.Rules.ReadsAnswers) or opts maps fields to
+// answers; otherwise they may be left empty too. It reads only row's ID,
+// AdvertiserID, Province, City, Store and Raw (see store.Store's
+// IterateRoutingRows); when it fails, the lead it returns is of those
+// alone. Its strings may refer to row.Raw: copy any that outlive it.
+func RoutedFromStored(row *store.Clue, opts Options, answers bool) (Lead, error) {
+	answers = answers || opts.Fields != Fields{}
+	return fromStored(row, opts, func(b []byte) (clue.Clue, error) { return clue.DecodeRouted(b, answers) })
+}
+
+func fromStored(row *store.Clue, opts Options, decode func([]byte) (clue.Clue, error)) (Lead, error) {
+	c, err := decode(row.Raw)
 	if err != nil {
 		return fromColumns(row, opts), fmt.Errorf("decode stored clue %s: %w", row.ID, err)
 	}

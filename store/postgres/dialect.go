@@ -32,7 +32,9 @@ var dialect = &sqlstore.Dialect{
 	AnyOf:     func(param string) string { return "= ANY (" + param + ")" },
 	ScanTime:  func(t *time.Time) any { return (*stamp)(t) },
 	ScanList:  func(l *[]string) any { return l },
-	AtStore:   atStore,
+	// pgx's DriverBytes: valid until the next Next or Close.
+	ScanBorrowed: func(b *[]byte) any { return (*pgtype.DriverBytes)(b) },
+	AtStore:      atStore,
 }
 
 // stamp is a time.Time as the store keeps it in a timestamptz column:

@@ -36,7 +36,9 @@ var dialect = &sqlstore.Dialect{
 	AnyOf:    func(param string) string { return "IN (SELECT value FROM json_each(" + param + "))" },
 	ScanTime: func(t *time.Time) any { return (*millis)(t) },
 	ScanList: func(l *[]string) any { return (*sepList)(l) },
-	AtStore:  func(t time.Time) time.Time { return fromMillis(toMillis(t)) },
+	// database/sql's RawBytes: valid until the next Next, Scan or Close.
+	ScanBorrowed: func(b *[]byte) any { return (*sql.RawBytes)(b) },
+	AtStore:      func(t time.Time) time.Time { return fromMillis(toMillis(t)) },
 }
 
 // quarterMillis is store.Quarter in the unit of create_time.

@@ -60,6 +60,7 @@ func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
 				want = append(want, c.ID)
 			}
 			require.Equal(t, want, iterateIDs(t, s, tt.f))
+			require.Equal(t, want, routingRowIDs(t, s, tt.f), "IterateRoutingRows reads the same clues")
 			n, err := s.CountClues(t.Context(), tt.f)
 			require.NoError(t, err)
 			require.Equal(t, len(tt.want), n)
@@ -81,6 +82,41 @@ func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
 			require.Equal(t, normalize(stored), normalize(g))
 		}
 	})
+
+	t.Run("routing rows are the columns a lead is routed by", func(t *testing.T) {
+		var got []store.Clue
+		require.NoError(t, s.IterateRoutingRows(t.Context(), store.ClueFilter{}, func(c *store.Clue) error {
+			cp := *c
+			cp.Raw = bytes.Clone(c.Raw) // c.Raw is valid only until fn returns
+			got = append(got, cp)
+			return nil
+		}))
+		require.Len(t, got, 6)
+		for _, g := range got {
+			stored, err := s.Clue(t.Context(), g.ID)
+			require.NoError(t, err)
+			require.NotEmpty(t, g.Raw)
+			require.Equal(t, routingRow(normalize(stored)), normalize(g))
+		}
+	})
+}
+
+// routingRowIDs collects the ids IterateRoutingRows yields for f.
+func routingRowIDs(t *testing.T, s store.Store, f store.ClueFilter) []string {
+	t.Helper()
+	ids := []string{}
+	require.NoError(t, s.IterateRoutingRows(t.Context(), f, func(c *store.Clue) error {
+		ids = append(ids, c.ID)
+		return nil
+	}))
+	return ids
+}
+
+// routingRow is c as IterateRoutingRows reads it: the columns a lead is
+// routed by.
+func routingRow(c store.Clue) store.Clue {
+	return store.Clue{ID: c.ID, AdvertiserID: c.AdvertiserID, CreateTime: c.CreateTime, Province: c.Province,
+		City: c.City, Store: c.Store, Raw: c.Raw}
 }
 
 func testIterateStop(t *testing.T, s store.Store, _ *clock) {

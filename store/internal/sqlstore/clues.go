@@ -112,10 +112,36 @@ func (s *Common) ClueHistory(ctx context.Context, id string) ([]store.HistoryEnt
 // and stops with an error wrapping ctx.Err() once ctx is done. fn receives
 // the same *Clue every time and must not keep it.
 func (s *Common) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
+	return s.iterate(ctx, SelectClueSQL, f, s.d.ScanClue, fn)
+}
+
+// selectRoutingRowSQL selects the columns scanRoutingRow reads.
+const selectRoutingRowSQL = `SELECT id, advertiser_id, create_time, province, city, store, raw FROM clues`
+
+// IterateRoutingRows is IterateClues reading only the columns a lead is
+// routed by (see transform.RoutedFromStored): the id, advertiser_id,
+// create_time, province, city, store and raw. The rest of c stays zero, and
+// c.Raw is the driver's memory, valid until fn returns. A rules replay
+// reads its window so.
+func (s *Common) IterateRoutingRows(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
+	return s.iterate(ctx, selectRoutingRowSQL, f, s.d.scanRoutingRow, fn)
+}
+
+// scanRoutingRow reads a row of selectRoutingRowSQL into c, c.Raw without
+// a copy.
+func (d *Dialect) scanRoutingRow(r Row, c *store.Clue) error {
+	return r.Scan(&c.ID, &c.AdvertiserID, d.ScanTime(&c.CreateTime), &c.Province, &c.City, &c.Store,
+		d.ScanBorrowed(&c.Raw))
+}
+
+// iterate runs query (a SELECT from clues) with f's conditions, ordered by
+// create_time then id, and calls fn with each row read by scan.
+func (s *Common) iterate(ctx context.Context, query string, f store.ClueFilter,
+	scan func(r Row, c *store.Clue) error, fn func(c *store.Clue) error) error {
 	cond, args := s.d.Where(f)
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := s.read.Query(qctx, SelectClueSQL+cond+` ORDER BY create_time, id`, args...)
+	rows, err := s.read.Query(qctx, query+cond+` ORDER BY create_time, id`, args...)
 	if err != nil {
 		return fmt.Errorf("iterate clues: %w", err)
 	}
@@ -127,7 +153,7 @@ func (s *Common) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("iterate clues: %w", err)
 		}
-		if err := s.d.ScanClue(rows, &c); err != nil {
+		if err := scan(rows, &c); err != nil {
 			return fmt.Errorf("iterate clues: %w", err)
 		}
 		if err := fn(&c); err != nil {

@@ -51,6 +51,10 @@ type Dialect struct {
 	// ScanList returns a scan destination that decodes a stored list of
 	// names into *l, NULL as nil.
 	ScanList func(l *[]string) any
+	// ScanBorrowed returns a scan destination that points *b at the
+	// driver's memory of a stored blob, valid until the next row, without
+	// a copy.
+	ScanBorrowed func(b *[]byte) any
 	// AtStore returns t as the store reads it back.
 	AtStore func(t time.Time) time.Time
 }
