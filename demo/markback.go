@@ -19,9 +19,9 @@ import (
 	"github.com/cluebot/cluebot/transform"
 )
 
-// markBackYAML is the config's lines that make a mark go back to the
-// vendor: kuaishou.write_back (inside the kuaishou section) and
-// console.base_url, so alerts carry mark links.
+// markBackYAML is the config's line, inside the kuaishou section, that
+// makes a mark go back to the vendor; console.base_url (baseURLYAML) makes
+// alerts carry mark links.
 const markBackYAML = "  write_back: true\n"
 
 // baseURLYAML is console.base_url, under a console: section already open.
