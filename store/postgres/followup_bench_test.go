@@ -38,7 +38,7 @@ func BenchmarkFollowupScan(b *testing.B) {
 		_, err = s.pool.Exec(b.Context(), `VACUUM ANALYZE sync_state`)
 		require.NoError(b, err)
 	}
-	if open == f.Open {
+	if open == f.Open+f.Done {
 		seed = nil // kept from an earlier run in CLUEBOT_BENCH_SCHEMA
 	}
 	storetest.BenchFollowupScan(b, s, f, seed, func(now time.Time, limit int) int64 {

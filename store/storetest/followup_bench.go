@@ -18,9 +18,10 @@ import (
 // FollowupNow with a 15-minute reminder and a 30-minute escalation, so a
 // quarter of them are due. Each account was last read successfully up to
 // two minutes before FollowupNow, so some due timers still wait for a
-// re-read, as in a running daemon.
+// re-read, as in a running daemon. Done more timers, of alerts sent in the
+// hours before, were followed up: the history every finished timer leaves.
 type FollowupSet struct {
-	Open, Accounts int
+	Open, Accounts, Done int
 }
 
 // FollowupNow is when the follow-up benchmarks poll.
@@ -31,7 +32,7 @@ const followupSpan = 20 * time.Minute
 
 // FollowupScale returns the set: CLUEBOT_BENCH_FOLLOWUPS open timers
 // (100000 for the issue's figure), 2,000 by default so `make bench` stays
-// quick.
+// quick; as many again followed up earlier.
 func FollowupScale(tb testing.TB) FollowupSet {
 	n := 2000
 	if v := os.Getenv("CLUEBOT_BENCH_FOLLOWUPS"); v != "" {
@@ -40,15 +41,19 @@ func FollowupScale(tb testing.TB) FollowupSet {
 			tb.Fatalf("CLUEBOT_BENCH_FOLLOWUPS=%q: want a number of at least 10", v)
 		}
 	}
-	return FollowupSet{Open: n, Accounts: min(max(n/10, 1), 10_000)}
+	return FollowupSet{Open: n, Accounts: min(max(n/10, 1), 10_000), Done: n}
 }
 
 // Account is the advertiser id of the set's account i.
 func (f FollowupSet) Account(i int) int64 { return int64(70000000000 + i) }
 
-// Timer returns the set's timer i: its clue, account and times.
+// Timer returns the set's timer i: its clue, account and times. Timers
+// from Open on are the followed-up ones, sent in the 24 hours before.
 func (f FollowupSet) Timer(i int) (id string, acct int64, sent, remind, escalate time.Time) {
 	sent = FollowupNow.Add(-followupSpan + time.Duration(int64(followupSpan)/int64(f.Open)*int64(i)))
+	if i >= f.Open {
+		sent = FollowupNow.Add(-25*time.Hour + time.Duration(int64(24*time.Hour)/int64(f.Done)*int64(i-f.Open)))
+	}
 	return fmt.Sprintf("3%018d", i), f.Account(i % f.Accounts), sent, sent.Add(15 * time.Minute), sent.Add(30 * time.Minute)
 }
 
@@ -66,12 +71,14 @@ func (f FollowupSet) Due() int {
 
 // SeedFollowups stores the set through the store's own calls, as the
 // pipeline makes it: each lead stored and routed, its alert sent, its timer
-// scheduled; then each account's last successful read.
+// scheduled (and the Done ones followed up 5 minutes after their alert);
+// then each account's last successful read.
 func SeedFollowups(b *testing.B, s store.Store, f FollowupSet) {
 	ctx := b.Context()
 	const batch = 500
-	for first := 0; first < f.Open; first += batch {
-		n := min(batch, f.Open-first)
+	all := f.Open + f.Done
+	for first := 0; first < all; first += batch {
+		n := min(batch, all-first)
 		clues := make([]store.Clue, n)
 		for k := range clues {
 			id, acct, sent, _, _ := f.Timer(first + k)
@@ -98,8 +105,12 @@ func SeedFollowups(b *testing.B, s store.Store, f FollowupSet) {
 		_, _, sent, _, _ := f.Timer(first)
 		require.NoError(b, s.MarkSent(ctx, ids, sent))
 		for k := range n {
-			id, _, _, remind, escalate := f.Timer(first + k)
-			require.NoError(b, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, time.Time{}))
+			id, _, sent, remind, escalate := f.Timer(first + k)
+			var done time.Time
+			if first+k >= f.Open {
+				done = sent.Add(5 * time.Minute)
+			}
+			require.NoError(b, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, done))
 		}
 	}
 	for i := range f.Accounts {
@@ -110,6 +121,10 @@ func SeedFollowups(b *testing.B, s store.Store, f FollowupSet) {
 	st, err := s.FollowupStats(ctx, FollowupNow)
 	require.NoError(b, err)
 	require.Equal(b, store.FollowupStats{Open: f.Open, Overdue: f.Due()}, st, "seeded")
+	fs, err := s.ClueFollowups(ctx, fmt.Sprintf("3%018d", all-1))
+	require.NoError(b, err)
+	require.Len(b, fs, 1)
+	require.Equal(b, f.Done > 0, !fs[0].DoneAt.IsZero(), "the last timer seeded is followed up when some are")
 }
 
 // Explain returns the rows a backend's plan of the due-timer scan touched
@@ -128,7 +143,8 @@ func BenchFollowupScan(b *testing.B, s store.Store, f FollowupSet, seed func(), 
 	if seed != nil {
 		start := time.Now()
 		seed()
-		b.Logf("seeded %d open follow-ups over %d accounts in %s", f.Open, f.Accounts, time.Since(start).Round(time.Millisecond))
+		b.Logf("seeded %d open and %d followed-up timers over %d accounts in %s", f.Open, f.Done, f.Accounts,
+			time.Since(start).Round(time.Millisecond))
 	}
 	ctx := b.Context()
 	due := f.Due()
