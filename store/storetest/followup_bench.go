@@ -57,6 +57,28 @@ func (f FollowupSet) Timer(i int) (id string, acct int64, sent, remind, escalate
 	return fmt.Sprintf("3%018d", i), f.Account(i % f.Accounts), sent, sent.Add(15 * time.Minute), sent.Add(30 * time.Minute)
 }
 
+// Clue returns the lead of the set's timer i.
+func (f FollowupSet) Clue(i int) store.Clue {
+	id, acct, sent, _, _ := f.Timer(i)
+	return store.Clue{ID: id, AdvertiserID: acct, CreateTime: sent.Add(-time.Minute), UpdateTime: sent.Add(-time.Minute),
+		IntentionID: 1, UserName: "张先生", Phone: "13800000000", PageName: "春季装修", Raw: []byte(`{}`)}
+}
+
+// DoneAt returns when the set's timer i was followed up: 5 minutes after
+// its alert for the Done ones, zero for the open ones.
+func (f FollowupSet) DoneAt(i int) time.Time {
+	if i < f.Open {
+		return time.Time{}
+	}
+	_, _, sent, _, _ := f.Timer(i)
+	return sent.Add(5 * time.Minute)
+}
+
+// LastRead returns when the set's account i was last read successfully.
+func (f FollowupSet) LastRead(i int) time.Time {
+	return FollowupNow.Add(-time.Duration(i%120) * time.Second)
+}
+
 // Due counts the set's timers due at FollowupNow (the reminder's time
 // passed), whether or not their account was re-read since.
 func (f FollowupSet) Due() int {
@@ -81,10 +103,7 @@ func SeedFollowups(b *testing.B, s store.Store, f FollowupSet) {
 		n := min(batch, all-first)
 		clues := make([]store.Clue, n)
 		for k := range clues {
-			id, acct, sent, _, _ := f.Timer(first + k)
-			clues[k] = store.Clue{ID: id, AdvertiserID: acct, CreateTime: sent.Add(-time.Minute),
-				UpdateTime: sent.Add(-time.Minute), IntentionID: 1, PhoneStat: 0, ScheduleID: 0,
-				UserName: "张先生", Phone: "13800000000", PageName: "春季装修", Raw: []byte(`{}`)}
+			clues[k] = f.Clue(first + k)
 		}
 		_, err := s.UpsertClues(ctx, clues)
 		require.NoError(b, err)
@@ -105,19 +124,23 @@ func SeedFollowups(b *testing.B, s store.Store, f FollowupSet) {
 		_, _, sent, _, _ := f.Timer(first)
 		require.NoError(b, s.MarkSent(ctx, ids, sent))
 		for k := range n {
-			id, _, sent, remind, escalate := f.Timer(first + k)
-			var done time.Time
-			if first+k >= f.Open {
-				done = sent.Add(5 * time.Minute)
-			}
-			require.NoError(b, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, done))
+			id, _, _, remind, escalate := f.Timer(first + k)
+			require.NoError(b, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, f.DoneAt(first+k)))
 		}
 	}
 	for i := range f.Accounts {
-		read := FollowupNow.Add(-time.Duration(i%120) * time.Second)
+		read := f.LastRead(i)
 		require.NoError(b, s.SaveSyncState(ctx, store.SyncState{AdvertiserID: f.Account(i), SyncedTo: read,
 			LastRunAt: read, LastSuccessAt: read}))
 	}
+	CheckFollowups(b, s, f)
+}
+
+// CheckFollowups fails b unless s holds the set f: its open and due timers
+// counted, its last timer followed up when some are.
+func CheckFollowups(b *testing.B, s store.Store, f FollowupSet) {
+	ctx := b.Context()
+	all := f.Open + f.Done
 	st, err := s.FollowupStats(ctx, FollowupNow)
 	require.NoError(b, err)
 	require.Equal(b, store.FollowupStats{Open: f.Open, Overdue: f.Due()}, st, "seeded")
