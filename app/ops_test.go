@@ -58,6 +58,12 @@ func (h *opsHook) count() int {
 // newOpsApp is an App on SQLite pulling from the simulator at base, whose
 // ops receiver is a webhook.
 func newOpsApp(t *testing.T, base string, hook *opsHook) *app.App {
+	return newOpsAppWith(t, base, hook, "")
+}
+
+// newOpsAppWith is newOpsApp with more keys of the kuaishou section,
+// indented.
+func newOpsAppWith(t *testing.T, base string, hook *opsHook, kuaishou string) *app.App {
 	srv := httptest.NewServer(hook)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
@@ -71,7 +77,7 @@ kuaishou:
   secret: app-secret
   silent_after: 72h
   backfill: 24h
-  accounts:
+%s  accounts:
     - advertiser_id: 30000001
       name: 郑州宝马
       access_token: tok-access-abcdef
@@ -81,7 +87,7 @@ receivers:
     url: %s/hook
 ops_receivers: [ops]
 rules: rules.yaml
-`, base, srv.URL)
+`, base, kuaishou, srv.URL)
 	cfg, err := config.Parse(filepath.Join(dir, "cluebot.yaml"), []byte(yaml),
 		func(string) (string, bool) { return "", false }, nil)
 	require.NoError(t, err)

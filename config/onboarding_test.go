@@ -70,7 +70,7 @@ func TestOnboardingKeysErrors(t *testing.T) {
 		{"bad redirect url", "  oauth:\n    redirect_url: /oauth/kuaishou/callback\n",
 			[]string{"c.yaml:15: kuaishou.oauth.redirect_url:"}},
 		{"scope not a list", "  oauth: {scope: {a: 1}}\n", []string{"c.yaml:14: kuaishou.oauth.scope: want a list, not a mapping"}},
-		{"discover too often", "  discover_interval: 5s\n", []string{"c.yaml:14: kuaishou.discover_interval: 5s is shorter than 1m"}},
+		{"discover too often", "  discover_interval: 500ms\n", []string{"c.yaml:14: kuaishou.discover_interval: 500ms is shorter than 1s"}},
 		{"discover without unit", "  discover_interval: 60\n", []string{"c.yaml:14: kuaishou.discover_interval: invalid duration 60"}},
 		{"silent negative", "  silent_after: -1h\n", []string{"c.yaml:14: kuaishou.silent_after: must not be negative"}},
 		{"silent too short", "  silent_after: 5m\n", []string{"c.yaml:14: kuaishou.silent_after: 5m0s is shorter than 1h"}},

@@ -5,7 +5,11 @@ import "context"
 // discover reads every authorization's advertiser list again, so
 // advertisers that joined are pulled from the next poll on and those that
 // left are no longer pulled; the onboarder logs who joined and who left.
+// Then the API budget is checked against every account there now is (it
+// runs at start, so `run` always makes the check `config check` can make
+// only for cluebot.yaml's accounts); a short budget is logged at error.
 func (d *daemon) discover(ctx context.Context) {
+	defer func() { _ = d.a.CheckBudget(ctx, d.clock.Now()) }()
 	results, err := d.onboard.Discover(ctx)
 	if err != nil {
 		d.log.Error("discovery failed for some authorizations; the others were read", "err", err)

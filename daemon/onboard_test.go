@@ -61,3 +61,32 @@ func TestAgencyOnboardingThroughTheDaemon(t *testing.T) {
 		50000003: store.AdvertiserActive, 50000009: store.AdvertiserActive}, got)
 	require.True(t, e.logs.contains("advertisers discovered"))
 }
+
+// TestRunChecksTheBudgetAfterDiscovery: the budget fits cluebot.yaml's one
+// account, which is all `config check` counts; the daemon's discovery at
+// start finds an agency's 700 more and says loudly that they do not fit.
+func TestRunChecksTheBudgetAfterDiscovery(t *testing.T) {
+	const agency = int64(19000000)
+	e := newEnv(t, envOptions{})
+	members := make([]int64, 700)
+	for i := range members {
+		members[i] = 50000001 + int64(i)
+	}
+	e.ks.AddAgency(agency, members...)
+	e.ks.SetAgencyTokens(agency, "agency-access-0123", "agency-refresh-0123")
+	k := &e.app.Config.Kuaishou
+	// Every account at least every minute: 701 take 701 calls a minute.
+	k.CallsPerMinute, k.MaxStaleness = 600, time.Minute
+	require.NoError(t, k.Validate(), "config check's count: one account fits")
+	ctx := context.Background()
+	now := e.clock.Now()
+	_, err := e.app.Store.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: agency,
+		AuthTokens: store.AuthTokens{AccessToken: "agency-access-0123", RefreshToken: "agency-refresh-0123",
+			AccessExpiresAt: now.Add(24 * time.Hour), RefreshExpiresAt: now.Add(720 * time.Hour)}})
+	require.NoError(t, err)
+	d, _ := e.start(Options{})
+	waitRuns(t, d, JobDiscover, 1)
+	require.True(t, e.logs.contains(`"level":"ERROR","msg":"the API budget cannot cover every account`), "logged at error")
+	require.True(t, e.logs.contains(`"accounts":701,"config_accounts":1,"authorized_accounts":700`))
+	require.False(t, e.logs.contains("agency-access-0123"))
+}

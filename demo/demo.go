@@ -48,6 +48,7 @@ type Options struct {
 type Result struct {
 	Dir, Config, Database string
 	Reports               []string
+	Advertisers           int // advertisers the agency's authorization brought in
 	Leads                 int // clues pulled
 	Routed, Unrouted      int
 	Alerts, Messages      int    // alerts delivered, in how many robot messages
@@ -76,10 +77,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	ks, rb := newSimulators(opts)
 	paths := register(rb)
-	ksSrv, rbSrv := httptest.NewServer(ks.server), httptest.NewServer(rb)
+	cb := &callback{}
+	ksSrv, rbSrv, cbSrv := httptest.NewServer(ks.server), httptest.NewServer(rb), httptest.NewServer(cb)
 	defer ksSrv.Close()
 	defer rbSrv.Close()
-	fmt.Fprintf(w, "▶ Simulated Kuaishou API on %s with %d accounts and %d leads collected today\n", ksSrv.URL, len(demoAccounts), ks.leads)
+	defer cbSrv.Close()
+	fmt.Fprintf(w, "▶ Simulated Kuaishou API on %s: an agency running %d accounts, %d leads collected today\n", ksSrv.URL, len(demoAccounts), ks.leads)
 	fmt.Fprintf(w, "▶ Simulated robots on %s: DingTalk (signed), WeCom, Feishu (signed)\n", rbSrv.URL)
 
 	if err := os.WriteFile(filepath.Join(dir, "rules.yaml"), cluebot.RulesYAML, 0o600); err != nil {
@@ -108,7 +111,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if ln == nil {
 		extra = "console:\n" + baseURLYAML(markURL)
 	}
-	if err := os.WriteFile(res.Config, configYAML(ksSrv.URL, rbSrv.URL, paths, poll, extra), 0o600); err != nil {
+	if err := os.WriteFile(res.Config, configYAML(ksSrv.URL, rbSrv.URL, cbSrv.URL, paths, poll, extra), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
 	cfg, err := config.Load(res.Config)
@@ -126,6 +129,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer a.Close()
 
+	if res.Advertisers, err = onboardAgency(ctx, a, cb, w); err != nil {
+		return nil, err
+	}
 	fmt.Fprintf(w, "▶ Pulling, routing by %s and delivering…\n", filepath.Join(dir, "rules.yaml"))
 	once, err := a.Once(ctx)
 	if err != nil {

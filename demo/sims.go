@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/sim/kuaishou"
 	"github.com/cluebot/cluebot/sim/robots"
 )
@@ -52,8 +53,10 @@ func newSimulators(opts Options) (*kuaishouSim, *robots.Server) {
 	ks := kuaishou.New(kuaishou.Options{AppID: appID, Secret: appSecret, Seed: now.UnixNano(), Now: opts.Now})
 	per := opts.Leads / len(demoAccounts)
 	n := 0
+	for _, a := range demoAccounts {
+		ks.AddAgency(demoAgency, a.id) // the agency runs every demo account
+	}
 	for i, a := range demoAccounts {
-		ks.AddAccount(a.id, fmt.Sprintf("demo-access-%d", a.id), fmt.Sprintf("demo-refresh-%d", a.id))
 		count := per
 		if i == 0 {
 			count += opts.Leads - per*len(demoAccounts)
@@ -66,10 +69,10 @@ func newSimulators(opts Options) (*kuaishouSim, *robots.Server) {
 }
 
 // configYAML is the demo's cluebot.yaml; paths maps each receiver to its
-// robot's path on the simulator.
+// robot's path on the simulator; cbURL serves the OAuth callback.
 // extra (the console, when serving) goes at the end; poll, when set, is
 // kuaishou.poll_interval.
-func configYAML(ksURL, rbURL string, paths map[string]string, poll time.Duration, extra string) []byte {
+func configYAML(ksURL, rbURL, cbURL string, paths map[string]string, poll time.Duration, extra string) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# cluebot.yaml written by cluebot demo: the simulators it points at are gone
 # when the demo ends. Copy it as a starting point for a real setup.
@@ -89,9 +92,11 @@ kuaishou:
 	if poll > 0 {
 		fmt.Fprintf(&b, "  poll_interval: %s\n", poll)
 	}
-	b.WriteString("  accounts:\n")
+	// No accounts: they come from the agency's authorization, in the store.
+	fmt.Fprintf(&b, "  oauth:\n    authorize_url: %s%s\n    redirect_url: %s%s\n  account_names:\n",
+		ksURL, kuaishou.AuthorizePath, cbURL, fetch.CallbackPath)
 	for _, a := range demoAccounts {
-		fmt.Fprintf(&b, "    - {advertiser_id: %d, name: %s, access_token: demo-access-%d, refresh_token: demo-refresh-%d}\n", a.id, a.name, a.id, a.id)
+		fmt.Fprintf(&b, "    %d: %s\n", a.id, a.name)
 	}
 	b.WriteString("receivers:\n")
 	for _, r := range demoRobots {

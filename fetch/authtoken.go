@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -48,6 +49,7 @@ func (t *Tokens) UseAuthorizations(st AuthTokenStore, owner string, onReauth Rea
 
 // authToken is one authorization's token state; mu guards everything in it.
 type authToken struct {
+	t      *Tokens
 	mu     sync.Mutex
 	id     int64
 	auth   store.Authorization // loaded: ID != 0
@@ -55,23 +57,17 @@ type authToken struct {
 	log    *slog.Logger
 }
 
-// authSource is the TokenSource of an advertiser pulled under an
-// authorization: the authorization's.
-type authSource struct {
-	t *Tokens
-	s *authToken
-}
-
-// authSource returns the shared token state of authorization id.
-func (t *Tokens) authSource(id int64) *authSource {
+// authSource returns the token source of authorization id, whose state
+// every advertiser of it shares.
+func (t *Tokens) authSource(id int64) *source {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.authSt[id]
 	if s == nil {
-		s = &authToken{id: id, log: t.log.With("authorization", id)}
+		s = &authToken{t: t, id: id, log: t.log.With("authorization", id)}
 		t.authSt[id] = s
 	}
-	return &authSource{t: t, s: s}
+	return &source{t: t, s: s}
 }
 
 // AuthToken returns authorization id's current access token, refreshed
@@ -81,44 +77,29 @@ func (t *Tokens) AuthToken(ctx context.Context, id int64) (string, error) {
 	return t.authSource(id).Token(ctx)
 }
 
-// Token implements TokenSource.
-func (src *authSource) Token(ctx context.Context) (string, error) {
-	t, s := src.t, src.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.auth.ID == 0 || s.reauth {
-		if err := t.loadAuth(ctx, s); err != nil {
-			return "", err
-		}
+func (s *authToken) Lock()   { s.mu.Lock() }
+func (s *authToken) Unlock() { s.mu.Unlock() }
+
+// load reads the authorization on first use, after it needed re-auth (it
+// may have been authorized again), and when reread: another instance may
+// have refreshed it.
+func (s *authToken) load(ctx context.Context, reread bool) error {
+	if reread || s.auth.ID == 0 || s.reauth {
+		return s.t.loadAuth(ctx, s)
 	}
-	if s.auth.AccessToken.IsZero() || t.authDue(s.auth.AuthTokens) {
-		if err := t.refreshAuth(ctx, s); err != nil {
-			if s.reauth || s.auth.AccessToken.IsZero() || !t.now().Before(s.auth.AccessExpiresAt) {
-				return "", err
-			}
-			s.log.Warn("refreshing ahead of expiry failed; using the current token", "error", err)
-		}
-	}
-	return s.auth.AccessToken.Reveal(), nil
+	return nil
 }
 
-// Refresh implements TokenSource: the stored pair when another instance
-// (or a new authorization) replaced stale, else one refresh.
-func (src *authSource) Refresh(ctx context.Context, stale string) (string, error) {
-	t, s := src.t, src.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := t.loadAuth(ctx, s); err != nil {
-		return "", err
-	}
-	if cur := s.auth.AccessToken.Reveal(); cur != "" && cur != stale {
-		return cur, nil
-	}
-	if err := t.refreshAuth(ctx, s); err != nil {
-		return "", err
-	}
-	return s.auth.AccessToken.Reveal(), nil
+func (s *authToken) pair() (secret.String, time.Time) {
+	return s.auth.AccessToken, s.auth.AccessExpiresAt
 }
+
+// refreshesAhead: an authorization's pair always refreshes ahead, under
+// its lease.
+func (s *authToken) refreshesAhead() bool              { return true }
+func (s *authToken) refresh(ctx context.Context) error { return s.t.refreshAuth(ctx, s) }
+func (s *authToken) spent() bool                       { return s.reauth }
+func (s *authToken) logger() *slog.Logger              { return s.log }
 
 // loadAuth reads the authorization from the store. Callers hold s.mu.
 func (t *Tokens) loadAuth(ctx context.Context, s *authToken) error {
@@ -226,9 +207,7 @@ func (t *Tokens) awaitRefresh(ctx context.Context, s *authToken) error {
 }
 
 // authDue reports whether tok's access token expires within refresh_ahead.
-func (t *Tokens) authDue(tok store.AuthTokens) bool {
-	return !tok.AccessExpiresAt.IsZero() && !tok.AccessExpiresAt.Add(-t.cfg.RefreshAhead).After(t.now())
-}
+func (t *Tokens) authDue(tok store.AuthTokens) bool { return t.dueAt(tok.AccessExpiresAt) }
 
 // refreshDueAuths refreshes every authorization in status ok whose access
 // token expires within refresh_ahead.

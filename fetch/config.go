@@ -56,7 +56,8 @@ type Config struct {
 	// OAuth is how authorizations are made in a browser.
 	OAuth OAuthConfig `koanf:"oauth"`
 	// DiscoverInterval is how often each authorization's advertiser list is
-	// read again, to find advertisers that joined or left it.
+	// read again, to find advertisers that joined or left it; at least 1s,
+	// like poll_interval (each reading costs a call per 1,000 advertisers).
 	DiscoverInterval time.Duration `koanf:"discover_interval"`
 	// SilentAfter: an account with no clue for this long is announced once
 	// to ops_receivers; 0 turns it off.
@@ -127,13 +128,12 @@ func (c *Config) Validate() error {
 		return errors.New("kuaishou.hot_window: must not be negative")
 	case c.CallsPerMinute < 0:
 		return errors.New("kuaishou.calls_per_minute: must not be negative (0: no shared budget)")
-	case c.CallsPerMinute > 0 && c.StalenessCalls() > c.CallsPerMinute:
-		return fmt.Errorf("kuaishou.calls_per_minute: %d accounts polled at least every %s take %d calls a minute, more than %d; raise max_staleness or the budget",
-			len(c.Accounts), max(c.MaxStaleness, c.PollInterval), c.StalenessCalls(), c.CallsPerMinute)
+	case c.CheckBudget(len(c.Accounts)) != nil:
+		return c.CheckBudget(len(c.Accounts))
 	case c.RefreshAhead < 0:
 		return errors.New("kuaishou.refresh_ahead: must not be negative")
-	case c.DiscoverInterval < time.Minute:
-		return fmt.Errorf("kuaishou.discover_interval: %s is shorter than 1m", c.DiscoverInterval)
+	case c.DiscoverInterval < time.Second:
+		return fmt.Errorf("kuaishou.discover_interval: %s is shorter than 1s", c.DiscoverInterval)
 	case c.SilentAfter < 0:
 		return errors.New("kuaishou.silent_after: must not be negative (0 turns it off)")
 	case c.SilentAfter > 0 && c.SilentAfter < time.Hour:

@@ -83,13 +83,29 @@ func (c *Config) spread(next time.Time) time.Time {
 }
 
 // StalenessCalls is the fewest API calls a minute that polling every
-// account at least every max_staleness takes; hot accounts take more.
-func (c *Config) StalenessCalls() int {
+// configured account at least every max_staleness takes; hot accounts take
+// more.
+func (c *Config) StalenessCalls() int { return c.BudgetCalls(len(c.Accounts)) }
+
+// BudgetCalls is StalenessCalls for n accounts: those of cluebot.yaml and
+// of the store's authorizations together, as `run` counts them.
+func (c *Config) BudgetCalls(n int) int {
 	every := max(c.MaxStaleness, c.PollInterval)
 	if every <= 0 {
 		return 0
 	}
-	return int((int64(len(c.Accounts))*int64(time.Minute) + int64(every) - 1) / int64(every))
+	return int((int64(n)*int64(time.Minute) + int64(every) - 1) / int64(every))
+}
+
+// CheckBudget reports, naming kuaishou.calls_per_minute, when the budget
+// cannot poll n accounts at least every max_staleness; nil without a
+// budget.
+func (c *Config) CheckBudget(n int) error {
+	if c.CallsPerMinute <= 0 || c.BudgetCalls(n) <= c.CallsPerMinute {
+		return nil
+	}
+	return fmt.Errorf("kuaishou.calls_per_minute: %d accounts polled at least every %s take %d calls a minute, more than %d; raise max_staleness or the budget",
+		n, max(c.MaxStaleness, c.PollInterval), c.BudgetCalls(n), c.CallsPerMinute)
 }
 
 // SyncDue pulls the accounts that are due, leasing each to owner so several

@@ -10,21 +10,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
 
 // saveTimeout bounds saving a token, which outlives ctx: a rotation spent the old one.
 const saveTimeout = 10 * time.Second
-
-// TokenSource hands out one account's access token.
-type TokenSource interface {
-	// Token returns an access token, refreshed ahead of its expiry.
-	Token(ctx context.Context) (string, error)
-	// Refresh returns a new access token after stale was refused. When the
-	// current token already differs from stale (another caller refreshed it),
-	// the current one is returned without a call.
-	Refresh(ctx context.Context, stale string) (string, error)
-}
 
 // TokenStore keeps accounts' token pairs durably; store.Store satisfies it.
 type TokenStore interface {
@@ -54,6 +45,7 @@ type Tokens struct {
 
 // accountToken is one account's token state; mu guards everything in it.
 type accountToken struct {
+	t       *Tokens
 	mu      sync.Mutex
 	acct    Account
 	seed    string
@@ -95,7 +87,7 @@ func (t *Tokens) Source(a Account) TokenSource {
 	defer t.mu.Unlock()
 	s := t.accts[a.AdvertiserID]
 	if s == nil || s.seed != seed {
-		s = &accountToken{acct: a, seed: seed,
+		s = &accountToken{t: t, acct: a, seed: seed,
 			log: t.log.With("advertiser_id", a.AdvertiserID, "account", a.Name)}
 		t.accts[a.AdvertiserID] = s
 	}
@@ -109,10 +101,10 @@ func (t *Tokens) Source(a Account) TokenSource {
 func (t *Tokens) RefreshDue(ctx context.Context) error {
 	var errs []error
 	for _, a := range t.cfg.Accounts {
-		s := t.Source(a).(*source).s
+		s := t.Source(a).(*source).s.(*accountToken)
 		s.mu.Lock()
 		err := t.load(ctx, s)
-		if err == nil && t.due(s.tok) {
+		if err == nil && t.dueAt(s.tok.AccessExpiresAt) {
 			err = t.refresh(ctx, s)
 		}
 		s.mu.Unlock()
@@ -126,51 +118,16 @@ func (t *Tokens) RefreshDue(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-type source struct {
-	t *Tokens
-	s *accountToken
+func (s *accountToken) Lock()                                  { s.mu.Lock() }
+func (s *accountToken) Unlock()                                { s.mu.Unlock() }
+func (s *accountToken) load(ctx context.Context, _ bool) error { return s.t.load(ctx, s) }
+func (s *accountToken) pair() (secret.String, time.Time) {
+	return s.tok.AccessToken, s.tok.AccessExpiresAt
 }
-
-// Token implements TokenSource.
-func (src *source) Token(ctx context.Context) (string, error) {
-	t, s := src.t, src.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := t.load(ctx, s); err != nil {
-		return "", err
-	}
-	switch {
-	case s.tok.AccessToken.IsZero():
-		if err := t.refresh(ctx, s); err != nil {
-			return "", err
-		}
-	case t.due(s.tok) && t.canRefresh(s):
-		if err := t.refresh(ctx, s); err != nil {
-			if !t.now().Before(s.tok.AccessExpiresAt) {
-				return "", err
-			}
-			s.log.Warn("refreshing ahead of expiry failed; using the current token", "error", err)
-		}
-	}
-	return s.tok.AccessToken.Reveal(), nil
-}
-
-// Refresh implements TokenSource.
-func (src *source) Refresh(ctx context.Context, stale string) (string, error) {
-	t, s := src.t, src.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := t.load(ctx, s); err != nil {
-		return "", err
-	}
-	if cur := s.tok.AccessToken.Reveal(); cur != "" && cur != stale {
-		return cur, nil
-	}
-	if err := t.refresh(ctx, s); err != nil {
-		return "", err
-	}
-	return s.tok.AccessToken.Reveal(), nil
-}
+func (s *accountToken) refreshesAhead() bool              { return s.t.canRefresh(s) }
+func (s *accountToken) refresh(ctx context.Context) error { return s.t.refresh(ctx, s) }
+func (s *accountToken) spent() bool                       { return false } // a refused refresh keeps a live token
+func (s *accountToken) logger() *slog.Logger              { return s.log }
 
 // load makes s.tok usable: it saves a rotated pair still unsaved (kept in
 // memory, as the old refresh token is spent), and on first
@@ -274,11 +231,6 @@ func (t *Tokens) save(ctx context.Context, s *accountToken) error {
 	}
 	s.unsaved = false
 	return nil
-}
-
-// due reports whether tok's access token expires within cfg.RefreshAhead.
-func (t *Tokens) due(tok store.Token) bool {
-	return !tok.AccessExpiresAt.IsZero() && !tok.AccessExpiresAt.Add(-t.cfg.RefreshAhead).After(t.now())
 }
 
 func (t *Tokens) canRefresh(s *accountToken) bool {

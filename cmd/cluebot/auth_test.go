@@ -126,4 +126,12 @@ func TestConfigCheckNotesOverlap(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	require.Contains(t, errs, "note: kuaishou.accounts.0: advertiser 30000001 is also covered by authorization 1; "+
 		"it is pulled once, with the token in cluebot.yaml")
+	require.NotContains(t, errs, "calls_per_minute", "no budget, nothing to say")
+
+	// With a budget, config check says its count is cluebot.yaml's alone.
+	t.Setenv("CLUEBOT_KUAISHOU__CALLS_PER_MINUTE", "100")
+	code, _, errs = tr.run("config", "check")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, errs, "note: kuaishou.calls_per_minute: 100 calls a minute checked against the 1 accounts in cluebot.yaml "+
+		"(1 calls a minute needed); accounts of authorizations are checked by cluebot run, at start and after each discovery")
 }

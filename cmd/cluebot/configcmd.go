@@ -25,7 +25,11 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 	}
 	if cfg != nil && len(problems) == 0 {
-		for _, n := range app.AuthOverlap(ctx, cfg) {
+		notes := app.AuthOverlap(ctx, cfg)
+		if n := app.BudgetNote(cfg); n != "" {
+			notes = append(notes, n)
+		}
+		for _, n := range notes {
 			fmt.Fprintf(stderr, "%s: note: %s\n", path, n)
 		}
 	}
