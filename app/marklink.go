@@ -46,3 +46,13 @@ func (a *App) MarkMembers(routes []string) []string {
 	}
 	return names
 }
+
+// MarkHandler returns the handler of the mark links (/m/) under the rules
+// in force, or nil unless console.base_url is set.
+func (a *App) MarkHandler() *marklink.Handler {
+	if a.MarkLinks == nil {
+		return nil
+	}
+	return &marklink.Handler{Signer: a.MarkLinks, Store: a.Store, Members: a.MarkMembers,
+		Zone: a.Config.Location, Log: a.Log.With("component", "mark-link")}
+}

@@ -3,76 +3,27 @@ package console
 import (
 	"context"
 	"net/url"
-	"os"
-	"os/exec"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/console/browsertest"
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
 
-// chromiumPath finds the browser: $CLUEBOT_CHROMIUM, else Debian's
-// chromium. Without one the test skips, except under CI (CI set), where a
-// missing browser is a failure: `.ci/run` installs it.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("CLUEBOT_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("browser tests: no chromium on PATH and CI is set (apt-get install chromium, or set CLUEBOT_CHROMIUM)")
-	}
-	t.Skip("browser tests skipped: no chromium on PATH (apt-get install chromium, or set CLUEBOT_CHROMIUM)")
-	return ""
-}
-
-// browser starts one headless Chromium with a fresh profile and returns
-// its first tab and the number of JavaScript dialogs (alert, confirm) any
-// page opened; a hostile lead field that ran as script would open one.
-func browser(t *testing.T) (context.Context, *atomic.Int32) {
-	t.Helper()
-	path := chromiumPath(t)
-	profile, err := os.MkdirTemp("", "cluebot-chromium-")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = os.RemoveAll(profile) }) // after the browser is gone
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(profile), chromedp.Flag("disable-dev-shm-usage", true))
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tab, cancelTab := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelTimeout() })
-	dialogs := new(atomic.Int32)
-	err = chromedp.Listen(tab, func(ev any) {
-		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
-			dialogs.Add(1)
-			go func() { // never from the listener itself: it would block the tab
-				_, _ = chromedp.Call(tab, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: false})
-			}()
-		}
-	})
-	require.NoError(t, err, "start chromium at %s", path)
-	return tab, dialogs
-}
+// browser starts headless Chromium (browsertest.Start): its first tab and
+// the count of JavaScript dialogs any page opened.
+func browser(t *testing.T) (context.Context, *atomic.Int32) { return browsertest.Start(t) }
 
 // get runs one action that reads a value in tab.
 func get[T any](t *testing.T, tab context.Context, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(tab, a)
-	require.NoError(t, err)
-	return v
+	return browsertest.Get(t, tab, a)
 }
 
 // signInBrowser opens a page that needs a session, is sent to the login

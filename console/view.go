@@ -76,13 +76,14 @@ func (c *Console) leadViews(ctx context.Context, clues []store.Clue, role string
 	if err != nil {
 		return nil, err
 	}
+	outbox, err := c.st.OutboxOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]leadView, 0, len(clues))
 	for i := range clues {
 		cl := &clues[i]
-		items, err := c.st.OutboxItems(ctx, cl.ID)
-		if err != nil {
-			return nil, err
-		}
+		items := outbox[cl.ID]
 		v := leadView{ID: cl.ID, UserName: cl.UserName, Phone: phoneFor(role, cl.Phone), PageName: cl.PageName,
 			CreateTime: cl.CreateTime.In(c.zone), Routes: nonNil(cl.Routes), Assignees: nonNil(cl.Assignees),
 			Followup: followupView{State: "none"}, Deliveries: make([]deliveryView, 0, len(items))}

@@ -51,9 +51,10 @@ type Result struct {
 	Advertisers           int // advertisers the agency's authorization brought in
 	Leads                 int // clues pulled
 	Routed, Unrouted      int
-	Alerts, Messages      int // alerts delivered, in how many robot messages
-	Received              int // messages the simulated robots accepted
-	Refused               int // requests the simulated robots refused
+	Alerts, Messages      int    // alerts delivered, in how many robot messages
+	Received              int    // messages the simulated robots accepted
+	Refused               int    // requests the simulated robots refused
+	MarkedBack            string // the lead marked through its link and written back to the vendor
 }
 
 // Run runs the demo.
@@ -100,6 +101,16 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		defer ln.Close()
 		poll = servePoll
 	}
+	// The mark links: served on their own address for the mark-back step;
+	// without --serve that address is console.base_url too.
+	markLn, markURL, err := listen("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	defer markLn.Close()
+	if ln == nil {
+		extra = "console:\n" + baseURLYAML(markURL)
+	}
 	if err := os.WriteFile(res.Config, configYAML(ksSrv.URL, rbSrv.URL, cbSrv.URL, paths, poll, extra), 0o600); err != nil {
 		return nil, fmt.Errorf("write config: %w", err)
 	}
@@ -136,6 +147,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	res.Received, res.Refused = len(rb.All()), len(rb.Refusals())
 	showMessages(w, rb, opts.Now)
+	if res.MarkedBack, err = markBack(ctx, a, ks.server, rb, markLn, w); err != nil {
+		return nil, err
+	}
 
 	reports, err := writeReport(ctx, a, opts.Now(), w)
 	if err != nil {

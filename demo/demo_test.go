@@ -8,6 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/sqlite"
 )
 
 func TestDemoRunsTheWholePipeline(t *testing.T) {
@@ -48,6 +51,21 @@ func TestDemoRunsTheWholePipeline(t *testing.T) {
 	require.Contains(t, text, res.Reports[0])
 	require.Contains(t, text, "demo --serve", "it says how to browse it")
 	require.NotContains(t, text, appSecret)
+
+	// One lead was marked through its link and the mark went back to the vendor.
+	require.NotEmpty(t, res.MarkedBack)
+	require.Contains(t, text, "标记回写: 线索 "+res.MarkedBack)
+	require.Contains(t, text, "→ 已联系 (clue_mark/update ok: schedule_id 1, call_stat 3)")
+	st, err := sqlite.Open(context.Background(), res.Database, sqlite.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	marks, err := st.Marks(context.Background(), []string{res.MarkedBack})
+	require.NoError(t, err)
+	require.Equal(t, store.MarkContacted, marks[res.MarkedBack].Status)
+	wb, err := st.WriteBackOf(context.Background(), res.MarkedBack)
+	require.NoError(t, err)
+	require.Equal(t, store.WriteBackDone, wb.State)
+	require.Equal(t, 1, wb.Attempts)
 	for _, r := range demoRobots {
 		if r.secret != "" {
 			require.NotContains(t, text, r.secret)

@@ -41,9 +41,11 @@ func demoPassword() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// consoleYAML is the config's console section: the demo admin.
-func consoleYAML(hash string) string {
-	return fmt.Sprintf("console:\n  users:\n    - {name: %s, role: admin, password_hash: %q}\n", DemoUser, hash)
+// consoleYAML is the config's console section: the demo admin, and base
+// as console.base_url (the mark links alerts carry).
+func consoleYAML(hash, base string) string {
+	return "console:\n" + baseURLYAML(base) +
+		fmt.Sprintf("  users:\n    - {name: %s, role: admin, password_hash: %q}\n", DemoUser, hash)
 }
 
 // serve runs the daemon with the console on ln until ctx ends, while a
@@ -96,7 +98,7 @@ func serveSetup(addr string) (ln net.Listener, s Serving, extra string, err erro
 	if err == nil {
 		var hash string
 		if hash, err = console.HashPassword(pw); err == nil {
-			extra = consoleYAML(hash) + fmt.Sprintf("http:\n  listen: %s\n", ln.Addr().String())
+			extra = consoleYAML(hash, url) + fmt.Sprintf("http:\n  listen: %s\n", ln.Addr().String())
 		}
 	}
 	if err != nil {

@@ -88,6 +88,7 @@ kuaishou:
   qps: 50
   backfill: 24h
 `, ksURL, appID, appSecret)
+	b.WriteString(markBackYAML)
 	if poll > 0 {
 		fmt.Fprintf(&b, "  poll_interval: %s\n", poll)
 	}

@@ -145,6 +145,10 @@ type Console interface {
 	SetMark(ctx context.Context, m Mark) error
 	// Marks returns the marks of the given clues by clue id.
 	Marks(ctx context.Context, clueIDs []string) (map[string]Mark, error)
+	// OutboxOf returns the outbox rows of the given clues by clue id, each
+	// clue's by row id, in one query (a page of leads needs one, not one a
+	// lead); a clue without rows, or unknown, is absent.
+	OutboxOf(ctx context.Context, clueIDs []string) (map[string][]OutboxItem, error)
 
 	// ForgetPhone erases every clue with that phone, with its history,
 	// outbox rows and marks, in one transaction, and returns how many clues.

@@ -181,6 +181,11 @@ CREATE TABLE mark_writeback (
 	execSQL(namesSchema),
 	// 11: follow-up timers; the outbox unique per kind (followup_schema.go).
 	followupSchema,
+	// 12: the open timers' due times, so counting the open and overdue ones
+	// (FollowupStats, the gauge) reads only them, never the history of
+	// finished timers (BenchmarkFollowupScan).
+	execSQL(`CREATE INDEX followups_open ON followups (remind_due, escalate_due)
+	WHERE scheduled = 1 AND done_at = 0;`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -27,6 +27,7 @@ func consoleTests() []struct {
 		{"console search", testSearch},
 		{"console search of a common word", testSearchCommon},
 		{"console deliveries", testDeliveries},
+		{"console outbox of a page of leads", testOutboxOf},
 		{"console retry dead", testRequeueDead},
 		{"console retry dead of a receiver", testRequeueDeadOf},
 		{"console forget a phone", testForgetPhone},

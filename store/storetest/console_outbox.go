@@ -244,3 +244,27 @@ func testOutboxKind(t *testing.T, s store.Store, clk *clock) {
 	claimed := claim(t, s, "a", "w", now, 10)
 	require.Equal(t, store.KindAlert, claimed[0].Kind, "claims")
 }
+
+// testOutboxOf: the outbox rows of a page of leads in one call, each lead's
+// as OutboxItems lists them; leads without rows, and unknown ids, absent.
+func testOutboxOf(t *testing.T, s store.Store, clk *clock) {
+	at := clk.Advance(time.Minute)
+	a, b, none := clueID(1), clueID(2), clueID(3)
+	routeClue(t, s, a, at, store.RouteResult{Route: "henan-hot", Assignee: "张三", Receivers: []string{"henan-sales", "managers"}})
+	routeClue(t, s, b, at, store.RouteResult{Route: "everything-else", Receivers: []string{"managers"}})
+	routeClue(t, s, none, at)
+	require.NoError(t, s.MarkSent(t.Context(), itemIDs(outboxOf(t, s, a))[:1], at))
+
+	got, err := s.OutboxOf(t.Context(), []string{a, b, none, "no-such-clue"})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, outboxOf(t, s, a), normalizeItems(got[a]))
+	require.Len(t, got[a], 2)
+	require.Equal(t, store.OutboxSent, got[a][0].State)
+	require.Equal(t, outboxOf(t, s, b), normalizeItems(got[b]))
+	require.NotContains(t, got, none)
+
+	got, err = s.OutboxOf(t.Context(), nil)
+	require.NoError(t, err)
+	require.Empty(t, got)
+}

@@ -31,8 +31,11 @@ func (d *Dialect) scanFollowup(r Row, f *store.Followup) error {
 }
 
 func (s *Common) followups(ctx context.Context, op, where string, args ...any) ([]store.Followup, error) {
-	rows, err := s.read.Query(ctx, `SELECT `+followupColumns+` FROM followups f WHERE `+
-		where, args...)
+	return s.queryFollowups(ctx, op, `SELECT `+followupColumns+` FROM followups f WHERE `+where, args...)
+}
+
+func (s *Common) queryFollowups(ctx context.Context, op, q string, args ...any) ([]store.Followup, error) {
+	rows, err := s.read.Query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -86,12 +89,18 @@ func flag(b bool) int64 {
 // DueFollowups implements store.Followups. Timers of accounts not re-read
 // since they came due are left out, so they never fill the batch.
 func (s *Common) DueFollowups(ctx context.Context, now time.Time, limit int) ([]store.Followup, error) {
+	q, args := s.DueFollowupsSQL(now, limit)
+	return s.queryFollowups(ctx, "due follow-ups", q, args...)
+}
+
+// DueFollowupsSQL is the statement of DueFollowups and its arguments, for
+// the backends' benchmarks to explain.
+func (s *Common) DueFollowupsSQL(now time.Time, limit int) (string, []any) {
 	z := s.d.Zero
-	return s.followups(ctx, "due follow-ups", `f.scheduled = 1 AND f.done_at = `+z+` AND f.next_due > `+z+
-		` AND f.next_due <= `+s.d.Param(1)+` AND EXISTS (SELECT 1 FROM sync_state a
+	return `SELECT ` + followupColumns + ` FROM followups f WHERE f.scheduled = 1 AND f.done_at = ` + z +
+		` AND f.next_due > ` + z + ` AND f.next_due <= ` + s.d.Param(1) + ` AND EXISTS (SELECT 1 FROM sync_state a
 			WHERE a.advertiser_id = f.advertiser_id AND a.last_success_at > f.next_due)
-		ORDER BY f.next_due, f.clue_id, f.route LIMIT `+s.d.Param(2),
-		s.d.Time(now), limit)
+		ORDER BY f.next_due, f.clue_id, f.route LIMIT ` + s.d.Param(2), []any{s.d.Time(now), limit}
 }
 
 // ClueFollowups implements store.Followups.

@@ -154,6 +154,27 @@ func (s *Common) OutboxItems(ctx context.Context, clueID string) ([]store.Outbox
 	return items, nil
 }
 
+// OutboxOf implements store.Console: one query for a page of leads.
+func (s *Common) OutboxOf(ctx context.Context, clueIDs []string) (map[string][]store.OutboxItem, error) {
+	out := map[string][]store.OutboxItem{}
+	if len(clueIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.read.Query(ctx, `SELECT `+OutboxColumns+` FROM outbox WHERE clue_id `+s.d.AnyOf(s.d.Param(1))+
+		` ORDER BY id`, s.d.Names(clueIDs))
+	if err != nil {
+		return nil, fmt.Errorf("outbox items of %d clues: %w", len(clueIDs), err)
+	}
+	items, err := s.d.CollectOutbox(rows)
+	if err != nil {
+		return nil, fmt.Errorf("outbox items of %d clues: %w", len(clueIDs), err)
+	}
+	for _, it := range items {
+		out[it.ClueID] = append(out[it.ClueID], it)
+	}
+	return out, nil
+}
+
 // OutboxStats counts the pending rows, due or not, and the dead ones, and
 // finds the oldest pending row's creation time, from one snapshot. The
 // counts do not depend on now.
