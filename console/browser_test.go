@@ -64,6 +64,9 @@ func TestConsoleBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Do(tab,
 		chromedp.SendKeys(css(`input[name=q]`), phoneHostile[len(phoneHostile)-4:]),
 		chromedp.Submit(css(`input[name=q]`)),
+		// The list before the search links the lead too: wait for the
+		// result page, the one whose box holds the query.
+		chromedp.WaitVisible(css(`input[name=q][value="`+phoneHostile[len(phoneHostile)-4:]+`"]`)),
 		chromedp.WaitVisible(css(`main tbody a[href="/leads/`+idHostile+`"]`)),
 	))
 	rows := get(t, tab, chromedp.Evaluate[int](`document.querySelectorAll("main tbody tr").length`))
