@@ -11,7 +11,7 @@ BENCHTIME ?= 1s
 FUZZTIME ?= 3
 DELAY    ?= 20m
 
-.PHONY: all build demo test test-short bench bench-delay fuzz lint fmt clean
+.PHONY: all build demo test test-short bench bench-delay bench-agency bench-accounts fuzz lint fmt clean
 
 all: lint test build
 
@@ -37,6 +37,12 @@ bench: ## benchmarks: sync throughput, store upserts, routing, rendering, report
 
 bench-delay: ## delay from a lead's arrival to its pull: 10,000 accounts, 5% active, 3,000 calls/min; needs CLUEBOT_TEST_POSTGRES; real time, DELAY long
 	CLUEBOT_BENCH_DELAY=$(DELAY) $(GO) test -run '^$$' -bench PollDelay -benchtime 1x -timeout 0 ./fetch/
+
+bench-agency: ## agency onboarding: 10,000 advertisers under one authorization, two instances, 3,000 calls/min; needs CLUEBOT_TEST_POSTGRES; about 4 minutes of real time
+	CLUEBOT_BENCH_AGENCY=1 $(GO) test -run '^$$' -bench AgencyOnboarding -benchtime 1x -timeout 0 ./app/
+
+bench-accounts: ## what `cluebot accounts` reads at 10,000 accounts and a million clues, SQLite (and PostgreSQL with CLUEBOT_TEST_POSTGRES)
+	CLUEBOT_BENCH_HEAVY=1 $(GO) test -run '^$$' -bench AccountStats -benchtime 40x -timeout 0 ./store/sqlite/ ./store/postgres/
 
 lint: ## gofmt, go vet and govulncheck must be clean
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

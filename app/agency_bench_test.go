@@ -84,20 +84,22 @@ func (r agencyRun) measure(b *testing.B) {
 		}
 	}
 	s.AddAgencyAuthCode(code, agency)
+	var mu sync.Mutex
+	var calls []time.Time // every API call, when it arrived
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		calls = append(calls, time.Now())
+		mu.Unlock()
 		time.Sleep(r.latency)
 		s.ServeHTTP(w, req)
 	}))
 	defer srv.Close()
-	var mu sync.Mutex
 	firstPull := make(map[int64]time.Time, r.advertisers)
 	allPulled := make(chan time.Time, 1)
-	var calls []time.Time
 	s.OnList(func(req sim.ListRequest, _ int) {
 		mu.Lock()
 		defer mu.Unlock()
 		at := time.Now()
-		calls = append(calls, at)
 		if _, ok := firstPull[req.AdvertiserID]; !ok {
 			firstPull[req.AdvertiserID] = at
 			if len(firstPull) == r.advertisers {
@@ -149,19 +151,22 @@ func (r agencyRun) measure(b *testing.B) {
 	discovered := time.Since(start)
 	require.Equal(b, r.advertisers, res.Advertisers)
 	afterAdd := s.Stats()
-	var done time.Time
 	select {
-	case done = <-allPulled:
+	case <-allPulled: // the last advertiser's first page was asked for
 	case <-time.After(3 * time.Duration(r.advertisers/r.budget+2) * time.Minute):
 		mu.Lock()
 		n := len(firstPull)
 		mu.Unlock()
 		b.Fatalf("%d of %d advertisers pulled after %s", n, r.advertisers, time.Since(start))
 	}
+	// Pulled once: the store has every advertiser's successful pull.
+	var done time.Time
+	require.Eventually(b, func() bool {
+		done = time.Now()
+		return allOK(b, stores[1], len(members))
+	}, time.Minute, 250*time.Millisecond, "every advertiser pulled")
 	b.StopTimer()
-	// The last first pull was asked for; let its answer be stored.
-	require.Eventually(b, func() bool { return storedLeads(b, stores[1]) == leads }, time.Minute, time.Second,
-		"every lead stored")
+	require.Equal(b, leads, storedLeads(b, stores[1]), "every lead stored")
 	// `cluebot accounts` is read while the instances go on polling.
 	latencies := accountsLatency(b, stores[0], members, 21)
 	stop()
@@ -176,11 +181,13 @@ func (r agencyRun) measure(b *testing.B) {
 	b.ReportMetric(float64(st.ExchangeCalls), "exchange-calls")
 	b.ReportMetric(float64(st.RefreshCalls), "refresh-calls")
 	b.ReportMetric(float64(st.ListCalls), "list-calls")
-	b.ReportMetric(float64(peak), "peak-calls/min")
+	// Calls refused for a token the other instance had just rotated away,
+	// each retried with the new one.
+	b.ReportMetric(float64(st.AuthRejections), "token-rejections")
+	b.ReportMetric(float64(peak), "peak-calls/min") // every call, as the vendor counts them
 	b.ReportMetric(float64(leads), "leads")
 	b.ReportMetric(ms(latencies[len(latencies)/2]), "accounts-p50-ms")
 	b.ReportMetric(ms(latencies[len(latencies)*95/100]), "accounts-p95-ms")
-	require.Zero(b, st.AuthRejections, "no pull ran on an expired token")
 	require.LessOrEqual(b, st.RefreshCalls, 1+int(time.Since(start)/(r.accessTTL-cfg.RefreshAhead)),
 		"one refresh per token lifetime, for all advertisers and instances")
 }
@@ -193,6 +200,20 @@ func storedLeads(b *testing.B, st store.Store) int {
 		return nil
 	}))
 	return n
+}
+
+// allOK reports whether `cluebot accounts` shows n accounts, each pulled
+// and not failing.
+func allOK(b *testing.B, st store.Store, n int) bool {
+	lines, err := onboard.Accounts(context.Background(), st.(store.AccountStatsStore), nil, nil, time.Now())
+	require.NoError(b, err)
+	ok := 0
+	for _, l := range lines {
+		if l.Status == store.AccountOK {
+			ok++
+		}
+	}
+	return ok == n
 }
 
 // accountsLatency times `cluebot accounts`' read (onboard.Accounts) runs
