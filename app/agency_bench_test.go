@@ -173,7 +173,7 @@ func (r agencyRun) measure(b *testing.B) {
 	wg.Wait()
 	st := s.Stats()
 	mu.Lock()
-	peak := peakPerMinute(calls)
+	peak, peakSecond := peakPer(calls, time.Minute), peakPer(calls, time.Second)
 	mu.Unlock()
 	b.ReportMetric(done.Sub(start).Seconds(), "s-to-all-pulled")
 	b.ReportMetric(float64(discovered.Milliseconds()), "auth-add-ms")
@@ -184,7 +184,10 @@ func (r agencyRun) measure(b *testing.B) {
 	// Calls refused for a token the other instance had just rotated away,
 	// each retried with the new one.
 	b.ReportMetric(float64(st.AuthRejections), "token-rejections")
-	b.ReportMetric(float64(peak), "peak-calls/min") // every call, as the vendor counts them
+	// Every call, counted when it arrives, as the vendor counts them; the
+	// budget counts them when made, at most twice the average rate a second.
+	b.ReportMetric(float64(peak), "peak-calls/min")
+	b.ReportMetric(float64(peakSecond), "peak-calls/s")
 	b.ReportMetric(float64(leads), "leads")
 	b.ReportMetric(ms(latencies[len(latencies)/2]), "accounts-p50-ms")
 	b.ReportMetric(ms(latencies[len(latencies)*95/100]), "accounts-p95-ms")
@@ -241,11 +244,12 @@ func accountsLatency(b *testing.B, st store.Store, members []int64, runs int) []
 	return out
 }
 
-// peakPerMinute returns the most calls in any 60 s; calls are in order.
-func peakPerMinute(calls []time.Time) int {
+// peakPer returns the most calls in any window of length d; calls are in
+// order.
+func peakPer(calls []time.Time, d time.Duration) int {
 	peak, lo := 0, 0
 	for hi, t := range calls {
-		for calls[lo].Before(t.Add(-time.Minute)) {
+		for !calls[lo].After(t.Add(-d)) {
 			lo++
 		}
 		peak = max(peak, hi-lo+1)
