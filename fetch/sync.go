@@ -167,12 +167,17 @@ func (s *Syncer) SyncAccount(ctx context.Context, a Account) Result {
 		// lead made after it came due, however old the lead.
 		res.Err = s.rereadOpen(ctx, a, from, &res)
 	}
-	st.LastRunAt = start
-	st.LastError = ""
-	if res.Err != nil {
-		st.LastError = res.Err.Error()
-	} else {
-		st.LastSuccessAt = start
+	// A pull cut short by shutdown says nothing of the account: it keeps
+	// its last outcome (the windows it finished are saved all the same), so
+	// that `cluebot accounts` does not show it failing after a stop.
+	if interrupted := ctx.Err() != nil && res.Err != nil; !interrupted {
+		st.LastRunAt = start
+		st.LastError = ""
+		if res.Err != nil {
+			st.LastError = res.Err.Error()
+		} else {
+			st.LastSuccessAt = start
+		}
 	}
 	if err := s.store.SaveSyncState(context.WithoutCancel(ctx), st); err != nil && res.Err == nil {
 		res.Err = fmt.Errorf("save sync state: %w", err)

@@ -134,3 +134,42 @@ func TestSyncTracksUpdates(t *testing.T) {
 	require.Len(t, hist, 1)
 	require.NotEqual(t, int64(13), hist[0].IntentionID)
 }
+
+// cancelingLister stops the pull the way a shutdown does: the context ends
+// during its call, which then fails with the context's error.
+type cancelingLister struct {
+	next   fetch.Lister
+	cancel context.CancelFunc
+}
+
+func (c *cancelingLister) ListClues(ctx context.Context, ts fetch.TokenSource, req fetch.ListRequest) (*fetch.ListPage, error) {
+	c.cancel()
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func TestShutdownMidPullKeepsTheAccountsLastOutcome(t *testing.T) {
+	h := newHarness(t, sim.Options{Seed: 5}, 1)
+	a := h.cfg.Accounts[0]
+	now := time.Now()
+	h.sim.Generate(a.AdvertiserID, 20, now.Add(-2*time.Hour), now.Add(-time.Minute))
+	require.NoError(t, h.syncer.SyncAccount(context.Background(), a).Err)
+	before, err := h.store.SyncState(context.Background(), a.AdvertiserID)
+	require.NoError(t, err)
+	require.Empty(t, before.LastError)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	client := fetch.NewClient(h.cfg, nil, nil)
+	tokens := fetch.NewTokens(client, h.store, h.cfg, nil, time.Now)
+	s := fetch.NewSyncer(h.cfg, &cancelingLister{next: client, cancel: cancel}, tokens, h.store, nil, time.Now)
+	res := s.SyncAccount(ctx, a)
+	require.ErrorIs(t, res.Err, context.Canceled, "the caller still learns the pull stopped")
+
+	after, err := h.store.SyncState(context.Background(), a.AdvertiserID)
+	require.NoError(t, err)
+	require.Empty(t, after.LastError, "a stop is not the account's failure")
+	require.Equal(t, before.LastSuccessAt.UnixMilli(), after.LastSuccessAt.UnixMilli())
+	require.Equal(t, before.LastRunAt.UnixMilli(), after.LastRunAt.UnixMilli())
+	require.False(t, after.SyncedTo.Before(before.SyncedTo), "the sync point never moves back")
+}
