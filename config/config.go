@@ -203,9 +203,9 @@ func Path(flag string) string {
 // Load reads, decodes and validates the config file at path. The error, if
 // any, is an Errors listing every problem as file:line: message.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, err
 	}
 	return Parse(path, data, os.LookupEnv, os.Environ())
 }
@@ -227,9 +227,9 @@ func Parse(name string, data []byte, lookup func(string) (string, bool), environ
 // when the file cannot be read or is not YAML, and a config that comes with
 // problems must not be run.
 func Check(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, err
 	}
 	cfg, errs := parse(path, data, os.LookupEnv, os.Environ())
 	if len(errs) > 0 {

@@ -52,7 +52,10 @@ func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	var out []string
 	cfg, err := config.Check(path)
 	var errs config.Errors
+	var missing *config.MissingError
 	switch {
+	case errors.As(err, &missing):
+		return []string{missing.Error()}, nil, nil
 	case errors.As(err, &errs):
 		for _, e := range errs {
 			out = append(out, e.Error())
