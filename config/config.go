@@ -146,8 +146,20 @@ func (c *Config) Warnings() []string {
 		out = append(out, "console.base_url is set but http.metrics_token is not: "+
 			"/metrics, which names the accounts, is open to whoever reaches the console")
 	}
+	for _, name := range sortedKeys(c.Receivers) {
+		r := c.Receivers[name]
+		if strings.Contains(r.URL.Reveal(), Placeholder) || strings.Contains(r.Secret.Reveal(), Placeholder) {
+			out = append(out, fmt.Sprintf("receivers.%s: still holds the starter's %s: put the robot's webhook "+
+				"(and signing secret) there, or remove the receiver and its routes", name, Placeholder))
+		}
+	}
 	return out
 }
+
+// Placeholder marks what the starter config of `cluebot init` leaves for
+// the admin to fill in (a robot's webhook key); `config check` warns while
+// a receiver still holds it.
+const Placeholder = "REPLACE_ME"
 
 // ReceiverNames returns the set of configured receiver names.
 func (c *Config) ReceiverNames() map[string]bool {

@@ -48,3 +48,27 @@ func TestUnreadableConfigIsNotMissing(t *testing.T) {
 	require.NotErrorAs(t, err, &missing)
 	require.Contains(t, err.Error(), "read config:")
 }
+
+// TestPlaceholderWarning: a receiver that still holds the starter's
+// placeholder in its URL or secret is warned about, by name; a filled-in
+// one is not.
+func TestPlaceholderWarning(t *testing.T) {
+	for _, tc := range []struct {
+		name, receivers string
+		warned          []string
+	}{
+		{"url", "a: {type: dingtalk, url: \"https://oapi.dingtalk.com/robot/send?access_token=REPLACE_ME\"}", []string{"a"}},
+		{"secret", "b: {type: dingtalk, url: \"https://h/x\", secret: SECREPLACE_ME}", []string{"b"}},
+		{"filled in", "c: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc\"}", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Parse("c.yaml", []byte("receivers:\n  "+tc.receivers+"\n"), lookupFrom(nil), nil)
+			require.NoError(t, err)
+			require.Len(t, cfg.Warnings(), len(tc.warned))
+			for i, name := range tc.warned {
+				require.Contains(t, cfg.Warnings()[i], "receivers."+name+": still holds the starter's REPLACE_ME")
+				require.NotContains(t, cfg.Warnings()[i], "https://", "no webhook in the warning")
+			}
+		})
+	}
+}
