@@ -29,7 +29,25 @@ const (
 // write or any step after it fails, path keeps its old content, if any, and
 // the temporary file is removed; the error is write's, unchanged, or says
 // which step failed.
-func Write(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) error {
+	return put(path, write, os.Rename)
+}
+
+// Create is Write for a file that must not exist yet: it never replaces
+// one, not even one made while write ran. The complete file appears under
+// path (linked to the synced temporary file) or not at all; when path
+// exists the error matches fs.ErrExist and nothing changes.
+func Create(path string, write func(w io.Writer) error) error {
+	return put(path, write, func(tmp, path string) error {
+		if err := os.Link(tmp, path); err != nil {
+			return err
+		}
+		return os.Remove(tmp)
+	})
+}
+
+// put writes a temporary file beside path and has place put it there.
+func put(path string, write func(w io.Writer) error, place func(tmp, path string) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create folder of %s: %w", path, err)
@@ -57,7 +75,7 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := place(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	syncDir(dir) // the rename itself survives a power cut

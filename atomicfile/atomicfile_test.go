@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -122,4 +123,51 @@ func TestRemoveStaleReportsWhatItRemoved(t *testing.T) {
 	require.Equal(t, []string{p}, removed)
 	_, err = RemoveStale(filepath.Join(dir, "missing"), time.Now())
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestCreateNeverReplaces: Create writes a new private file whole, and
+// refuses, leaving it as it was and no temporary file behind, a file that
+// was there before or appeared while it wrote.
+func TestCreateNeverReplaces(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		before   string // content already at path; "" for none
+		meantime string // content put at path while Create writes; "" for none
+		want     string
+	}{
+		{"new file", "", "", "starter"},
+		{"existing file", "admin's config", "", "admin's config"},
+		{"file made meanwhile", "", "another run's config", "another run's config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "etc")
+			path := filepath.Join(dir, "cluebot.yaml")
+			if tc.before != "" {
+				require.NoError(t, os.MkdirAll(dir, 0o700))
+				require.NoError(t, os.WriteFile(path, []byte(tc.before), 0o644))
+			}
+			err := Create(path, func(w io.Writer) error {
+				if tc.meantime != "" {
+					require.NoError(t, os.WriteFile(path, []byte(tc.meantime), 0o644))
+				}
+				_, err := io.WriteString(w, "starter")
+				return err
+			})
+			if tc.before == "" && tc.meantime == "" {
+				require.NoError(t, err)
+				fi, err := os.Stat(path)
+				require.NoError(t, err)
+				if runtime.GOOS != "windows" {
+					require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+				}
+			} else {
+				require.ErrorIs(t, err, fs.ErrExist)
+				require.Contains(t, err.Error(), path)
+			}
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, string(got))
+			require.Equal(t, []string{"cluebot.yaml"}, entries(t, dir), "no temporary file left")
+		})
+	}
 }
