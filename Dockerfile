@@ -7,7 +7,13 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/cluebot ./cmd/cluebot
+# .git stays out of the context: name the build for `cluebot version` with
+# --build-arg VERSION=$(git describe --always --dirty) --build-arg COMMIT=$(git rev-parse HEAD)
+ARG VERSION=""
+ARG COMMIT=""
+RUN CGO_ENABLED=0 go build -trimpath \
+    -ldflags="-s -w -X github.com/cluebot/cluebot/version.Version=${VERSION} -X github.com/cluebot/cluebot/version.Commit=${COMMIT}" \
+    -o /out/cluebot ./cmd/cluebot
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/cluebot /usr/local/bin/cluebot

@@ -16,6 +16,11 @@ import (
 // ("(devel)" for a build from a checkout).
 var Version string
 
+// Commit is the commit built, set at build time like Version (make build
+// sets it from git rev-parse HEAD); empty: the build info's vcs.revision,
+// which the go command records unless -buildvcs=false.
+var Commit string
+
 // Info is what a binary knows about its build.
 type Info struct {
 	Version  string // Version, else the main module's version, else "(devel)"
@@ -29,7 +34,11 @@ type Info struct {
 // Get returns this binary's Info.
 func Get() Info {
 	bi, _ := debug.ReadBuildInfo()
-	return fromBuildInfo(Version, bi)
+	info := fromBuildInfo(Version, bi)
+	if Commit != "" && Commit != info.Commit {
+		info.Commit, info.Modified, info.Time = Commit, false, ""
+	}
+	return info
 }
 
 // fromBuildInfo makes an Info from the linker-set version and the build

@@ -52,3 +52,13 @@ func TestGet(t *testing.T) {
 	require.NotEmpty(t, info.Version)
 	require.Equal(t, runtime.Version(), info.Go)
 }
+
+// TestGetLinkedCommit: a commit set at build time wins over the build
+// info's.
+func TestGetLinkedCommit(t *testing.T) {
+	old := Commit
+	t.Cleanup(func() { Commit = old })
+	Commit = "0123456789abcdef0123456789abcdef01234567"
+	require.Equal(t, Commit, Get().Commit)
+	require.Contains(t, Get().String(), "\ncommit "+Commit+"\n")
+}

@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"accounts": {"accounts [--json]: every account, its status, last pull, last clue; accounts import FILE.csv: names", cmdAccounts},
 		"auth":     {"auth url [--agent] | auth add --code CODE | auth list [--json]: agency and advertiser authorizations", cmdAuth},
 		"pull":     {"fetch and store clues (--from/--to for a backfill)", cmdPull},
+		"init":     {"init [--dir DIR] [--force]: write a commented starter cluebot.yaml and rules.yaml, print the next steps", cmdInit},
 		"forget":   {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
 		"export":   {"write stored leads as jsonl or csv", cmdExport},
 		"config":   {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
@@ -53,6 +54,7 @@ func commands() map[string]command {
 		"run":      {"the daemon: scheduled pulls, delivery, daily report, /healthz and /metrics", cmdRun},
 		"secret":   {"secret rotate: seal every stored token with the first key of " + secret.KeyEnv, cmdSecret},
 		"user":     {"user hash: read a password on stdin, print its bcrypt hash for console.users", cmdUser},
+		"version":  {"the version, commit and Go toolchain of this binary (also --version, -v)", cmdVersion},
 	}
 }
 
@@ -71,6 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "--version" || args[0] == "-v" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := cmds[args[0]]
 	if !ok {
@@ -106,7 +111,8 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nrun 'cluebot COMMAND -h' for a command's flags")
+	fmt.Fprintln(w, "\nnew here? 'cluebot demo' shows the whole pipeline; 'cluebot init' writes a starter config")
+	fmt.Fprintln(w, "run 'cluebot COMMAND -h' for a command's flags")
 }
 
 // newFlags makes a command's flag set with the shared -c flag.
