@@ -16,13 +16,17 @@ DELAY    ?= 20m
 all: lint test build
 
 # What `cluebot version` prints: git describe and the commit, when built
-# from a checkout (make build VERSION=v1.2.3 to name a release).
+# from a checkout (make build VERSION=v1.2.3 to name a release). The
+# linker sets them: the go command records no commit in a git worktree,
+# nor with GOFLAGS=-buildvcs=false.
 VERSION  ?= $(shell git describe --always --dirty 2>/dev/null)
 COMMIT   ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS  := -X github.com/cluebot/cluebot/version.Version=$(VERSION) -X github.com/cluebot/cluebot/version.Commit=$(COMMIT)
 
+BIN      ?= bin/cluebot
+
 build: ## the binary, in ./bin; `bin/cluebot version` names the commit
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/cluebot ./cmd/cluebot
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/cluebot
 
 demo: ## the whole pipeline against built-in simulators, in a temp folder
 	$(GO) run ./cmd/cluebot demo

@@ -24,6 +24,9 @@ func cmdRun(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return err
 	}
 	defer a.Close()
+	for _, w := range a.Config.Warnings() { // what config check warns about, such as a starter placeholder
+		a.Log.Warn("config: " + w)
+	}
 	return appErr(daemon.Run(ctx, a, daemon.Options{Logger: a.Log, Report: runDailyReport(a, a.Log)}))
 }
 
