@@ -21,12 +21,12 @@ import (
 // that is a file.
 func TestInit(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		present  string // a file already in the target folder
-		args     []string
-		code     int
-		stdout   []string
-		stderr   string
+		name      string
+		present   string // a file already in the target folder
+		args      []string
+		code      int
+		stdout    []string
+		stderr    string
 		unchanged bool
 	}{
 		{name: "here", args: []string{"init"}, stdout: []string{"wrote cluebot.yaml\n", "wrote rules.yaml\n",
