@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 
@@ -13,7 +14,8 @@ import (
 // cluebot.yaml and rules.yaml, then the next three steps. A file in the
 // way exits 2 and nothing is written.
 func cmdInit(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("init", stderr)
+	fs := flag.NewFlagSet("cluebot init", flag.ContinueOnError) // no -c: it reads no config
+	fs.SetOutput(stderr)
 	dir := fs.String("dir", ".", "the folder to write cluebot.yaml and rules.yaml into (created when missing)")
 	force := fs.Bool("force", false, "replace cluebot.yaml and rules.yaml if they exist")
 	if err := parseFlags(fs, args); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
@@ -11,7 +12,8 @@ import (
 // cmdVersion implements `cluebot version` (and --version, -v): the
 // release, the commit and the toolchain this binary was built with.
 func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs, _ := newFlags("version", stderr)
+	fs := flag.NewFlagSet("cluebot version", flag.ContinueOnError) // no -c: it reads no config
+	fs.SetOutput(stderr)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
