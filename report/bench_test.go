@@ -37,18 +37,30 @@ func heapInuse() uint64 {
 	return s[0].Value.Uint64() + s[1].Value.Uint64()
 }
 
+// heapLive reads the heap the last collection found live: what a program
+// holds, without the garbage that the load of the machine lets pile up.
+func heapLive() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 // peakHeap samples the heap in use above its level at the start, every
 // 10 ms, until stopped; stop returns the peak in MB.
-func peakHeap() (stop func() float64) {
+func peakHeap() (stop func() float64) { return peakOf(heapInuse) }
+
+// peakOf samples read above its level at the start, every 10 ms, until
+// stopped; stop returns the peak in MB.
+func peakOf(read func() uint64) (stop func() float64) {
 	runtime.GC()
-	base, peak := heapInuse(), uint64(0)
+	base, peak := read(), uint64(0)
 	var done atomic.Bool
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for !done.Load() {
-			if h := heapInuse(); h > base && h-base > peak {
+			if h := read(); h > base && h-base > peak {
 				peak = h - base
 			}
 			time.Sleep(10 * time.Millisecond)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,11 +20,17 @@ func TestSmallReportMemory(t *testing.T) {
 	}
 	const n = 8_000
 	opts := Options{Zone: shanghai, Fields: sampleFields, TmpDir: t.TempDir()}
-	stop := peakHeap()
+	// The bound is on what the report holds, the heap each collection finds
+	// live, not on garbage the collector has yet to reach: the heap in use
+	// may grow to twice the live heap before a collection, more or less of
+	// it depending on the machine's load (57 MB alone, 102 MB beside other
+	// packages' tests). Frequent collections sample the live heap often.
+	defer debug.SetGCPercent(debug.SetGCPercent(25))
+	stop := peakOf(heapLive)
 	_, sum, err := WriteFile(context.Background(), synthSource{n: n}, reportDay, opts, t.TempDir())
 	peak := stop()
 	require.NoError(t, err)
 	require.Equal(t, n, sum.Total.Day)
 	t.Logf("peak heap %.1f MB", peak)
-	require.Less(t, peak, 80.0, "MB of heap above the start for %d rows", n)
+	require.Less(t, peak, 60.0, "MB of heap above the start for %d rows", n)
 }
