@@ -38,6 +38,12 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
+// browserStart bounds a headless Chromium's start, apart from the tests'
+// own time limit: the first start on a fresh machine builds the profile and
+// font caches, and under -race on a loaded runner it outlasted chromedp's
+// 20 s default for printing the DevTools address.
+const browserStart = 2 * time.Minute
+
 // browser starts one headless Chromium with a fresh profile and returns
 // its first tab and the number of JavaScript dialogs (alert, confirm) any
 // page opened; a hostile lead field that ran as script would open one.
@@ -49,11 +55,13 @@ func browser(t *testing.T) (context.Context, *atomic.Int32) {
 	t.Cleanup(func() { _ = os.RemoveAll(profile) }) // after the browser is gone
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(profile), chromedp.Flag("disable-dev-shm-usage", true))
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), 60*time.Second)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+		chromedp.UserDataDir(profile), chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.WSURLReadTimeout(browserStart))
+	// The browser lives as long as the context that starts it, which is why
+	// Listen starts it on tab and the test's 60 s run from when it is up.
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelTab := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelTab(); cancelAlloc(); cancelTimeout() })
+	t.Cleanup(func() { cancelTab(); cancelAlloc() })
 	dialogs := new(atomic.Int32)
 	err = chromedp.Listen(tab, func(ev any) {
 		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
@@ -64,7 +72,9 @@ func browser(t *testing.T) (context.Context, *atomic.Int32) {
 		}
 	})
 	require.NoError(t, err, "start chromium at %s", path)
-	return tab, dialogs
+	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
+	t.Cleanup(cancelTimeout)
+	return ctx, dialogs
 }
 
 // get runs one action that reads a value in tab.
