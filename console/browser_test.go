@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -38,32 +39,55 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// browserStart bounds a headless Chromium's start, apart from the tests'
-// own time limit: the first start on a fresh machine builds the profile and
-// font caches, and under -race on a loaded runner it outlasted chromedp's
-// 20 s default for printing the DevTools address.
+// browserStart bounds one start of headless Chromium, apart from the
+// tests' own 60 s: the first start on a fresh machine builds the profile
+// and font caches, and under -race on a loaded runner it outlasted the 60 s
+// that used to cover the start and the test together.
 const browserStart = 2 * time.Minute
 
+// startChromium starts headless Chromium with opts and a fresh profile and
+// returns its first tab, alive until the test ends. The browser lives as
+// long as the context its start runs on, so the start runs on the tab with
+// no deadline and a watchdog ends it after browserStart; a start that fails
+// (a cold first start that crashed or hung) is tried once more from scratch.
+// The tests' own time limits begin once it is up.
+func startChromium(t *testing.T, opts []chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	var err error
+	for attempt := 1; attempt <= 2; attempt++ {
+		profile, merr := os.MkdirTemp("", "cluebot-chromium-")
+		require.NoError(t, merr)
+		t.Cleanup(func() { _ = os.RemoveAll(profile) }) // after the browser is gone
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			append(slices.Clone(opts), chromedp.UserDataDir(profile))...)
+		tab, cancelTab := chromedp.NewContext(alloc)
+		watchdog := time.AfterFunc(browserStart, cancelTab)
+		err = chromedp.Do(tab)
+		if watchdog.Stop() && err == nil {
+			t.Cleanup(func() { cancelTab(); cancelAlloc() })
+			return tab
+		}
+		// Not waited for: chromedp's cancel can wait forever for a browser
+		// whose start was canceled; the canceled context kills the process.
+		go func() { cancelTab(); cancelAlloc() }()
+		t.Logf("chromium start %d failed (bound %s): %v", attempt, browserStart, err)
+	}
+	require.NoError(t, err, "start chromium twice")
+	return nil
+}
+
 // browser starts one headless Chromium with a fresh profile and returns
-// its first tab and the number of JavaScript dialogs (alert, confirm) any
-// page opened; a hostile lead field that ran as script would open one.
+// its first tab, limited to 60 s, and the number of JavaScript dialogs
+// (alert, confirm) any page opened; a hostile lead field that ran as script
+// would open one.
 func browser(t *testing.T) (context.Context, *atomic.Int32) {
 	t.Helper()
 	path := chromiumPath(t)
-	profile, err := os.MkdirTemp("", "cluebot-chromium-")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = os.RemoveAll(profile) }) // after the browser is gone
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	tab := startChromium(t, append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.UserDataDir(profile), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WSURLReadTimeout(browserStart))
-	// The browser lives as long as the context that starts it, which is why
-	// Listen starts it on tab and the test's 60 s run from when it is up.
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	tab, cancelTab := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelTab(); cancelAlloc() })
+		chromedp.Flag("disable-dev-shm-usage", true)))
 	dialogs := new(atomic.Int32)
-	err = chromedp.Listen(tab, func(ev any) {
+	err := chromedp.Listen(tab, func(ev any) {
 		if _, ok := ev.(*cdppage.EventJavascriptDialogOpening); ok {
 			dialogs.Add(1)
 			go func() { // never from the listener itself: it would block the tab
@@ -71,7 +95,7 @@ func browser(t *testing.T) (context.Context, *atomic.Int32) {
 			}()
 		}
 	})
-	require.NoError(t, err, "start chromium at %s", path)
+	require.NoError(t, err, "listen to chromium at %s", path)
 	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(cancelTimeout)
 	return ctx, dialogs

@@ -31,14 +31,8 @@ func rulesBrowser(t *testing.T) context.Context {
 		}
 		t.Skip("no chromium: the browser test needs one")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true), chromedp.WSURLReadTimeout(browserStart))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	// Started on ctx, which the browser lives as long as; the 60 s are the
-	// test's, from when it is up (see browserStart).
-	require.NoError(t, chromedp.Do(ctx), "start chromium at %s", path)
+	ctx := startChromium(t, append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true)))
 	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
 	t.Cleanup(cancelTime)
 	return ctx
