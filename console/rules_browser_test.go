@@ -2,15 +2,13 @@ package console
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cluebot/cluebot/console/browsertest"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -18,26 +16,8 @@ import (
 // one unless CI is set.
 func rulesBrowser(t *testing.T) context.Context {
 	t.Helper()
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but no chromium is installed")
-		}
-		t.Skip("no chromium: the browser test needs one")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.Flag("headless", true), chromedp.Flag("disable-gpu", true))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTime(); cancel(); cancelAlloc() })
-	return ctx
+	tab, _ := browsertest.Start(t)
+	return tab
 }
 
 // TestRulesBrowser: an admin signs in in a real browser, previews a change

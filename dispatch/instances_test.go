@@ -60,7 +60,7 @@ routes:
 // with real time, as three `cluebot run` would: 300 leads arrive over 15
 // seconds and go to a Feishu robot (5 a second and 100 a minute) and a
 // DingTalk robot (20 a minute), both counting in sliding windows when a
-// request arrives. The network delays each request by 0-150 ms and the
+// request arrives. The network delays each request by 0-200 ms and the
 // instances' clocks are 50 ms apart, so two slots taken a second apart can
 // arrive closer than that. Every lead reaches each robot once, and the
 // robots refuse nothing.

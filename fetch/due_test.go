@@ -116,12 +116,19 @@ func TestBudgetIsSharedThroughTheStore(t *testing.T) {
 	now := func() time.Time { return time.Unix(0, clock.Load()) }
 	b1 := fetch.Budget{Store: h.store, PerMinute: 5, Now: now}
 	b2 := fetch.Budget{Store: h.store, PerMinute: 5, Now: now}
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
+	// The clock is fake and stands still while a Wait waits, so a call the
+	// budget holds back never returns on its own: the first five get a
+	// deadline long enough for a store round trip under -race on a loaded
+	// machine (they shared 200 ms once, which load used up), the sixth one
+	// short enough to see it held back.
 	for i := 0; i < 5; i++ { // one a second: within the spread of the minute
-		require.NoError(t, []fetch.Budget{b1, b2}[i%2].Wait(ctx))
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		require.NoError(t, []fetch.Budget{b1, b2}[i%2].Wait(ctx), "call %d of the minute", i+1)
+		cancel()
 		clock.Add(int64(1100 * time.Millisecond))
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
 	require.ErrorIs(t, b2.Wait(ctx), context.DeadlineExceeded, "the sixth call of the minute waits, whichever instance makes it")
 }
 

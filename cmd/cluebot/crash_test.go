@@ -25,9 +25,10 @@ import (
 // not heard back), and restarts it each time. After each kill the store is
 // consistent (see checkStore); in the end every lead is at each of its
 // robots, and duplicates, which only the send-then-crash instant may
-// cause, are at most one message per kill and robot, and in total no more
-// than the kills (a digest whose leads come again counts once: see
-// deliveries).
+// cause, are at most one message per kill and robot, as README promises
+// ("a crash costs at most one duplicate message per robot"): one kill may
+// cost each of the three robots one (a digest whose leads come again counts
+// once: see deliveries).
 func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test: a few dozen seconds of real processes")
@@ -63,7 +64,7 @@ func TestCrashRecovery(t *testing.T) {
 // waits) and expires access tokens now and then; the robots fail 20% of
 // requests (5xx, rate-limit answers, slow answers); cluebot is killed with
 // SIGKILL 5 times at random moments and restarted. Every lead reaches each
-// of its robots, with at most one duplicate message per kill, no output
+// of its robots, with at most one duplicate message per kill and robot, no output
 // holds a secret, and the store is private.
 func TestCombinedTrial(t *testing.T) {
 	if testing.Short() {
@@ -87,10 +88,17 @@ func TestCombinedTrial(t *testing.T) {
 	}
 	arrivals.Wait()
 	r.waitDelivered(t, 90*time.Second)
+	// The expireAt points are list calls, which a loaded machine makes fewer
+	// of in the trial's time: the tokens still to expire expire now, while
+	// the daemon runs, and the daemon must get past each expiry.
+	forced := r.expireUpTo(3)
+	expired := r.waitRecovered(t, 30*time.Second)
+	t.Logf("%d access tokens expired (%d after the trial's list calls), each refreshed and used", expired, forced)
 	r.finish(t)
 	st := r.ks.Stats()
 	require.Positive(t, st.FaultsInjected())
-	require.GreaterOrEqual(t, st.RefreshCalls, 3, "expired tokens were refreshed")
+	require.GreaterOrEqual(t, expired, 3)
+	require.GreaterOrEqual(t, st.RefreshCalls, expired, "expired tokens were refreshed")
 }
 
 // TestDuplicateCounting pins how the crash tests count duplicates: once
@@ -192,10 +200,13 @@ func (r *crashRig) finish(t *testing.T) {
 		st.AuthRejections, injected, real, r.since())
 	t.Logf("secrets: none of %d secrets (the app secret, robot keys and signing secrets, %d tokens issued) in %d outputs, %d bytes",
 		secrets, secrets-len(rigFixedSecrets), len(outputs), size)
+	// The contract is per kill and robot (checked above for each duplicate),
+	// not per kill: one kill may interrupt a send to each robot at once, so
+	// the total is bounded by the (kill, robot) pairs, not by the kills.
 	for _, rcv := range []string{"ding", "wecom", "feishu"} {
 		require.LessOrEqual(t, fig.dupMsgs[rcv], len(kills), "duplicate messages at %s", rcv)
 	}
-	require.LessOrEqual(t, total, len(kills), "duplicate messages in total")
+	require.LessOrEqual(t, total, len(kills)*3, "duplicate messages in total")
 	require.Zero(t, real, "pacing kept every robot within its rate limit")
 }
 

@@ -142,6 +142,17 @@ type crashRig struct {
 	commands   []string         // the output of the other commands run
 	senders    map[string][]int // robot and body of each accepted message -> the processes that sent it, in order
 	listCalls  int
+	expiries   []expiry // the access tokens the rig expired, in order
+}
+
+// expiry is an access token the rig expired; it is recovered once a later
+// clue-list call of its account is authorized with another token, which
+// only a refresh can have issued.
+type expiry struct {
+	adv       int64
+	token     string
+	at        int // the rig's list-call count when it expired
+	recovered bool
 }
 
 // newCrashRig serves the simulators and writes cluebot.yaml and rules.yaml
@@ -166,14 +177,19 @@ func newCrashRig(t *testing.T, opts rigOptions) *crashRig {
 	t.Cleanup(ks.Close)
 	rb := httptest.NewServer(&robotGate{r: r, next: r.rb})
 	t.Cleanup(rb.Close)
-	r.ks.OnList(func(sim.ListRequest, int) {
+	r.ks.OnList(func(req sim.ListRequest, _ int) {
 		r.mu.Lock()
 		r.listCalls++
 		n := r.listCalls
+		for i := range r.expiries {
+			if e := &r.expiries[i]; e.adv == req.AdvertiserID && e.token != req.AccessToken {
+				e.recovered = true
+			}
+		}
 		r.mu.Unlock()
 		for i, at := range opts.expireAt {
 			if n == at {
-				r.ks.ExpireAccessToken(r.accounts[i%len(r.accounts)])
+				r.expire(r.accounts[i%len(r.accounts)])
 			}
 		}
 	})
@@ -313,4 +329,54 @@ func (r *crashRig) snapshot() []*lead {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.leads)
+}
+
+// expire expires the account's access token and records it.
+func (r *crashRig) expire(adv int64) {
+	token, _, _ := r.ks.Tokens(adv)
+	r.ks.ExpireAccessToken(adv)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.expiries = append(r.expiries, expiry{adv: adv, token: token, at: r.listCalls})
+}
+
+// expireUpTo expires the access tokens of the accounts in turn, after those
+// expired so far, until n have been expired: on a loaded machine the daemon
+// makes fewer list calls than the expireAt points assume. It returns how
+// many it expired.
+func (r *crashRig) expireUpTo(n int) int {
+	r.mu.Lock()
+	have := len(r.expiries)
+	r.mu.Unlock()
+	for i := have; i < n; i++ {
+		r.expire(r.accounts[i%len(r.accounts)])
+	}
+	return max(n-have, 0)
+}
+
+// waitRecovered waits until every expired access token was followed by an
+// authorized clue-list call of its account, and returns the number of
+// distinct tokens expired.
+func (r *crashRig) waitRecovered(t *testing.T, timeout time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		r.mu.Lock()
+		var pending []string
+		tokens := map[string]bool{}
+		for _, e := range r.expiries {
+			tokens[e.token] = true
+			if !e.recovered {
+				pending = append(pending, fmt.Sprintf("account %d (expired at list call %d)", e.adv, e.at))
+			}
+		}
+		r.mu.Unlock()
+		if len(pending) == 0 {
+			return len(tokens)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s, no list call succeeded again for %v: the expired tokens were not refreshed", timeout, pending)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
