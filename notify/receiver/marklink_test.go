@@ -109,3 +109,29 @@ func TestMaxDigestFitsWithMarkLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkLinkInFollowups: a reminder carries its lead's mark link, and an
+// escalation one per overdue lead, on every chat platform.
+func TestMarkLinkInFollowups(t *testing.T) {
+	const link = "https://cluebot.example.com/m/AAECAw-_"
+	msgs := map[string]*notify.Message{
+		"reminder":   notifytest.Reminder("group", "hot", &robots.SampleMembers[0]),
+		"escalation": notifytest.Escalation("hot"),
+	}
+	for _, typ := range []string{wecom.Type, feishu.Type, dingtalk.Type} {
+		for kind, msg := range msgs {
+			t.Run(typ+"/"+kind, func(t *testing.T) {
+				tmpl := receiver.Platforms().DefaultTemplates()
+				tmpl.SetMarkLink(func(id string) string { return link + id })
+				cfg := notify.ReceiverConfig{Type: typ, URL: "https://example.com/x/send?key=k"}
+				n, err := receiver.Build("group", &cfg, tmpl, nil, http.DefaultClient)
+				require.NoError(t, err)
+				b, err := n.(receiver.Previewer).Body(msg)
+				require.NoError(t, err)
+				for _, a := range msg.Alerts {
+					require.Equal(t, 1, strings.Count(string(b), link+a.Lead.ID), "one link per lead")
+				}
+			})
+		}
+	}
+}
