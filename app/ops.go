@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -32,7 +33,11 @@ func (a *App) Notice(ctx context.Context, n *notify.Notice) {
 			continue
 		}
 		if _, err := sender.Notify(ctx, &notify.Message{Receiver: name, Notice: n}); err != nil {
-			a.Log.Error("sending an operator notice failed", "receiver", name, "title", n.Title, "err", err)
+			level := slog.LevelError
+			if ctx.Err() != nil { // a shutdown cut it short: no failure
+				level = slog.LevelInfo
+			}
+			a.Log.Log(ctx, level, "sending an operator notice failed", "receiver", name, "title", n.Title, "err", err)
 		}
 	}
 }

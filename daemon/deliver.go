@@ -83,8 +83,8 @@ func (d *daemon) deliverOnce() (next time.Time) {
 		}
 	}()
 	stats, err := d.a.Live().Deliverer.DeliverDue(d.workCtx)
-	if err != nil && d.workCtx.Err() == nil {
-		d.log.Error("delivery pass failed", "err", err)
+	if err != nil {
+		d.jobFailed(d.workCtx, "delivery pass failed", err)
 	}
 	if stats == nil {
 		return time.Time{}

@@ -12,7 +12,7 @@ func (d *daemon) discover(ctx context.Context) {
 	defer func() { _ = d.a.CheckBudget(ctx, d.clock.Now()) }()
 	results, err := d.onboard.Discover(ctx)
 	if err != nil {
-		d.log.Error("discovery failed for some authorizations; the others were read", "err", err)
+		d.jobFailed(ctx, "discovery failed for some authorizations; the others were read", err)
 	}
 	added, left := 0, 0
 	for _, r := range results {

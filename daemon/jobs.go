@@ -124,6 +124,17 @@ func (d *daemon) task(name string, fn func(ctx context.Context)) gocron.Task {
 	})
 }
 
+// jobFailed logs a job's failure at error, unless shutdown cancelled ctx:
+// work a stop cut short is no failure, so it is logged at info as "stopped
+// mid-cycle" with the step (msg) and the error. args are more attributes.
+func (d *daemon) jobFailed(ctx context.Context, msg string, err error, args ...any) {
+	if ctx.Err() != nil {
+		d.log.Info("stopped mid-cycle", append([]any{"step", msg, "err", err}, args...)...)
+		return
+	}
+	d.log.Error(msg, append(args, "err", err)...)
+}
+
 // jobPanicked is called by gocron inside its recover, so the stack is the
 // panicking job's.
 func (d *daemon) jobPanicked(_ uuid.UUID, name string, recovered any) {
@@ -153,15 +164,15 @@ func (d *daemon) pull(ctx context.Context) {
 	d.m.Pull(results, err, time.Since(start), d.clock.Now())
 	d.health.record(d.clock.Now(), err)
 	if err != nil {
-		d.log.Error("pull failed", "err", err)
+		d.jobFailed(ctx, "pull failed", err)
 	}
 	rs, err := d.a.Router.RouteNew(ctx)
 	if err != nil {
-		d.log.Error("routing failed; unrouted clues are retried next cycle", "err", err)
+		d.jobFailed(ctx, "routing failed; unrouted clues are retried next cycle", err)
 	}
 	fs, err := d.a.Followups.Run(ctx)
 	if err != nil {
-		d.log.Error("follow-up timers failed; retried next cycle", "err", err)
+		d.jobFailed(ctx, "follow-up timers failed; retried next cycle", err)
 	}
 	if fs.Reminders+fs.Escalated > 0 {
 		d.log.Info("follow-ups due", "reminders", fs.Reminders, "escalations", fs.Escalated)
@@ -214,7 +225,7 @@ func (d *daemon) retain(ctx context.Context) {
 	cut := d.clock.Now().Add(-d.cfg.Store.Retention)
 	n, err := d.a.Store.(store.Retention).DeleteCluesBefore(ctx, cut)
 	if err != nil {
-		d.log.Error("retention: deleting old clues failed", "before", cut, "err", err)
+		d.jobFailed(ctx, "retention: deleting old clues failed", err, "before", cut)
 		return
 	}
 	if n > 0 {
@@ -226,7 +237,7 @@ func (d *daemon) retain(ctx context.Context) {
 func (d *daemon) refreshTokens(ctx context.Context) {
 	if err := d.a.Tokens.RefreshDue(ctx); err != nil {
 		d.m.APIError("refresh", err)
-		d.log.Error("token refresh failed", "err", err)
+		d.jobFailed(ctx, "token refresh failed", err)
 	}
 }
 
@@ -234,7 +245,7 @@ func (d *daemon) refreshTokens(ctx context.Context) {
 // kuaishou.silent_after, once per silence.
 func (d *daemon) checkSilent(ctx context.Context) {
 	if n, err := d.a.CheckSilent(ctx, d.clock.Now()); err != nil {
-		d.log.Error("checking for silent accounts failed", "err", err)
+		d.jobFailed(ctx, "checking for silent accounts failed", err)
 	} else if n > 0 {
 		d.log.Info("silent accounts announced", "accounts", n)
 	}

@@ -123,6 +123,10 @@ func (r *reporter) report(ctx context.Context, day time.Time, catchUp bool) {
 	start := time.Now()
 	err := r.run(ctx, day)
 	r.d.m.Report(err, time.Since(start))
+	if err != nil && ctx.Err() != nil {
+		log.Info("stopped mid-cycle", "step", "daily report", "err", err, "attempt", a.n)
+		return
+	}
 	if err != nil {
 		log.Error("daily report failed", "err", err, "attempt", a.n)
 		return

@@ -101,3 +101,23 @@ func TestStopWhileAnAlertIsInFlight(t *testing.T) {
 		})
 	}
 }
+
+// TestStopMidCycleLogsNoError: SIGTERM while a pull hangs on the vendor
+// cuts the cycle at the grace period; the cancelled pull, routing and
+// follow-up steps are logged as "stopped mid-cycle" at info, never as
+// errors, and the daemon stops cleanly.
+func TestStopMidCycleLogsNoError(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.addClues(2)
+	e.gate.hold() // the first pull hangs until the work context ends
+	d, stop := e.start(Options{Grace: 200 * time.Millisecond})
+	require.Eventually(t, func() bool { return e.gate.inFlight.Load() > 0 }, wait, time.Millisecond,
+		"the first pull reached the vendor")
+	require.NoError(t, stop(), "a clean stop")
+	require.Error(t, d.workCtx.Err(), "the grace period cut the pull short")
+
+	logs := e.logs.String()
+	require.Contains(t, logs, `"msg":"stopped mid-cycle"`)
+	require.Contains(t, logs, `"msg":"cluebot stopped"`)
+	require.NotContains(t, logs, `"level":"ERROR"`, "a stop is not an error")
+}

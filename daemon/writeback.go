@@ -19,7 +19,7 @@ func (d *daemon) writeBack(w *writeback.Writer) func(ctx context.Context) {
 	return func(ctx context.Context) {
 		res, err := w.Run(ctx)
 		if err != nil {
-			d.log.Error("mark write-back failed", "err", err)
+			d.jobFailed(ctx, "mark write-back failed", err)
 			return
 		}
 		if res != (writeback.Result{}) {

@@ -1,7 +1,9 @@
 package followup
 
 import (
+	"cmp"
 	"context"
+	"time"
 
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/store"
@@ -34,6 +36,7 @@ func (j *Job) fire(ctx context.Context, rules *route.Rules, st *Stats) error {
 			send.Receivers = rt.Receivers
 			if send.Kind == store.KindEscalation && rt.Followup != nil && rt.Followup.Escalate != nil {
 				send.Receivers = rt.Followup.Escalate.Receivers
+				send.SendAt = j.holdUntil(now, rt.Followup.Escalate.After)
 			}
 		}
 		fired, err := j.store.FireFollowup(ctx, send)
@@ -53,4 +56,26 @@ func (j *Job) fire(ctx context.Context, rules *route.Rules, st *Stats) error {
 		}
 	}
 	return nil
+}
+
+// DefaultHold is how long escalations are held at most (Job.Hold when 0).
+const DefaultHold = time.Minute
+
+// holdUntil is when an escalation fired at now may go out: the end of the
+// hold window now falls in. Windows are aligned on the clock, the same for
+// every instance, and last Hold, but no more than a quarter of the route's
+// escalate.after, so a short one is not held long. Escalations to the
+// managers that come due in one window are thus due together, and the
+// deliverer, which sends every due row of a kind to a receiver as one
+// message as it does an alert digest, lists them in one escalation per
+// receiver, grouped by assignee. Each stays its own outbox row, sent once.
+func (j *Job) holdUntil(now time.Time, after time.Duration) time.Time {
+	h := cmp.Or(j.Hold, DefaultHold)
+	if after > 0 {
+		h = min(h, after/4)
+	}
+	if h <= 0 {
+		return now
+	}
+	return now.Truncate(h).Add(h)
 }

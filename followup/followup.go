@@ -37,6 +37,9 @@ type Job struct {
 	log   *slog.Logger
 	// Batch is how many timers a pass reads at a time (500 when 0).
 	Batch int
+	// Hold is the window escalations due together are held for so they go
+	// out as one message per receiver (DefaultHold when 0; negative: none).
+	Hold time.Duration
 
 	swept   bool // the first run's sweep is done (see notice)
 	mu      sync.Mutex

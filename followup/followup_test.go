@@ -286,3 +286,43 @@ func TestEscalationWithoutReminder(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{"managers", "boss"}, to, "one row per escalate receiver")
 }
+
+// TestEscalationsDueTogetherGoOutTogether: escalations to one receiver that
+// come due within one hold window (a minute, aligned on the clock) are due
+// together in the outbox, so one delivery pass claims them all and sends
+// one escalation listing them; one due in the next window waits for that.
+// Each lead keeps its own row, fired once, across a restart too.
+func TestEscalationsDueTogetherGoOutTogether(t *testing.T) {
+	e := newEnv(t)
+	base := e.wall("2026-10-12 10:00:00")
+	offsets := map[string]time.Duration{"1": 5 * time.Second, "2": 20 * time.Second, "3": 50 * time.Second,
+		"4": 70 * time.Second}
+	for _, id := range []string{"1", "2", "3", "4"} {
+		e.alert(id, "office", base.Add(offsets[id]))
+	}
+	e.run(base.Add(2 * time.Minute)) // schedules the timers
+	for _, id := range []string{"1", "2", "3", "4"} {
+		e.run(base.Add(30*time.Minute + offsets[id] + time.Second)) // its reminder and escalation come due
+	}
+	e.restart()
+	e.run(base.Add(31*time.Minute + 30*time.Second))
+
+	window := base.Add(31 * time.Minute)
+	for id, want := range map[string]time.Time{"1": window, "2": window, "3": window, "4": window.Add(time.Minute)} {
+		esc := e.outbox(id, store.KindEscalation)
+		require.Len(t, esc, 1, "one escalation row for lead %s", id)
+		require.True(t, esc[0].NextAt.Equal(want), "lead %s due %s, want %s", id, esc[0].NextAt, want)
+		require.True(t, esc[0].CreatedAt.Before(want), "created when it fired")
+	}
+
+	claim := func(at time.Time) []store.OutboxItem {
+		items, err := e.st.ClaimOutbox(t.Context(), store.Claim{Receiver: "managers", Owner: "t", Now: at,
+			Lease: time.Minute, Limit: 20})
+		require.NoError(t, err)
+		return items
+	}
+	require.Empty(t, claim(window.Add(-time.Second)), "held until the window ends")
+	got := claim(window)
+	require.Len(t, got, 3, "the three due in one window are claimed as one message")
+	require.ElementsMatch(t, []string{"1", "2", "3"}, []string{got[0].ClueID, got[1].ClueID, got[2].ClueID})
+}

@@ -64,7 +64,9 @@ func followupView(msg *Message, o *RenderOptions, c caps) (string, any, []string
 		if a.Assignee != nil {
 			name = a.Assignee.Name
 		}
-		lv := leadView(a, &RenderOptions{Platform: o.Platform, Markup: o.Markup, MaskPhone: o.MaskPhone}, c)
+		// No mention (an escalation @s no one), but each lead's mark link.
+		lv := leadView(a, &RenderOptions{Platform: o.Platform, Markup: o.Markup, MaskPhone: o.MaskPhone,
+			MarkLink: o.MarkLink}, c)
 		lv.N = i + 1
 		k, ok := group[name]
 		if !ok {

@@ -72,6 +72,16 @@ type Templates struct {
 // are in use.
 func (t *Templates) SetMarkLink(link func(clueID string) string) { t.markLink = link }
 
+// MarkLink returns the mark link of clueID that SetMarkLink set up, or ""
+// when there is none (console.base_url not set, or t is nil): what a
+// notifier without templates, such as the plain webhook, puts in its body.
+func (t *Templates) MarkLink(clueID string) string {
+	if t == nil || t.markLink == nil || clueID == "" {
+		return ""
+	}
+	return t.markLink(clueID)
+}
+
 // RenderOptions say how to render a message for one receiver.
 type RenderOptions struct {
 	Platform  string // the receiver's type: picks KIND.Platform.tmpl

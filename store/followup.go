@@ -47,7 +47,8 @@ func (f *Followup) Kind() string {
 }
 
 // FollowupSend enqueues what a due timer fires: one outbox row of Kind per
-// receiver, due At, and the timer marked as fired, in one transaction.
+// receiver, created At and due SendAt (At when zero), and the timer marked
+// as fired, in one transaction.
 type FollowupSend struct {
 	ClueID    string
 	Route     string
@@ -55,6 +56,9 @@ type FollowupSend struct {
 	Assignee  string
 	Receivers []string
 	At        time.Time
+	// SendAt is when the rows may go out: escalations are held a little, so
+	// those due together go out in one message (followup.Job.Hold).
+	SendAt time.Time
 }
 
 // OverdueFor is how long after its alert went out a lead not followed up

@@ -170,7 +170,10 @@ func (r *fuRig) checkMessages(t *testing.T, assignee map[string]string) {
 		require.Contains(t, string(m.Raw), "<at id="+fuPeople[who]+">", "the reminder of 客户%s号 @'s %s", tg[0], who)
 		require.GreaterOrEqual(t, m.Time.Sub(r.byTag[tg[0]].alert), fuWithin, "reminder of 客户%s号", tg[0])
 	}
-	for _, m := range r.rb.Messages(fuMgrHook) {
+	mgr := r.rb.Messages(fuMgrHook)
+	t.Logf("the 30 escalations reached the managers in %d messages", len(mgr))
+	require.LessOrEqual(t, len(mgr), 10, "escalations due together go out together, grouped per assignee")
+	for _, m := range mgr {
 		require.True(t, isFollowup(m), "the managers get escalations only")
 		for _, tag := range tags(m) {
 			require.Contains(t, string(m.Raw), assignee[tag], "the escalation names the assignee of 客户%s号", tag)

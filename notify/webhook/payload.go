@@ -31,6 +31,8 @@ type AlertPayload struct {
 	Route    string      `json:"route"`
 	Assignee *Assignee   `json:"assignee,omitempty"`
 	Lead     LeadPayload `json:"lead"`
+	// MarkURL is the lead's mark link, omitted unless console.base_url is set.
+	MarkURL string `json:"mark_url,omitempty"`
 }
 
 // Assignee is the person on duty for a lead, with their chat ids.
@@ -85,8 +87,8 @@ type RowPayload struct {
 }
 
 // NewPayload builds the payload of msg sent at now; phones are masked when
-// mask is set.
-func NewPayload(msg *notify.Message, mask bool, now time.Time) *Payload {
+// mask is set. markLink, when not nil, gives each lead's mark link.
+func NewPayload(msg *notify.Message, mask bool, now time.Time, markLink func(clueID string) string) *Payload {
 	p := &Payload{Version: 1, Receiver: msg.Receiver, SentAt: now.Format(time.RFC3339), Kind: notify.KindLead}
 	if s := msg.Summary; s != nil {
 		p.Kind = notify.KindSummary
@@ -117,6 +119,9 @@ func NewPayload(msg *notify.Message, mask bool, now time.Time) *Payload {
 			l = l.Masked()
 		}
 		ap := AlertPayload{Route: a.Route, Lead: leadPayload(&l)}
+		if markLink != nil {
+			ap.MarkURL = markLink(a.Lead.ID)
+		}
 		if m := a.Assignee; m != nil {
 			ap.Assignee = &Assignee{Name: m.Name, Mobile: m.Mobile, WeComUserID: m.WeComUserID, FeishuOpenID: m.FeishuOpenID}
 		}

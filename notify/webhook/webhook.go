@@ -32,20 +32,21 @@ type Notifier struct {
 	logger *slog.Logger
 	client *http.Client
 	scrub  *secret.Scrubber
+	tmpl   *notify.Templates // only for the mark links (Templates.MarkLink)
 	now    func() time.Time
 }
 
 var _ notify.Notifier = (*Notifier)(nil)
 
-// New returns the notifier of receiver name. tmpl is not used: the payload
-// is plain JSON. A nil logger discards and a nil client times out after
+// New returns the notifier of receiver name. The payload is plain JSON: of
+// tmpl only its mark links are used (mark_url), none when tmpl is nil. A nil logger discards and a nil client times out after
 // DefaultTimeout.
 func New(name string, cfg *notify.ReceiverConfig, tmpl *notify.Templates, logger *slog.Logger, client *http.Client) (*Notifier, error) {
 	if err := notify.CheckURL(cfg); err != nil {
 		return nil, err
 	}
 	return &Notifier{name: name, cfg: cfg, logger: notify.OrDiscard(logger), client: notify.OrDefault(client),
-		scrub: notify.Scrubber(cfg), now: time.Now}, nil
+		scrub: notify.Scrubber(cfg), tmpl: tmpl, now: time.Now}, nil
 }
 
 // SetClock sets the clock signatures and sent_at read, for tests.
@@ -53,7 +54,7 @@ func (n *Notifier) SetClock(now func() time.Time) { n.now = now }
 
 // Body returns the JSON that Notify would post for msg.
 func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
-	return Marshal(NewPayload(msg, n.cfg.MasksPhone(), n.now()))
+	return Marshal(NewPayload(msg, n.cfg.MasksPhone(), n.now(), n.tmpl.MarkLink))
 }
 
 // Notify posts msg. 2xx is success; 408, 425, 429 and 5xx are retried

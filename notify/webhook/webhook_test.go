@@ -58,24 +58,24 @@ func TestPayloadKinds(t *testing.T) {
 	off := false
 	digest := sample()
 	digest.Alerts = append(digest.Alerts, digest.Alerts[0])
-	p := webhook.NewPayload(digest, off, fixed)
+	p := webhook.NewPayload(digest, off, fixed, nil)
 	require.Equal(t, notify.KindDigest, p.Kind)
 	require.Equal(t, "15584418917", p.Alerts[0].Lead.Phone, "mask_phone: false")
 
 	for _, kind := range []string{notify.KindReminder, notify.KindEscalation} {
 		msg := sample()
 		msg.Followup = &notify.Followup{Kind: kind, Late: 15 * time.Minute}
-		require.Equal(t, kind, webhook.NewPayload(msg, true, fixed).Kind, "a follow-up says which")
+		require.Equal(t, kind, webhook.NewPayload(msg, true, fixed, nil).Kind, "a follow-up says which")
 	}
 
 	sum := webhook.NewPayload(&notify.Message{Summary: &notify.Summary{Date: "2024-04-30", Total: 3,
-		Sections: []notify.SummarySection{{Title: "按城市", Rows: []notify.SummaryRow{{Label: "郑州", Count: 3}}}}}}, true, fixed)
+		Sections: []notify.SummarySection{{Title: "按城市", Rows: []notify.SummaryRow{{Label: "郑州", Count: 3}}}}}}, true, fixed, nil)
 	b, err := webhook.Marshal(sum)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"version":1,"receiver":"","kind":"summary","sent_at":"2024-05-01T10:00:00Z",
 		"summary":{"title":"","date":"2024-04-30","total":3,"unrouted":0,"sections":[{"title":"按城市","rows":[{"label":"郑州","count":3}]}]}}`, string(b))
 
-	_, err = webhook.Marshal(webhook.NewPayload(&notify.Message{}, true, fixed))
+	_, err = webhook.Marshal(webhook.NewPayload(&notify.Message{}, true, fixed, nil))
 	require.Error(t, err)
 }
 
@@ -132,7 +132,7 @@ func TestNewChecksURL(t *testing.T) {
 func TestNoticePayload(t *testing.T) {
 	fixed := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	b, err := webhook.Marshal(webhook.NewPayload(&notify.Message{Receiver: "ops",
-		Notice: &notify.Notice{Title: "账户长时间没有线索", Lines: []string{"a(1)：72 小时"}}}, true, fixed))
+		Notice: &notify.Notice{Title: "账户长时间没有线索", Lines: []string{"a(1)：72 小时"}}}, true, fixed, nil))
 	require.NoError(t, err)
 	require.JSONEq(t, `{"version":1,"receiver":"ops","kind":"notice","sent_at":"2024-05-01T10:00:00Z",
 		"notice":{"title":"账户长时间没有线索","lines":["a(1)：72 小时"]}}`, string(b))

@@ -150,15 +150,18 @@ var (
 	heading = regexp.MustCompile(`(?m)^#{1,6} +`)
 	quote   = regexp.MustCompile(`(?m)^> ?`)
 	bold    = regexp.MustCompile(`\*\*([^*\n]+)\*\*`)
+	link    = regexp.MustCompile(`\[([^\]\n]+)\]\((https?://[^)\s]+)\)`)
 )
 
 // Plain turns the markdown of a template into the content of a text
-// message: font tags, bold, headings and quote marks go, the text and
+// message: font tags, bold, headings and quote marks go, a link [label](url)
+// becomes "label url" (WeCom makes a bare URL clickable), the text and
 // <@userid> mentions stay. Text from a lead is unaffected: its markup
 // characters were replaced by look-alikes.
 func Plain(md string) string {
 	s := fontTag.ReplaceAllString(md, "")
 	s = bold.ReplaceAllString(s, "$1")
+	s = link.ReplaceAllString(s, "$1 $2")
 	return quote.ReplaceAllString(heading.ReplaceAllString(s, ""), "")
 }
 

@@ -68,6 +68,8 @@ func TestMentions(t *testing.T) {
 func TestPlain(t *testing.T) {
 	require.Equal(t, "新线索 王\n电话：155****8917\n标题\n跟进：<@zhangsan>",
 		wecom.Plain("<font color=\"warning\">**新线索**</font> 王\n> 电话：155****8917\n## 标题\n跟进：<@zhangsan>"))
+	require.Equal(t, "1. 王 <@zhangsan> 标记 https://cluebot.example.com/m/AAEC-_x",
+		wecom.Plain("1. 王 <@zhangsan> [标记](https://cluebot.example.com/m/AAEC-_x)"), "a link becomes a bare URL")
 }
 
 func TestGolden(t *testing.T) {

@@ -131,6 +131,10 @@ func (s *Common) FireFollowup(ctx context.Context, f store.FollowupSend) (bool, 
 	default:
 		return false, fmt.Errorf("fire follow-up of clue %s: kind %q is not a reminder or an escalation", f.ClueID, f.Kind)
 	}
+	sendAt := f.SendAt
+	if sendAt.IsZero() {
+		sendAt = f.At
+	}
 	fired := false
 	err := s.tx(ctx)(func(db DB) error {
 		n, err := db.Exec(ctx, `UPDATE followups SET `+mark+` AND done_at = `+z+` AND scheduled = 1
@@ -141,8 +145,8 @@ func (s *Common) FireFollowup(ctx context.Context, f store.FollowupSend) (bool, 
 		fired = true
 		for _, rc := range f.Receivers {
 			if _, err := db.Exec(ctx, `INSERT INTO outbox (clue_id, route, receiver, assignee, next_at, created_at, kind)
-				VALUES (`+p(1)+`, `+p(2)+`, `+p(3)+`, `+p(4)+`, `+p(5)+`, `+p(5)+`, `+p(6)+`) ON CONFLICT DO NOTHING`,
-				f.ClueID, f.Route, rc, f.Assignee, s.d.Time(f.At), f.Kind); err != nil {
+				VALUES (`+p(1)+`, `+p(2)+`, `+p(3)+`, `+p(4)+`, `+p(5)+`, `+p(6)+`, `+p(7)+`) ON CONFLICT DO NOTHING`,
+				f.ClueID, f.Route, rc, f.Assignee, s.d.Time(sendAt), s.d.Time(f.At), f.Kind); err != nil {
 				return err
 			}
 		}
