@@ -24,6 +24,7 @@ func followupTests() []struct {
 		{"follow-up open leads", testFollowupOpenLeads},
 		{"follow-up overdue for a week", testFollowupOverdueFor},
 		{"follow-up changed and open", testChangedOpenFollowups},
+		{"follow-up done drops queued reminders", testFollowupDoneDropsQueued},
 	}
 }
 
@@ -185,4 +186,55 @@ func testFollowupDone(t *testing.T, s store.Store, clk *clock) {
 	st, err := s.FollowupStats(ctx, remind.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, store.FollowupStats{}, st)
+}
+
+// testFollowupDoneDropsQueued: a reminder or escalation queued but not yet
+// sent (held by pacing or the escalations' hold window) is dropped when its
+// lead is followed up, whether the vendor shows it worked or someone marks
+// it; the lead's alerts and what was already sent stay.
+func testFollowupDoneDropsQueued(t *testing.T, s store.Store, clk *clock) {
+	ctx := t.Context()
+	sent := clk.Now().UTC()
+	remind, escalate := sent.Add(15*time.Minute), sent.Add(30*time.Minute)
+	queue := func(id string, kind string, at time.Time, receivers ...string) {
+		t.Helper()
+		ok, err := s.FireFollowup(ctx, store.FollowupSend{ClueID: id, Route: "hot", Kind: kind,
+			Assignee: "张三", Receivers: receivers, At: at})
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+	kinds := func(id string) map[string]string {
+		t.Helper()
+		got := map[string]string{}
+		for _, r := range outboxOf(t, s, id) {
+			got[r.Kind+" "+r.Receiver] = r.State
+		}
+		return got
+	}
+	for i, finish := range []func(id string, at time.Time){
+		func(id string, at time.Time) {
+			_, err := s.FinishFollowups(ctx, id, at)
+			require.NoError(t, err)
+		},
+		func(id string, at time.Time) {
+			require.NoError(t, s.SetMark(ctx, store.Mark{ClueID: id, Status: store.MarkContacted, By: "李四", At: at}))
+		},
+	} {
+		id := clueID(10 + i)
+		sendAlert(t, s, id, "hot", "张三", sent, "sales")
+		require.NoError(t, s.ScheduleFollowup(ctx, id, "hot", remind, escalate, time.Time{}))
+		queue(id, store.KindReminder, remind, "sales")
+		require.NoError(t, s.MarkSent(ctx, itemIDs(outboxOf(t, s, id))[1:], remind))
+		queue(id, store.KindEscalation, escalate, "managers")
+		require.Equal(t, map[string]string{"alert sales": store.OutboxSent, "reminder sales": store.OutboxSent,
+			"escalation managers": store.OutboxPending}, kinds(id))
+
+		finish(id, escalate.Add(-time.Second))
+		require.Equal(t, map[string]string{"alert sales": store.OutboxSent, "reminder sales": store.OutboxSent},
+			kinds(id), "case %d: the queued escalation is dropped, the rest stays", i)
+		c, err := s.ClaimOutbox(ctx, store.Claim{Receiver: "managers", Owner: "t", Lease: time.Minute,
+			Now: escalate.Add(time.Hour), Limit: 10})
+		require.NoError(t, err)
+		require.Empty(t, c, "case %d: nothing left to send the managers", i)
+	}
 }

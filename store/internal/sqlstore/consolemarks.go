@@ -62,8 +62,7 @@ func (s *Common) SetMark(ctx context.Context, m store.Mark) error {
 			return err
 		}
 		// A marked lead is followed up: its open follow-up timers end now.
-		_, err = db.Exec(ctx, `UPDATE followups SET done_at = `+p(2)+`, next_due = `+s.d.Zero+`
-			WHERE clue_id = `+p(1)+` AND done_at = `+s.d.Zero, m.ClueID, s.d.Time(m.At))
+		_, err = s.finishFollowups(ctx, db, m.ClueID, m.At)
 		return err
 	})
 	if err != nil {

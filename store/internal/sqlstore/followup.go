@@ -110,12 +110,33 @@ func (s *Common) ClueFollowups(ctx context.Context, clueID string) ([]store.Foll
 
 // FinishFollowups implements store.Followups.
 func (s *Common) FinishFollowups(ctx context.Context, clueID string, at time.Time) (int, error) {
-	n, err := s.write.Exec(ctx, `UPDATE followups SET done_at = `+s.d.Param(2)+`, next_due = `+s.d.Zero+
-		` WHERE clue_id = `+s.d.Param(1)+` AND done_at = `+s.d.Zero, clueID, s.d.Time(at))
+	var n int64
+	err := s.tx(ctx)(func(db DB) error {
+		var err error
+		n, err = s.finishFollowups(ctx, db, clueID, at)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("finish follow-ups of clue %s: %w", clueID, err)
 	}
 	return int(n), nil
+}
+
+// finishFollowups ends the clue's open timers at at, in db's transaction,
+// and drops the reminders and escalations of the clue still waiting in the
+// outbox (held back by pacing or by the escalations' hold window): a lead
+// followed up is never reminded, even of a reminder already queued. A row a
+// deliverer has in hand may still go out; its MarkSent then finds nothing.
+func (s *Common) finishFollowups(ctx context.Context, db DB, clueID string, at time.Time) (int64, error) {
+	p, z := s.d.Param, s.d.Zero
+	n, err := db.Exec(ctx, `UPDATE followups SET done_at = `+p(2)+`, next_due = `+z+`
+		WHERE clue_id = `+p(1)+` AND done_at = `+z, clueID, s.d.Time(at))
+	if err != nil {
+		return 0, err
+	}
+	_, err = db.Exec(ctx, `DELETE FROM outbox WHERE clue_id = `+p(1)+` AND state = 'pending'
+		AND kind IN ('`+store.KindReminder+`', '`+store.KindEscalation+`')`, clueID)
+	return n, err
 }
 
 // FireFollowup implements store.Followups.
