@@ -96,16 +96,27 @@ func (o *Onboarder) AuthURL(ctx context.Context, agent bool) (string, error) {
 
 // Callback checks a state the browser brings back and, when it is valid,
 // authorizes with code. An unknown, used or expired state fails with
-// store.ErrStateInvalid and nothing is stored.
+// store.ErrStateInvalid and nothing is stored. The state is used up only
+// when the code was exchanged and stored: after a failed exchange it is
+// released, so the same link can be approved again.
 func (o *Onboarder) Callback(ctx context.Context, state, code string) (Result, error) {
 	if code == "" {
 		return Result{}, errors.New("callback: no auth_code")
 	}
-	s, err := o.Store.ConsumeOAuthState(ctx, state, o.now())
+	usedAt := o.now()
+	s, err := o.Store.ConsumeOAuthState(ctx, state, usedAt)
 	if err != nil {
 		return Result{}, err
 	}
-	return o.Authorize(ctx, code, s.Agent)
+	r, err := o.Authorize(ctx, code, s.Agent)
+	if err != nil && r.AuthorizationID == 0 {
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if rerr := o.Store.ReleaseOAuthState(bg, state, usedAt); rerr != nil {
+			o.log().Warn("the authorize link could not be made usable again", "err", rerr)
+		}
+	}
+	return r, err
 }
 
 // Authorize exchanges code, stores the authorization and reads its
