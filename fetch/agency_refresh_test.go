@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
+	"github.com/cluebot/cluebot/store/sqlite"
 )
 
 // TestAgencyFailingRefreshIsTriedOncePerCycle: a refresh that fails (a
@@ -81,4 +83,30 @@ func TestAgencyFailingRefreshIsTriedOncePerCycle(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestAgencyRefreshLeasedElsewhereIsAwaitedOnce: while another instance
+// holds an authorization's refresh lease and never ends it, its
+// advertisers here give up after one wait, not one wait each.
+func TestAgencyRefreshLeasedElsewhereIsAwaitedOnce(t *testing.T) {
+	defer fetch.SetAuthWait(time.Second)()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	e := newAgencyEnv(t, [2]store.Store{st, st})
+	ctx := context.Background()
+	authID, members := e.addAgency(t, 19000000, 10, time.Now().Add(-time.Second)) // expired
+	_, err = st.ClaimRefresh(ctx, store.RefreshClaim{AuthorizationID: authID, Owner: "instance-1",
+		Now: time.Now(), Lease: time.Hour})
+	require.NoError(t, err)
+	e.cfg.Concurrency = 10
+	start := time.Now()
+	results, err := e.syncer(0, nil).SyncAll(ctx)
+	require.Error(t, err)
+	require.Len(t, results, len(members))
+	for _, r := range results {
+		require.ErrorIs(t, r.Err, store.ErrLeased)
+	}
+	require.Less(t, time.Since(start), 4*time.Second, "one wait of 1s, not 10")
+	require.Zero(t, e.sim.Stats().RefreshCalls)
 }

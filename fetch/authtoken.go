@@ -17,11 +17,10 @@ import (
 const authRefreshLease = 2 * time.Minute
 
 // authWait is how long a caller waits for another instance's refresh of the
-// same authorization, and how often it looks.
-const (
-	authWait     = 30 * time.Second
-	authWaitStep = 200 * time.Millisecond
-)
+// same authorization (tests shorten it), and authWaitStep how often it looks.
+var authWait = 30 * time.Second
+
+const authWaitStep = 200 * time.Millisecond
 
 // AuthTokenStore keeps the authorizations' token pairs and their refresh
 // leases; store.Authorizations satisfies it.
@@ -157,7 +156,13 @@ func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 	claim, err := t.auths.ClaimRefresh(ctx, store.RefreshClaim{AuthorizationID: s.id, Owner: t.owner,
 		Now: t.now(), Lease: authRefreshLease})
 	if errors.Is(err, store.ErrLeased) {
-		return t.awaitRefresh(ctx, s)
+		err := t.awaitRefresh(ctx, s)
+		if errors.Is(err, store.ErrLeased) {
+			// The other instance's refresh did not end in time: its
+			// advertisers here do not wait for it one after another.
+			s.failedAt, s.failErr = t.now(), err
+		}
+		return err
 	} else if err != nil {
 		return fmt.Errorf("authorization %d: claim the refresh: %w", s.id, err)
 	}
