@@ -110,3 +110,35 @@ func TestAgencyRefreshLeasedElsewhereIsAwaitedOnce(t *testing.T) {
 	require.Less(t, time.Since(start), 4*time.Second, "one wait of 1s, not 10")
 	require.Zero(t, e.sim.Stats().RefreshCalls)
 }
+
+// TestAgencyBackoffTakesAPairRefreshedElsewhere: while one instance backs
+// off after a failed refresh, a pair another instance stored is taken
+// without waiting for the backoff to end.
+func TestAgencyBackoffTakesAPairRefreshedElsewhere(t *testing.T) {
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	e := newAgencyEnv(t, [2]store.Store{st, st})
+	ctx := context.Background()
+	_, members := e.addAgency(t, 19000000, 5, time.Now().Add(-time.Second)) // expired
+	good := e.cfg
+	bad := *good
+	bad.Secret = "not-the-secret"
+	e.cfg = &bad
+	s0 := e.syncer(0, nil)
+	_, err = s0.SyncAll(ctx) // fails, and backs off
+	require.Error(t, err)
+	require.Equal(t, 1, e.sim.Stats().RefreshCalls)
+
+	e.cfg = good
+	s1 := e.syncer(1, nil)
+	results, err := s1.SyncAll(ctx) // refreshes with the right secret
+	require.NoError(t, err)
+	require.Len(t, results, len(members))
+	require.Equal(t, 2, e.sim.Stats().RefreshCalls)
+
+	results, err = s0.SyncAll(ctx)
+	require.NoError(t, err, "instance 0 takes the stored pair during its backoff")
+	require.Len(t, results, len(members))
+	require.Equal(t, 2, e.sim.Stats().RefreshCalls, "without a call")
+}

@@ -150,6 +150,12 @@ func (t *Tokens) loadAuth(ctx context.Context, s *authToken) error {
 // hold s.mu.
 func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 	if !s.failedAt.IsZero() && t.now().Before(s.failedAt.Add(t.authRetryAfter())) {
+		// Another instance may have refreshed it since: a read, not a call.
+		if a, err := t.auths.Authorization(ctx, s.id); err == nil && a.Status == store.AuthOK &&
+			!a.AccessToken.IsZero() && a.AccessToken != s.auth.AccessToken && !t.authDue(a.AuthTokens) {
+			s.auth, s.failedAt, s.failErr = a, time.Time{}, nil
+			return nil
+		}
 		return fmt.Errorf("authorization %d: not refreshing again before %s: %w", s.id,
 			s.failedAt.Add(t.authRetryAfter()).Format(time.RFC3339), s.failErr)
 	}
