@@ -14,7 +14,7 @@ import (
 func (a *App) Onboarder() *onboard.Onboarder {
 	o := NewOnboarder(a.Config.Kuaishou, a.Store, a.Log)
 	if a.Tokens != nil {
-		o.Token = a.Tokens.AuthToken
+		o.Token, o.Refresh, o.Stored = a.Tokens.AuthToken, a.Tokens.AuthRefresh, a.Tokens.ReloadAuth
 	}
 	return o
 }

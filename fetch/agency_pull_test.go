@@ -221,10 +221,10 @@ func TestAgencyNeedsReauthAfterARefusedRefresh(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				// The instance that lists its accounts after the other marked
-				// the authorization needs-reauth no longer pulls its
-				// advertisers, and has nothing to fail.
-				results, _ := s.SyncAll(ctx)
+				results, err := s.SyncAll(ctx)
+				// An instance that lists its accounts after the other one
+				// marked the authorization needs-reauth pulls only the good.
+				require.Equal(t, err != nil, slices.ContainsFunc(results, func(r fetch.Result) bool { return r.Err != nil }))
 				for _, r := range results {
 					if r.Err != nil {
 						require.Contains(t, bad, r.Account.AdvertiserID)
@@ -235,7 +235,7 @@ func TestAgencyNeedsReauthAfterARefusedRefresh(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		require.Positive(t, failed.Load(), "the refused refresh failed the pulls that met it")
+		require.Positive(t, failed.Load(), "the bad authorization's advertisers failed")
 		require.Equal(t, []string{fmt.Sprintf("%d 29000000", badID)}, notices, "told once")
 		auth, err := e.stores[0].Authorization(ctx, badID)
 		require.NoError(t, err)

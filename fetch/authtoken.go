@@ -17,11 +17,10 @@ import (
 const authRefreshLease = 2 * time.Minute
 
 // authWait is how long a caller waits for another instance's refresh of the
-// same authorization, and how often it looks.
-const (
-	authWait     = 30 * time.Second
-	authWaitStep = 200 * time.Millisecond
-)
+// same authorization (tests shorten it), and authWaitStep how often it looks.
+var authWait = 30 * time.Second
+
+const authWaitStep = 200 * time.Millisecond
 
 // AuthTokenStore keeps the authorizations' token pairs and their refresh
 // leases; store.Authorizations satisfies it.
@@ -48,13 +47,18 @@ func (t *Tokens) UseAuthorizations(st AuthTokenStore, owner string, onReauth Rea
 }
 
 // authToken is one authorization's token state; mu guards everything in it.
+// Every advertiser of the authorization shares it, so its refresh is made
+// once, under mu, and its failure is shared too: after a refresh that
+// failed (not for good) no other is tried before failedAt+retryAfter.
 type authToken struct {
-	t      *Tokens
-	mu     sync.Mutex
-	id     int64
-	auth   store.Authorization // loaded: ID != 0
-	reauth bool                // the refresh failed for good
-	log    *slog.Logger
+	t        *Tokens
+	mu       sync.Mutex
+	id       int64
+	auth     store.Authorization // loaded: ID != 0
+	reauth   bool                // the refresh failed for good
+	failedAt time.Time           // the last refresh failed at (zero: it did not)
+	failErr  error               // that refresh's error
+	log      *slog.Logger
 }
 
 // authSource returns the token source of authorization id, whose state
@@ -75,6 +79,32 @@ func (t *Tokens) authSource(id int64) *source {
 // discovery reads the advertiser list with.
 func (t *Tokens) AuthToken(ctx context.Context, id int64) (string, error) {
 	return t.authSource(id).Token(ctx)
+}
+
+// AuthRefresh returns authorization id's access token after stale was
+// refused: a newer pair in the store (the authorization was authorized
+// again, or another instance refreshed it) without a call, else one
+// refresh shared by all its advertisers.
+func (t *Tokens) AuthRefresh(ctx context.Context, id int64, stale string) (string, error) {
+	return t.authSource(id).Refresh(ctx, stale)
+}
+
+// ReloadAuth makes authorization id's next use read its pair from the
+// store again: call it when a new pair was stored for it (a code
+// exchanged again), as the vendor retires the old access token.
+func (t *Tokens) ReloadAuth(id int64) {
+	if t.auths == nil {
+		return
+	}
+	t.mu.Lock()
+	s := t.authSt[id]
+	t.mu.Unlock()
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.auth, s.reauth, s.failedAt, s.failErr = store.Authorization{}, false, time.Time{}, nil
 }
 
 func (s *authToken) Lock()   { s.mu.Lock() }
@@ -119,10 +149,26 @@ func (t *Tokens) loadAuth(ctx context.Context, s *authToken) error {
 // When another instance holds the lease it waits for its result. Callers
 // hold s.mu.
 func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
+	if !s.failedAt.IsZero() && t.now().Before(s.failedAt.Add(t.authRetryAfter())) {
+		// Another instance may have refreshed it since: a read, not a call.
+		if a, err := t.auths.Authorization(ctx, s.id); err == nil && a.Status == store.AuthOK &&
+			!a.AccessToken.IsZero() && a.AccessToken != s.auth.AccessToken && !t.authDue(a.AuthTokens) {
+			s.auth, s.failedAt, s.failErr = a, time.Time{}, nil
+			return nil
+		}
+		return fmt.Errorf("authorization %d: not refreshing again before %s: %w", s.id,
+			s.failedAt.Add(t.authRetryAfter()).Format(time.RFC3339), s.failErr)
+	}
 	claim, err := t.auths.ClaimRefresh(ctx, store.RefreshClaim{AuthorizationID: s.id, Owner: t.owner,
 		Now: t.now(), Lease: authRefreshLease})
 	if errors.Is(err, store.ErrLeased) {
-		return t.awaitRefresh(ctx, s)
+		err := t.awaitRefresh(ctx, s)
+		if errors.Is(err, store.ErrLeased) {
+			// The other instance's refresh did not end in time: its
+			// advertisers here do not wait for it one after another.
+			s.failedAt, s.failErr = t.now(), err
+		}
+		return err
 	} else if err != nil {
 		return fmt.Errorf("authorization %d: claim the refresh: %w", s.id, err)
 	}
@@ -147,6 +193,7 @@ func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 			s.log.Error("recording the failed refresh failed", "error", ferr)
 		}
 		if !reauth {
+			s.failedAt, s.failErr = t.now(), err
 			return fmt.Errorf("authorization %d: %w", s.id, err)
 		}
 		s.auth, s.reauth = claim, true
@@ -169,6 +216,7 @@ func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 	}
 	// Kept in memory even when the save fails: the old refresh token is spent.
 	s.auth.AuthTokens = tok
+	s.failedAt, s.failErr = time.Time{}, nil
 	if err := t.auths.ReplaceTokens(bg, s.id, t.owner, tok, now); err != nil {
 		s.log.Error("saving the refreshed token pair failed", "error", err)
 		return fmt.Errorf("authorization %d: save the refreshed tokens: %w", s.id, err)
@@ -204,6 +252,16 @@ func (t *Tokens) awaitRefresh(ctx context.Context, s *authToken) error {
 		case <-time.After(authWaitStep):
 		}
 	}
+}
+
+// authRetryAfter is how long after a failed refresh of an authorization
+// the next is tried: a poll interval (a minute when unset), so a cycle of
+// pulls makes one attempt for all the authorization's advertisers.
+func (t *Tokens) authRetryAfter() time.Duration {
+	if t.cfg.PollInterval > 0 {
+		return t.cfg.PollInterval
+	}
+	return time.Minute
 }
 
 // authDue reports whether tok's access token expires within refresh_ahead.

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	stdjson "encoding/json"
+	"time"
 
 	goccy "github.com/goccy/go-json"
 
@@ -35,3 +36,11 @@ func SetApprovalPageSize(n int) (undo func()) {
 
 // OpenWindows is openWindows, for its table test.
 var OpenWindows = openWindows
+
+// SetAuthWait shortens how long a caller waits for another instance's
+// refresh of an authorization; it returns the undo.
+func SetAuthWait(d time.Duration) (undo func()) {
+	old := authWait
+	authWait = d
+	return func() { authWait = old }
+}

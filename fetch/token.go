@@ -144,11 +144,18 @@ func (t *Tokens) load(ctx context.Context, s *accountToken) error {
 	}
 	id := s.acct.AdvertiserID
 	stored, err := t.st.Token(ctx, id)
+	unopenable := unopenable(err)
+	if unopenable {
+		// The key it was sealed with is lost or wrong: the config's pair
+		// still works, and saving it seals it with the current key.
+		s.log.Warn("the stored token pair cannot be opened with the configured key; using the tokens in the config",
+			"error", err)
+	}
 	switch {
 	case err == nil && stored.Seed == s.seed:
 		s.tok = stored
-	case err == nil || errors.Is(err, store.ErrNotFound):
-		replaced := err == nil
+	case err == nil || errors.Is(err, store.ErrNotFound) || unopenable:
+		replaced := err == nil || unopenable
 		s.tok = store.Token{AdvertiserID: id, AccessToken: s.acct.AccessToken,
 			RefreshToken: s.acct.RefreshToken, Seed: s.seed, UpdatedAt: t.now()}
 		if err := t.save(ctx, s); err != nil {
@@ -235,4 +242,10 @@ func (t *Tokens) save(ctx context.Context, s *accountToken) error {
 
 func (t *Tokens) canRefresh(s *accountToken) bool {
 	return t.cfg.CanRefresh(Account{RefreshToken: s.tok.RefreshToken})
+}
+
+// unopenable reports whether err says a stored token is sealed with a key
+// cluebot does not have, or is damaged.
+func unopenable(err error) bool {
+	return errors.Is(err, secret.ErrNoKey) || errors.Is(err, secret.ErrUnknownKey) || errors.Is(err, secret.ErrTampered)
 }

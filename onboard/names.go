@@ -2,15 +2,18 @@ package onboard
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cluebot/cluebot/fileerr"
+	"github.com/cluebot/cluebot/store"
 )
 
 // ReadNames reads account names from a UTF-8 CSV (a BOM is fine) with the
@@ -70,4 +73,29 @@ func ReadNames(r io.Reader, file string) (map[int64]string, error) {
 		return nil, errs
 	}
 	return names, nil
+}
+
+// UnknownIDs returns, sorted, the ids of names that are no known account:
+// neither configured nor ever covered by an authorization in st. Their
+// names are kept all the same, for an advertiser that joins later.
+func UnknownIDs(ctx context.Context, st store.Authorizations, configured []int64, names map[int64]string) ([]int64, error) {
+	covered, err := st.AuthAdvertisers(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("known accounts: %w", err)
+	}
+	known := make(map[int64]bool, len(configured)+len(covered))
+	for _, id := range configured {
+		known[id] = true
+	}
+	for _, c := range covered {
+		known[c.AdvertiserID] = true
+	}
+	var out []int64
+	for id := range names {
+		if !known[id] {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }

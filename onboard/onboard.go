@@ -42,6 +42,14 @@ type Onboarder struct {
 	// discovery then reads with the token the pulls use. Nil reads with
 	// the stored token.
 	Token func(ctx context.Context, authorizationID int64) (string, error)
+	// Refresh, when set with Token, gives the authorization's access token
+	// after stale was refused (fetch.Tokens.AuthRefresh): a newer stored
+	// pair, else one refresh. Discovery then lists once more.
+	Refresh func(ctx context.Context, authorizationID int64, stale string) (string, error)
+	// Stored, when set, is told that a new pair was stored for an
+	// authorization (fetch.Tokens.ReloadAuth): the vendor retires the old
+	// access token, so whoever keeps it must read the new one.
+	Stored func(authorizationID int64)
 }
 
 // Result is what one authorization covers after Authorize or Discover.
@@ -88,16 +96,27 @@ func (o *Onboarder) AuthURL(ctx context.Context, agent bool) (string, error) {
 
 // Callback checks a state the browser brings back and, when it is valid,
 // authorizes with code. An unknown, used or expired state fails with
-// store.ErrStateInvalid and nothing is stored.
+// store.ErrStateInvalid and nothing is stored. The state is used up only
+// when the code was exchanged and stored: after a failed exchange it is
+// released, so the same link can be approved again.
 func (o *Onboarder) Callback(ctx context.Context, state, code string) (Result, error) {
 	if code == "" {
 		return Result{}, errors.New("callback: no auth_code")
 	}
-	s, err := o.Store.ConsumeOAuthState(ctx, state, o.now())
+	usedAt := o.now()
+	s, err := o.Store.ConsumeOAuthState(ctx, state, usedAt)
 	if err != nil {
 		return Result{}, err
 	}
-	return o.Authorize(ctx, code, s.Agent)
+	r, err := o.Authorize(ctx, code, s.Agent)
+	if err != nil && r.AuthorizationID == 0 {
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if rerr := o.Store.ReleaseOAuthState(bg, state, usedAt); rerr != nil {
+			o.log().Warn("the authorize link could not be made usable again", "err", rerr)
+		}
+	}
+	return r, err
 }
 
 // Authorize exchanges code, stores the authorization and reads its
@@ -130,7 +149,12 @@ func (o *Onboarder) Authorize(ctx context.Context, code string, agent bool) (Res
 		return Result{}, fmt.Errorf("authorize advertiser %d: %w", g.AdvertiserID, err)
 	}
 	a.ID = id
-	r, err := o.discover(ctx, a)
+	if o.Stored != nil {
+		o.Stored(id)
+	}
+	// The pair just obtained lists the advertisers: any other the vendor
+	// has retired.
+	r, err := o.list(ctx, a, a.AccessToken)
 	if err != nil {
 		return r, fmt.Errorf("authorization %d stored, but %w", id, err)
 	}
@@ -148,18 +172,32 @@ func agencyGrant(g *fetch.TokenGrant) bool {
 	return slices.ContainsFunc(g.AdvertiserIDs, func(id int64) bool { return id != g.AdvertiserID })
 }
 
-// discover reads a's advertiser list and records it.
+// discover reads a's advertiser list, with the token the pulls use when
+// o.Token is set, and records it.
 func (o *Onboarder) discover(ctx context.Context, a store.Authorization) (Result, error) {
-	r := Result{AuthorizationID: a.ID, Type: a.Type, AdvertiserID: a.AdvertiserID}
-	token := a.AccessToken
-	if o.Token != nil {
-		t, err := o.Token(ctx, a.ID)
-		if err != nil {
-			return r, fmt.Errorf("discover authorization %d: %w", a.ID, err)
-		}
-		token = secret.String(t)
+	if o.Token == nil {
+		return o.list(ctx, a, a.AccessToken)
 	}
+	t, err := o.Token(ctx, a.ID)
+	if err != nil {
+		return Result{AuthorizationID: a.ID, Type: a.Type, AdvertiserID: a.AdvertiserID},
+			fmt.Errorf("discover authorization %d: %w", a.ID, err)
+	}
+	return o.list(ctx, a, secret.String(t))
+}
+
+// list reads a's advertiser list with token, and once more with a newer
+// one when the vendor refuses it and o.Refresh is set, and records it.
+func (o *Onboarder) list(ctx context.Context, a store.Authorization, token secret.String) (Result, error) {
+	r := Result{AuthorizationID: a.ID, Type: a.Type, AdvertiserID: a.AdvertiserID}
 	ids, err := o.Vendor.ApprovalList(ctx, token)
+	if fetch.IsAuth(err) && o.Refresh != nil {
+		t, rerr := o.Refresh(ctx, a.ID, token.Reveal())
+		if rerr != nil {
+			return r, fmt.Errorf("discover authorization %d: %w", a.ID, errors.Join(err, rerr))
+		}
+		ids, err = o.Vendor.ApprovalList(ctx, secret.String(t))
+	}
 	if err != nil {
 		return r, fmt.Errorf("discover authorization %d: %w", a.ID, err)
 	}

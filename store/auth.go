@@ -151,6 +151,10 @@ type Authorizations interface {
 	// across instances: an unknown, used or expired state fails with
 	// ErrStateInvalid and changes nothing.
 	ConsumeOAuthState(ctx context.Context, state string, now time.Time) (OAuthState, error)
+	// ReleaseOAuthState makes a state consumed at usedAt usable again, with
+	// its original expiry: the code exchange that followed failed. A state
+	// used at another time (by another callback) is left as it is.
+	ReleaseOAuthState(ctx context.Context, state string, usedAt time.Time) error
 }
 
 // DiffAdvertisers works out SetAdvertisers' change: current maps each

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/cluebot/cluebot/fileerr"
 	"github.com/cluebot/cluebot/onboard"
@@ -16,7 +18,8 @@ import (
 
 // cmdAccountsImport implements `cluebot accounts import FILE.csv`: names
 // for accounts, kept in the store. A bad file exits 2 naming each bad line,
-// and nothing is imported.
+// and nothing is imported; a file that cannot be read exits 1. Ids of no
+// known account are imported too (an advertiser may join later) and listed.
 func cmdAccountsImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cfgPath := newFlags("accounts import", stderr)
 	if err := fs.Parse(args); err != nil {
@@ -28,7 +31,7 @@ func cmdAccountsImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	file := fs.Arg(0)
 	f, err := os.Open(file)
 	if err != nil {
-		return usageErr("%v", err)
+		return fmt.Errorf("accounts import: %w", err) // names the file
 	}
 	names, err := onboard.ReadNames(f, file)
 	f.Close()
@@ -46,13 +49,38 @@ func cmdAccountsImport(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err := st.SetAccountNames(ctx, names); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "imported %d account names\n", len(names))
+	configured := make([]int64, len(cfg.Kuaishou.Accounts))
+	for i, a := range cfg.Kuaishou.Accounts {
+		configured[i] = a.AdvertiserID
+	}
+	unknown, err := onboard.UnknownIDs(ctx, st, configured, names)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d account names", len(names))
+	if len(unknown) > 0 {
+		fmt.Fprintf(stdout, "; %d ids are not known accounts (their names are kept for when they join): %s",
+			len(unknown), showIDs(unknown, 20))
+	}
+	fmt.Fprintln(stdout)
 	for _, id := range slices.Sorted(maps.Keys(names)) {
 		if cfg.Kuaishou.AccountNames[id] != "" {
 			fmt.Fprintf(stderr, "note: advertiser %d is named in kuaishou.account_names, which wins over the import\n", id)
 		}
 	}
 	return nil
+}
+
+// showIDs lists ids comma-separated, the first max of them and how many more.
+func showIDs(ids []int64, max int) string {
+	parts := make([]string, 0, min(len(ids), max)+1)
+	for _, id := range ids[:min(len(ids), max)] {
+		parts = append(parts, strconv.FormatInt(id, 10))
+	}
+	if len(ids) > max {
+		parts = append(parts, fmt.Sprintf("… (%d more)", len(ids)-max))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // importedNames returns the names `accounts import` stored.

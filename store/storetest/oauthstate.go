@@ -32,6 +32,25 @@ func testOAuthStates(t *testing.T, s store.Store, clk *clock) {
 	_, err = s.ConsumeOAuthState(ctx, "state-single-00001", now.Add(store.OAuthStateTTL))
 	require.ErrorIs(t, err, store.ErrStateInvalid, "expired")
 
+	// A failed exchange releases its consumption: the state works again,
+	// until it expires; releasing another consumption changes nothing.
+	require.NoError(t, s.CreateOAuthState(ctx, store.OAuthState{State: "state-retry-000001", Agent: true}))
+	used := now.Add(time.Hour)
+	_, err = s.ConsumeOAuthState(ctx, "state-retry-000001", used)
+	require.NoError(t, err)
+	require.NoError(t, s.ReleaseOAuthState(ctx, "state-retry-000001", used))
+	again := now.Add(2 * time.Hour)
+	st, err = s.ConsumeOAuthState(ctx, "state-retry-000001", again)
+	require.NoError(t, err, "usable again after a release")
+	require.True(t, st.Agent)
+	require.True(t, st.ExpiresAt.Equal(now.Add(store.OAuthStateTTL).Truncate(time.Millisecond)), "its expiry kept")
+	require.NoError(t, s.ReleaseOAuthState(ctx, "state-retry-000001", used), "a stale release")
+	_, err = s.ConsumeOAuthState(ctx, "state-retry-000001", again)
+	require.ErrorIs(t, err, store.ErrStateInvalid, "a stale release does not undo a later use")
+	require.NoError(t, s.ReleaseOAuthState(ctx, "state-retry-000001", again))
+	_, err = s.ConsumeOAuthState(ctx, "state-retry-000001", now.Add(store.OAuthStateTTL))
+	require.ErrorIs(t, err, store.ErrStateInvalid, "a released state still expires")
+
 	// Concurrent callbacks with one state: one wins.
 	require.NoError(t, s.CreateOAuthState(ctx, store.OAuthState{State: "state-race-0000001", CreatedAt: now}))
 	var wg sync.WaitGroup

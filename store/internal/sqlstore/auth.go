@@ -124,3 +124,14 @@ func (s *Common) ConsumeOAuthState(ctx context.Context, state string, now time.T
 	}
 	return st, nil
 }
+
+// ReleaseOAuthState implements store.Authorizations: only the consumption
+// at usedAt is undone.
+func (s *Common) ReleaseOAuthState(ctx context.Context, state string, usedAt time.Time) error {
+	p := s.d.Param
+	if _, err := s.write.Exec(ctx, `UPDATE oauth_states SET used_at = `+s.d.Zero+` WHERE state = `+p(1)+
+		` AND used_at = `+p(2), state, s.d.Time(usedAt)); err != nil {
+		return fmt.Errorf("release oauth state: %w", err)
+	}
+	return nil
+}
