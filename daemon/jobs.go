@@ -199,14 +199,8 @@ func (d *daemon) pullEvery() time.Duration {
 	return d.cfg.Kuaishou.PollInterval
 }
 
-// adaptive reports whether pulls are leased and adaptive: when the store
-// may be shared by several instances (store.Shared), or an API budget is
-// set. A single embedded-store instance pulls every account every
-// poll_interval.
-func (d *daemon) adaptive() bool {
-	_, shared := d.a.Store.(store.Shared)
-	return shared || d.cfg.Kuaishou.CallsPerMinute > 0
-}
+// adaptive reports whether pulls are leased and adaptive (app.Adaptive).
+func (d *daemon) adaptive() bool { return d.a.Adaptive() }
 
 // retain deletes the clues collected longer ago than store.retention, with
 // their history and alerts: personal data is not kept past its use.
