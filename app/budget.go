@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cluebot/cluebot/config"
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/store"
 )
@@ -111,4 +112,35 @@ func BudgetNote(cfg *config.Config) string {
 	return fmt.Sprintf("kuaishou.calls_per_minute: %d calls a minute checked against the %d accounts in cluebot.yaml "+
 		"(%d calls a minute needed); accounts of authorizations are checked by cluebot run, at start and after each discovery",
 		k.CallsPerMinute, len(k.Accounts), k.StalenessCalls())
+}
+
+// APIUse is the API calls of the last minute against what they may be.
+type APIUse struct {
+	Calls int
+	// Limit is kuaishou.calls_per_minute, or without it qps × 60; 0 when
+	// nothing bounds the calls.
+	Limit int
+	// Shared: Calls and Limit are every instance's, counted in the store;
+	// otherwise this process's alone.
+	Shared bool
+}
+
+// APIUse returns the calls made in the minute before now: with
+// kuaishou.calls_per_minute those of every instance, from the budget's
+// slots in the store; without it this process's (pulls, token refreshes,
+// write-backs; not discovery's few), against qps × 60.
+func (a *App) APIUse(ctx context.Context, now time.Time) (APIUse, error) {
+	k := a.Config.Kuaishou
+	if p, ok := a.Store.(store.Pacing); ok && k.CallsPerMinute > 0 {
+		used, err := fetch.Budget{Store: p, PerMinute: k.CallsPerMinute}.Used(ctx, now)
+		if err != nil {
+			return APIUse{}, fmt.Errorf("api budget use: %w", err)
+		}
+		return APIUse{Calls: used, Limit: k.CallsPerMinute, Shared: true}, nil
+	}
+	u := APIUse{Limit: k.RateCalls()}
+	if a.Calls != nil {
+		u.Calls = a.Calls.LastMinute()
+	}
+	return u, nil
 }

@@ -139,3 +139,33 @@ func TestRateCheckNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIUse: with calls_per_minute the calls of the minute are the
+// budget's slots in the store (every instance's); without it this
+// process's calls, made through the syncer's client, against qps × 60.
+func TestAPIUse(t *testing.T) {
+	ctx := context.Background()
+	t.Run("this process against qps", func(t *testing.T) {
+		a := newOpsAppWith(t, "http://127.0.0.1:9", &opsHook{}, "  qps: 2\n  retries: 0\n")
+		_, err := a.Syncer.SyncAll(ctx)
+		require.Error(t, err, "nothing listens at the API's address")
+		u, err := a.APIUse(ctx, time.Now())
+		require.NoError(t, err)
+		require.Equal(t, app.APIUse{Calls: 1, Limit: 120}, u, "the failed call counts: it was made")
+	})
+	t.Run("every instance against calls_per_minute", func(t *testing.T) {
+		a := newOpsAppWith(t, "http://127.0.0.1:9", &opsHook{}, "  calls_per_minute: 100\n  retries: 0\n")
+		p := a.Store.(store.Pacing)
+		now := time.Now()
+		other := fetch.Budget{Store: p, PerMinute: 100, Now: func() time.Time { return now.Add(-30 * time.Second) }}
+		require.NoError(t, other.Wait(ctx), "another instance's call, half a minute ago")
+		_, err := a.Syncer.SyncAll(ctx)
+		require.Error(t, err)
+		u, err := a.APIUse(ctx, time.Now())
+		require.NoError(t, err)
+		require.Equal(t, app.APIUse{Calls: 2, Limit: 100, Shared: true}, u)
+		u, err = a.APIUse(ctx, now.Add(31*time.Second))
+		require.NoError(t, err)
+		require.Equal(t, 1, u.Calls, "the other instance's call left the minute")
+	})
+}
