@@ -103,10 +103,18 @@ func (a *App) budgetNotice(ctx context.Context, now time.Time, lines []string) {
 
 // BudgetNote is what `config check` says of its API-budget check, which
 // counts the accounts of cluebot.yaml only: authorized accounts live in the
-// store and are counted by `run`. Empty without a budget.
+// store and are counted by `run`. Without a budget, on SQLite (every
+// account pulled each poll_interval) it is the qps check's complaint when
+// cluebot.yaml's accounts alone do not fit; otherwise empty.
 func BudgetNote(cfg *config.Config) string {
 	k := cfg.Kuaishou
 	if k.CallsPerMinute <= 0 {
+		if cfg.Store.Driver != "sqlite" {
+			return ""
+		}
+		if err := k.CheckRate(len(k.Accounts)); err != nil {
+			return err.Error() + " (counting the accounts in cluebot.yaml; cluebot run checks again with every account)"
+		}
 		return ""
 	}
 	return fmt.Sprintf("kuaishou.calls_per_minute: %d calls a minute checked against the %d accounts in cluebot.yaml "+

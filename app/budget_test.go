@@ -108,6 +108,14 @@ func TestRunChecksTheRateWithoutABudget(t *testing.T) {
 	require.Error(t, a.CheckBudget(ctx, now.Add(time.Hour)))
 	require.Contains(t, logs.String(), `"level":"ERROR"`, "logged at every check")
 	require.Equal(t, 1, hook.count(), "told once a day")
+	require.Empty(t, app.BudgetNote(a.Config), "config check counts cluebot.yaml's one account: it fits")
+	a.Config.Kuaishou.PollInterval = time.Second
+	require.Empty(t, app.BudgetNote(a.Config), "one account every second is 60 calls a minute: exactly qps")
+	a.Config.Kuaishou.PollInterval = 500 * time.Millisecond
+	require.Contains(t, app.BudgetNote(a.Config), "take 120 calls a minute, more than qps 1 allows (60)")
+	require.Contains(t, app.BudgetNote(a.Config), "cluebot run checks again with every account")
+	a.Config.Store.Driver = "postgres"
+	require.Empty(t, app.BudgetNote(a.Config), "polled adaptively on a shared store")
 }
 
 // TestRateCheckNumbers: the audit's case, 301 accounts at qps 5 every 5s,
