@@ -3,6 +3,7 @@ package fileerr
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -11,10 +12,6 @@ import (
 
 // yamlLine matches the line go.yaml.in/yaml/v3 puts in its errors.
 var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
-
-// maxSearchLines bounds the search for a syntax error's line: each line
-// searched parses the file up to it again.
-const maxSearchLines = 2000
 
 // YAML places an error of go.yaml.in/yaml/v3, met parsing data, at its
 // line. For a syntax error the parser names the line before the construct
@@ -38,20 +35,26 @@ func YAML(file string, data []byte, err error) *Error {
 
 // firstFailing returns the first line, from the reported one on (the
 // problem is never before the construct it is in), such that the file up
-// to it fails with msg; 0 when none does within maxSearchLines.
+// to it fails with msg, as the whole file does; 0 when none does. The file
+// cut before the problem parses or fails otherwise (ends inside a
+// construct), and cut at or after it fails as the whole file does, so a
+// binary search finds the line in a few parses of a file of any length.
 func firstFailing(data []byte, msg string, from int) int {
 	ends := lineEnds(data)
-	if len(ends) > maxSearchLines+from {
-		ends = ends[:maxSearchLines+from]
-	}
-	var node yaml.Node
-	for k := max(1, from); k <= len(ends); k++ {
+	fails := func(k int) bool {
+		var node yaml.Node
 		err := yaml.Unmarshal(data[:ends[k-1]], &node)
-		if err != nil && strings.TrimSpace(err.Error()) == msg {
-			return k
-		}
+		return err != nil && strings.TrimSpace(err.Error()) == msg
 	}
-	return 0
+	lo := max(1, from)
+	if lo > len(ends) || !fails(len(ends)) {
+		return 0
+	}
+	k := lo + sort.Search(len(ends)-lo+1, func(i int) bool { return fails(lo + i) })
+	if k > len(ends) {
+		return 0
+	}
+	return k
 }
 
 // lineEnds returns the offset just past each line of data.

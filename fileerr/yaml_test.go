@@ -1,6 +1,8 @@
 package fileerr_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,4 +40,19 @@ func TestYAMLSyntaxAtItsLine(t *testing.T) {
 			require.Equal(t, tc.want, fileerr.YAML("rules.yaml", []byte(tc.text), err).Error())
 		})
 	}
+}
+
+// TestYAMLSyntaxInALongFile: the line is found in a file of a thousand
+// routes (a binary search, a few parses), at its end.
+func TestYAMLSyntaxInALongFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("routes:\n")
+	for i := range 1000 {
+		fmt.Fprintf(&b, "  - name: r%d\n    receivers: [sales]\n", i)
+	}
+	b.WriteString("   bad: indent\n")
+	var n yaml.Node
+	err := yaml.Unmarshal([]byte(b.String()), &n)
+	require.ErrorContains(t, err, "line 1:", "the parser names the start of the list")
+	require.Equal(t, "rules.yaml:2002: did not find expected '-' indicator", fileerr.YAML("rules.yaml", []byte(b.String()), err).Error())
 }
