@@ -69,6 +69,9 @@ type App struct {
 	HTTPClient *http.Client
 	// Owner names this process in outbox leases.
 	Owner string
+	// Calls counts this process's pull, refresh and write-back calls over
+	// the last minute (APIUse, without a shared budget).
+	Calls *fetch.CallCount
 	// MarkLinks signs the mark links alerts carry; nil unless
 	// console.base_url is set.
 	MarkLinks *marklink.Signer
@@ -137,7 +140,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 		tmpl.SetMarkLink(a.MarkLinks.URL)
 	}
 	a.Owner = newOwner()
-	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger, a.Owner, a.notifyReauth)
+	a.Calls = fetch.NewCallCount(nil)
+	a.Syncer, a.Tokens = newSyncer(cfg, a.Store, logger, a.Owner, a.notifyReauth, a.Calls)
 	a.Syncer.Normalize = a.normalize
 	a.Syncer.Hot = a.Store.HasOpenFollowups
 	a.Router = dispatch.NewRouter(a.Store, a.Leads, logger, nil)
@@ -233,15 +237,19 @@ func newOwner() string {
 // configured accounts and the advertisers of the store's authorizations.
 // An authorization that comes to need re-auth is logged.
 func NewSyncer(cfg *config.Config, st store.Store, logger *slog.Logger) *fetch.Syncer {
-	s, _ := newSyncer(cfg, st, logger, newOwner(), nil)
+	s, _ := newSyncer(cfg, st, logger, newOwner(), nil, nil)
 	return s
 }
 
-func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger, owner string, onReauth fetch.ReauthFunc) (*fetch.Syncer, *fetch.Tokens) {
+func newSyncer(cfg *config.Config, st store.Store, logger *slog.Logger, owner string, onReauth fetch.ReauthFunc,
+	calls *fetch.CallCount) (*fetch.Syncer, *fetch.Tokens) {
 	client := fetch.NewClient(&cfg.Kuaishou, nil, logger)
 	if p, ok := st.(store.Pacing); ok && cfg.Kuaishou.CallsPerMinute > 0 {
 		// The developer app's budget, shared by every instance on the store.
 		client.AddLimiter(fetch.Budget{Store: p, PerMinute: cfg.Kuaishou.CallsPerMinute})
+	}
+	if calls != nil {
+		client.AddLimiter(calls)
 	}
 	tokens := fetch.NewTokens(client, st, &cfg.Kuaishou, logger, time.Now)
 	tokens.UseAuthorizations(st, owner, onReauth)

@@ -22,6 +22,9 @@ func (a *App) WriteBack() *writeback.Writer {
 	if p, ok := a.Store.(store.Pacing); ok && a.Config.Kuaishou.CallsPerMinute > 0 {
 		client.AddLimiter(fetch.Budget{Store: p, PerMinute: a.Config.Kuaishou.CallsPerMinute})
 	}
+	if a.Calls != nil {
+		client.AddLimiter(a.Calls)
+	}
 	return &writeback.Writer{Store: wbs, API: client, Now: time.Now, Log: a.Log.With("component", "write-back"),
 		Tokens: a.accountToken}
 }

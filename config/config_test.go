@@ -74,7 +74,7 @@ func TestErrorsNameFileLineKey(t *testing.T) {
 		{"bad receiver type", "type: wecom", "type: slack", testEnv, []string{"c.yaml:26: receivers.managers.type:"}},
 		{"unknown report receiver", "receivers: [managers]", "receivers: [bosses]", testEnv, []string{"c.yaml:33: report.receivers.0: unknown receiver \"bosses\""}},
 		{"missing env", "", "", map[string]string{"KS_TOKEN": "x"}, []string{"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set"}},
-		{"yaml syntax", "  qps: 5", "  qps: [5", testEnv, []string{"c.yaml:"}},
+		{"yaml syntax", "  qps: 5", "  qps: [5", testEnv, []string{"c.yaml:13: did not find expected ',' or ']'"}},
 		{"missing account id", "    - advertiser_id: 20006545\n", "    - \n", testEnv, []string{"c.yaml:"}},
 	}
 	for _, tc := range cases {

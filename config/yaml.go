@@ -14,6 +14,7 @@ import (
 	"github.com/knadh/koanf/v2"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cluebot/cluebot/fileerr"
 	"github.com/cluebot/cluebot/notify"
 )
 
@@ -33,7 +34,7 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	d := &document{name: name, lines: map[string]int{}}
 	var node yaml.Node
 	if err := yaml.Unmarshal(data, &node); err != nil {
-		return nil, yamlErrors(name, err)
+		return nil, yamlErrors(name, data, err)
 	}
 	var errs Errors
 	d.walk(&node, "", lookup, &errs)
@@ -42,7 +43,7 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	}
 	if len(node.Content) > 0 {
 		if err := node.Decode(&d.root); err != nil {
-			return nil, yamlErrors(name, err)
+			return nil, yamlErrors(name, data, err)
 		}
 	}
 	if d.root == nil {
@@ -52,29 +53,19 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 }
 
 // yamlErrors splits a YAML error into one positioned problem per line:
-// yaml.v3 reports several type errors (duplicate keys, ...) in one error.
-func yamlErrors(name string, err error) Errors {
+// yaml.v3 reports several type errors (duplicate keys, ...) in one error,
+// each at its node's line. A syntax error is placed at its line in data.
+func yamlErrors(name string, data []byte, err error) Errors {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		out := make(Errors, 0, len(te.Errors))
 		for _, e := range te.Errors {
-			out = append(out, yamlError(name, errors.New("yaml: "+e)))
+			out = append(out, fileerr.YAML(name, nil, errors.New("yaml: "+e)))
 		}
 		out.Sort()
 		return out
 	}
-	return Errors{yamlError(name, err)}
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: (?:unmarshal errors:\s*)?line (\d+): (.*)$`)
-
-func yamlError(name string, err error) *Error {
-	msg := strings.TrimSpace(err.Error())
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{File: name, Line: line, Msg: m[2]}
-	}
-	return &Error{File: name, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	return Errors{fileerr.YAML(name, data, err)}
 }
 
 func (d *document) walk(n *yaml.Node, path string, lookup func(string) (string, bool), errs *Errors) {

@@ -3,6 +3,7 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -39,6 +40,26 @@ type Config struct {
 	// its app's, which follow reloaded rules); nil: the zone and account
 	// names only.
 	Report func() report.Options `koanf:"-"`
+	// APIUse gives the API calls of the last minute against their limit,
+	// for the overview (the daemon passes its app's); nil: no card.
+	APIUse func(ctx context.Context) (APIUse, error) `koanf:"-"`
+}
+
+// APIUse is the overview's API budget card: calls made in the last minute
+// against kuaishou.calls_per_minute (Shared: every instance's, counted in
+// the store) or, without it, against qps × 60 (this instance's).
+type APIUse struct {
+	Calls  int
+	Limit  int // 0: nothing bounds the calls
+	Shared bool
+}
+
+// Percent is Calls as a share of Limit, rounded down; 0 without a limit.
+func (u APIUse) Percent() int {
+	if u.Limit <= 0 {
+		return 0
+	}
+	return u.Calls * 100 / u.Limit
 }
 
 // User is one console account. PasswordHash is a bcrypt hash, as

@@ -33,10 +33,11 @@ type Console struct {
 	pages  map[string]*template.Template
 	rules  atomic.Pointer[rulesMount] // nil: no rules page (SetRules)
 
-	configured []int64               // the accounts of cluebot.yaml
-	names      map[int64]string      // their names
-	authorize  AuthorizeFunc         // nil: no authorize URL here
-	report     func() report.Options // nil: report.Options of the zone and names
+	configured []int64                                   // the accounts of cluebot.yaml
+	names      map[int64]string                          // their names
+	authorize  AuthorizeFunc                             // nil: no authorize URL here
+	report     func() report.Options                     // nil: report.Options of the zone and names
+	apiUse     func(ctx context.Context) (APIUse, error) // nil: no API budget card
 
 	counts countsCache // the overview's accounts by status
 
@@ -62,7 +63,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 		}
 	}
 	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
-		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report}
+		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report, apiUse: cfg.APIUse}
 	for id := range cfg.Accounts {
 		c.configured = append(c.configured, id)
 	}

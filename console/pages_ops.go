@@ -21,6 +21,7 @@ type overviewData struct {
 	MaxHour   int
 	Day       string
 	Accounts  []statusCount
+	API       *APIUse // nil: no card
 }
 
 type routeCount struct {
@@ -48,6 +49,15 @@ func (c *Console) overviewPage(w http.ResponseWriter, r *http.Request, s *store.
 		return
 	}
 	d := overviewData{Overview: ov, Overdue: fs.Overdue, Day: day.Format(time.DateOnly), Accounts: accounts}
+	if c.apiUse != nil {
+		// The card is one number of many: a store that cannot count leaves
+		// it out rather than failing the page.
+		if u, err := c.apiUse(r.Context()); err != nil {
+			c.log.Warn("overview: API budget use not counted", "err", err)
+		} else {
+			d.API = &u
+		}
+	}
 	if !ov.Outbox.OldestPending.IsZero() {
 		d.OldestAge = now.Sub(ov.Outbox.OldestPending).Round(time.Second).String()
 	}

@@ -165,7 +165,7 @@ func (d *daemon) run(ctx context.Context) error {
 		d.deliveryLoop(stopWorker)
 	}()
 	d.sched.Start()
-	d.log.Info("cluebot running", "accounts", len(d.cfg.Kuaishou.Accounts),
+	d.log.Info("cluebot running", d.accountCounts(d.workCtx),
 		"poll_interval", d.cfg.Kuaishou.PollInterval, "zone", d.cfg.Location.String(),
 		"report", d.reports != nil, "http", srv != nil)
 	close(d.started)
@@ -198,6 +198,19 @@ func (d *daemon) run(ctx context.Context) error {
 	d.stopHTTP(srv)
 	d.log.Info("cluebot stopped")
 	return nil
+}
+
+// accountCounts is the startup log's count of the accounts to pull: those
+// of cluebot.yaml and of the store's authorizations, one in both counted
+// once.
+func (d *daemon) accountCounts(ctx context.Context) slog.Attr {
+	yaml := len(d.cfg.Kuaishou.Accounts)
+	accounts, err := d.a.Syncer.Accounts(ctx)
+	if err != nil {
+		d.log.Warn("the accounts of authorizations could not be counted; the pull reads them again", "err", err)
+		return slog.Group("", "accounts", yaml, "config_accounts", yaml)
+	}
+	return slog.Group("", "accounts", len(accounts), "config_accounts", yaml, "authorized_accounts", len(accounts)-yaml)
 }
 
 // configError marks a problem with the config, so the command exits 2.

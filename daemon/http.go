@@ -94,6 +94,10 @@ func (d *daemon) handler() (http.Handler, error) {
 	}
 	cc := consoleConfig(d.cfg)
 	cc.Report = d.a.ReportOptions // follows reloaded rules
+	cc.APIUse = func(ctx context.Context) (console.APIUse, error) {
+		u, err := d.a.APIUse(ctx, d.clock.Now())
+		return console.APIUse(u), err
+	}
 	c, err := console.New(cc, d.a.Store, d.log, d.clock)
 	if err != nil {
 		return nil, configError("%v", err)

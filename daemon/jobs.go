@@ -9,6 +9,7 @@ import (
 	"github.com/go-co-op/gocron/v2"
 	"github.com/google/uuid"
 
+	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 )
@@ -144,7 +145,8 @@ func (d *daemon) jobPanicked(_ uuid.UUID, name string, recovered any) {
 }
 
 // pull syncs every account, routes what is new and wakes delivery, so
-// alerts go out as soon as their leads are routed. The first pull then
+// alerts go out as soon as their leads are routed; when it pulls every
+// account (no adaptive polling) it also routes as each account finishes. The first pull then
 // looks for a missed report, which thus counts the leads that came in
 // while the daemon was down.
 func (d *daemon) pull(ctx context.Context) {
@@ -153,13 +155,18 @@ func (d *daemon) pull(ctx context.Context) {
 	start := time.Now()
 	var results []fetch.Result
 	var err error
+	var before dispatch.RouteStats // routed while the pull ran
 	if ls, ok := d.a.Store.(fetch.LeaseStore); ok && d.adaptive() {
 		// Accounts are leased, so instances sharing the store split them,
 		// and polled adaptively: busy ones every poll_interval, quiet ones
 		// less often, never staler than kuaishou.max_staleness.
 		results, err = d.a.Syncer.SyncDue(ctx, ls, d.a.Owner)
 	} else {
-		results, err = d.a.Syncer.SyncAll(ctx)
+		// Every account is pulled, which at a low qps takes long: what is
+		// stored is routed and sent as accounts finish.
+		early := d.startEarlyRouting(ctx)
+		results, err = d.a.Syncer.SyncAllEach(ctx, early.pulled)
+		before = early.stop()
 	}
 	d.m.Pull(results, err, time.Since(start), d.clock.Now())
 	d.health.record(d.clock.Now(), err)
@@ -167,6 +174,7 @@ func (d *daemon) pull(ctx context.Context) {
 		d.jobFailed(ctx, "pull failed", err)
 	}
 	rs, err := d.a.Router.RouteNew(ctx)
+	rs.Routed, rs.Unrouted, rs.Enqueued = rs.Routed+before.Routed, rs.Unrouted+before.Unrouted, rs.Enqueued+before.Enqueued
 	if err != nil {
 		d.jobFailed(ctx, "routing failed; unrouted clues are retried next cycle", err)
 	}
@@ -210,14 +218,8 @@ func (d *daemon) pullEvery() time.Duration {
 	return d.cfg.Kuaishou.PollInterval
 }
 
-// adaptive reports whether pulls are leased and adaptive: when the store
-// may be shared by several instances (store.Shared), or an API budget is
-// set. A single embedded-store instance pulls every account every
-// poll_interval.
-func (d *daemon) adaptive() bool {
-	_, shared := d.a.Store.(store.Shared)
-	return shared || d.cfg.Kuaishou.CallsPerMinute > 0
-}
+// adaptive reports whether pulls are leased and adaptive (app.Adaptive).
+func (d *daemon) adaptive() bool { return d.a.Adaptive() }
 
 // retain deletes the clues collected longer ago than store.retention, with
 // their history and alerts: personal data is not kept past its use.

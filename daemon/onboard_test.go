@@ -90,3 +90,23 @@ func TestRunChecksTheBudgetAfterDiscovery(t *testing.T) {
 	require.True(t, e.logs.contains(`"accounts":701,"config_accounts":1,"authorized_accounts":700`))
 	require.False(t, e.logs.contains("agency-access-0123"))
 }
+
+// TestStartupLogCountsEveryAccount: "cluebot running" counts the accounts
+// of authorizations kept in the store, not only cluebot.yaml's one.
+func TestStartupLogCountsEveryAccount(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	members := []int64{50000001, 50000002, 50000003}
+	// The simulator knows the agency, so discovery at start finds the same
+	// advertisers.
+	e.ks.AddAgency(19000000, members...)
+	e.ks.SetAgencyTokens(19000000, "agency-access-0123", "agency-refresh-0123")
+	ctx, now := context.Background(), e.clock.Now()
+	id, err := e.app.Store.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: 19000000,
+		AuthTokens: store.AuthTokens{AccessToken: "agency-access-0123", RefreshToken: "agency-refresh-0123",
+			AccessExpiresAt: now.Add(24 * time.Hour), RefreshExpiresAt: now.Add(720 * time.Hour)}})
+	require.NoError(t, err)
+	_, _, err = e.app.Store.SetAdvertisers(ctx, id, members, now)
+	require.NoError(t, err)
+	e.start(Options{})
+	require.True(t, e.logs.contains(`"msg":"cluebot running","accounts":4,"config_accounts":1,"authorized_accounts":3`), e.logs.String())
+}

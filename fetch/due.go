@@ -108,6 +108,38 @@ func (c *Config) CheckBudget(n int) error {
 		n, max(c.MaxStaleness, c.PollInterval), c.BudgetCalls(n), c.CallsPerMinute)
 }
 
+// CycleCalls is the API calls a minute that pulling n accounts every
+// poll_interval takes, at one call an account: what an instance that does
+// not poll adaptively asks for.
+func (c *Config) CycleCalls(n int) int {
+	if c.PollInterval <= 0 {
+		return 0
+	}
+	return int((int64(n)*int64(time.Minute) + int64(c.PollInterval) - 1) / int64(c.PollInterval))
+}
+
+// RateCalls is how many calls a minute kuaishou.qps lets one instance
+// make; 0 when qps is 0 (unlimited).
+func (c *Config) RateCalls() int { return int(c.QPS * 60) }
+
+// CheckRate reports, naming kuaishou.qps, when an instance that pulls
+// every account each poll_interval (no calls_per_minute, no shared store)
+// cannot finish a cycle of n accounts within poll_interval at qps: alerts
+// then wait for the whole cycle. nil when it can, or qps is unlimited.
+func (c *Config) CheckRate(n int) error {
+	if c.QPS <= 0 || c.CycleCalls(n) <= c.RateCalls() {
+		return nil
+	}
+	cycle := time.Duration(float64(n) / c.QPS * float64(time.Second)).Round(time.Second)
+	hint := fmt.Sprintf("set kuaishou.calls_per_minute (at most qps × 60 = %d) to poll adaptively: busy accounts every poll_interval, quiet ones every max_staleness (%d calls a minute for %d accounts)",
+		c.RateCalls(), c.BudgetCalls(n), n)
+	if c.BudgetCalls(n) > c.RateCalls() {
+		hint += ", and raise kuaishou.qps or max_staleness"
+	}
+	return fmt.Errorf("kuaishou.qps: %d accounts pulled every poll_interval (%s) take %d calls a minute, more than qps %g allows (%d): a cycle takes about %s; %s",
+		n, c.PollInterval, c.CycleCalls(n), c.QPS, c.RateCalls(), cycle, hint)
+}
+
 // SyncDue pulls the accounts that are due, leasing each to owner so several
 // instances sharing the store split them and never pull one account twice
 // at once. It returns the results of the accounts it pulled. It stops

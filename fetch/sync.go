@@ -95,8 +95,22 @@ type Result struct {
 
 // SyncAll syncs every configured account, at most cfg.Concurrency at once.
 // It returns every account's result and the failures joined.
-func (s *Syncer) SyncAll(ctx context.Context) ([]Result, error) {
-	return s.forEach(ctx, func(a Account) Result { return s.SyncAccount(ctx, a) })
+func (s *Syncer) SyncAll(ctx context.Context) ([]Result, error) { return s.SyncAllEach(ctx, nil) }
+
+// SyncAllEach is SyncAll calling each, when not nil, with every account's
+// result as soon as that account is pulled (from the goroutine that pulled
+// it, so concurrently), so the caller can route and deliver what is stored
+// while the other accounts are still being pulled.
+func (s *Syncer) SyncAllEach(ctx context.Context, each func(Result)) ([]Result, error) {
+	accounts, aerr := s.Accounts(ctx)
+	results, err := s.forEachOf(ctx, accounts, func(a Account) Result {
+		r := s.SyncAccount(ctx, a)
+		if each != nil {
+			each(r)
+		}
+		return r
+	})
+	return results, errors.Join(aerr, err)
 }
 
 // BackfillAll reads [from, to) for every account without touching their sync

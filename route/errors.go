@@ -2,8 +2,6 @@ package route
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
@@ -44,17 +42,11 @@ func (p *parser) result() error {
 	return p.errs
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// syntax records a YAML syntax error with the line the parser reported.
-func (p *parser) syntax(err error) {
-	msg := err.Error()
-	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	p.errs = append(p.errs, &PosError{File: p.file, Line: line, Msg: "yaml: " + msg})
+// syntax records a YAML syntax error at its line in data.
+func (p *parser) syntax(data []byte, err error) {
+	e := fileerr.YAML(p.file, data, err)
+	e.Msg = "yaml: " + e.Msg
+	p.errs = append(p.errs, e)
 }
 
 // resolve follows aliases (*anchor) to the node they name.

@@ -67,7 +67,7 @@ func parse(name string, data []byte) (*Rules, *parser) {
 	rules := &Rules{File: name, Zone: clue.VendorZone}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p.syntax(err)
+		p.syntax(data, err)
 		return nil, p
 	}
 	if len(doc.Content) == 0 {

@@ -62,7 +62,14 @@ func TestParseErrors(t *testing.T) {
 			[]string{`rules.yaml:3: unknown key "route" at the top (want fields, routes, calendar)`}},
 		{"top not a mapping", "- a\n", []string{`rules.yaml:1: the rules file must be a mapping`}},
 		{"yaml syntax", "routes:\n  - name: a\n\tmatch: x\n",
-			[]string{`rules.yaml:2: yaml: found a tab character that violates indentation`}},
+			[]string{`rules.yaml:3: yaml: found a tab character that violates indentation`}},
+		// The parser names line 2 (the line before the `[`, from 0); the
+		// problem shows at the `[` itself.
+		{"unclosed [", "routes:\n  - name: a\n    receivers: [sales\n  - name: b\n    receivers: [x]\n",
+			[]string{`rules.yaml:3: yaml: did not find expected ',' or ']'`}},
+		// The parser names line 1 (the start of the route list).
+		{"bad indent deep in the list", "routes:\n  - name: a\n    receivers: [sales]\n  - name: b\n    receivers: [x]\n   match: {}\n",
+			[]string{`rules.yaml:6: yaml: did not find expected '-' indicator`}},
 		{"duplicate key", "routes:\n  - name: a\n    receivers: [x]\n    receivers: [y]\n",
 			[]string{`rules.yaml:4: duplicate key "receivers" in route "a"`}},
 		{"name not a value", "routes:\n  - name: [a]\n    receivers: [x]\n",

@@ -138,6 +138,19 @@ func TestRulesAPIPreview(t *testing.T) {
 				require.Contains(t, errs[1].(map[string]any)["message"], `unknown receiver "nobody"`)
 			}},
 		{name: "not YAML", user: "admin", role: store.RoleAdmin, body: map[string]string{"rules": "routes: [\n"}, code: 422},
+		{name: "an unclosed [ at its line", user: "admin", role: store.RoleAdmin, code: 422,
+			body: map[string]string{"rules": "routes:\n  - name: henan\n    match: {province: 河南}\n    receivers: [henan-sales\n  - name: all\n    receivers: [managers]\n"},
+			check: func(t *testing.T, out map[string]any) {
+				errs := out["errors"].([]any)
+				require.Len(t, errs, 1)
+				require.EqualValues(t, 4, errs[0].(map[string]any)["line"], "the line of the [, not the parser's line 3")
+				require.Equal(t, "yaml: did not find expected ',' or ']'", errs[0].(map[string]any)["message"])
+			}},
+		{name: "the save's body previews, its comment ignored", user: "admin", role: store.RoleAdmin, code: 200,
+			body: map[string]string{"rules": withoutHenan, "comment": "河南并入总部"},
+			check: func(t *testing.T, out map[string]any) {
+				require.EqualValues(t, 3, out["changed"])
+			}},
 		{name: "a bad window", user: "admin", role: store.RoleAdmin, body: map[string]string{"rules": withoutHenan, "since": "week"}, code: 400},
 		{name: "not JSON", user: "admin", role: store.RoleAdmin, body: "rules: x", code: 400},
 		{name: "unknown keys", user: "admin", role: store.RoleAdmin, body: map[string]string{"rules": withoutHenan, "window": "7d"}, code: 400},

@@ -76,7 +76,8 @@ func (a *API) Save(ctx context.Context, user, text, comment string) (string, err
 	return id, nil
 }
 
-// preview answers POST /api/rules/preview {"rules", "since"} with the
+// preview answers POST /api/rules/preview {"rules", "since"} (a "comment",
+// as PUT takes, is ignored) with the
 // replay of the leads stored in the window, or 422 with the errors.
 func (a *API) preview(w http.ResponseWriter, r *http.Request) {
 	if _, _, ok := a.user(w, r); !ok {
@@ -85,6 +86,9 @@ func (a *API) preview(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Rules string `json:"rules"`
 		Since string `json:"since"`
+		// Comment is PUT's; accepted and ignored, so the editor can
+		// preview with the body it saves.
+		Comment string `json:"comment"`
 	}
 	if !decode(w, r, &req) {
 		return

@@ -108,6 +108,14 @@ func TestRulesDiff(t *testing.T) {
 		require.Contains(t, errs, bad+":3: unknown receiver \"nobody\"")
 		require.Contains(t, errs, bad+":5: ")
 	})
+	t.Run("syntax error at its line", func(t *testing.T) {
+		bad := filepath.Join(dir, "unclosed.yaml")
+		require.NoError(t, os.WriteFile(bad, []byte("routes:\n  - name: x\n    receivers: [managers]\n  - name: y\n    receivers: [managers\n  - name: z\n    receivers: [managers]\n"), 0o600))
+		code, out, errs := rulesDiff(t, cfgPath, "--rules", bad)
+		require.Equal(t, 2, code)
+		require.Empty(t, out)
+		require.Contains(t, errs, bad+":5: yaml: did not find expected ',' or ']'", "the line of the [, not the parser's 4")
+	})
 	for _, tt := range []struct{ name, want string }{
 		{"--since=week", "--since"},
 		{"--since=0d", "must be positive"},
