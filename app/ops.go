@@ -107,12 +107,7 @@ func (a *App) CheckSilent(ctx context.Context, now time.Time) (int, error) {
 
 // silentLine describes one silent account.
 func (a *App) silentLine(s store.AccountStat, now time.Time) string {
-	name := fmt.Sprint(s.AdvertiserID)
-	if n := a.Leads.AccountNames[s.AdvertiserID]; n != "" {
-		name = fmt.Sprintf("%s(%d)", n, s.AdvertiserID)
-	} else if n := a.Config.Kuaishou.AccountNames[s.AdvertiserID]; n != "" {
-		name = fmt.Sprintf("%s(%d)", n, s.AdvertiserID)
-	}
+	name := store.Label(a.AccountNames(), s.AdvertiserID)
 	if s.LastClue.IsZero() {
 		return name + "：从未收到线索"
 	}

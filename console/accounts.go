@@ -65,6 +65,16 @@ func (c *Console) accountStats(ctx context.Context) ([]store.AccountStat, error)
 	return store.AccountStats(ctx, c.st, c.configured, day)
 }
 
+// accountNames returns every account's name; when the imported names
+// cannot be read, it logs that and goes on with those it has.
+func (c *Console) accountNames(ctx context.Context) map[int64]string {
+	names, err := c.names.Names(ctx)
+	if err != nil {
+		c.log.Warn("account names: using the last known", "err", err)
+	}
+	return names
+}
+
 // byStatus counts stats per status, in statusRank's order, leaving out
 // statuses no account has.
 func byStatus(stats []store.AccountStat) []statusCount {
@@ -97,7 +107,7 @@ func (c *Console) apiAccounts(w http.ResponseWriter, r *http.Request, _ *store.S
 		c.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, AccountViews(stats, c.names, c.zone))
+	writeJSON(w, http.StatusOK, AccountViews(stats, c.accountNames(r.Context()), c.zone))
 }
 
 // accountsData is the accounts page.
@@ -131,7 +141,7 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *stor
 	}
 	slices.SortStableFunc(stats, func(a, b store.AccountStat) int { return cmp.Compare(rank(a.Status), rank(b.Status)) })
 	d.Counts, d.CanLink = byStatus(stats), c.authorize != nil
-	for _, v := range AccountViews(stats, c.names, c.zone) {
+	for _, v := range AccountViews(stats, c.accountNames(r.Context()), c.zone) {
 		d.Accounts = append(d.Accounts, accountRow{AccountView: v, Label: cmp.Or(statusLabels[v.Status], v.Status)})
 	}
 	c.render(w, r, status, "accounts", s, d)

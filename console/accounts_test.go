@@ -152,3 +152,43 @@ func TestConsoleAuthURL(t *testing.T) {
 	require.Equal(t, http.StatusConflict, code, body)
 	require.Contains(t, errorOf(t, body), "kuaishou.app_id")
 }
+
+func TestConsoleAccountsNames(t *testing.T) { onEachStore(t, testAccountsNames) }
+
+// testAccountsNames: the API and the page name accounts by cluebot.yaml and
+// by `cluebot accounts import`, the config winning, and a name imported
+// while the console runs shows within store.NamesTTL.
+func testAccountsNames(t *testing.T, backend string) {
+	e := newEnvOn(t, backend, "", withAccounts)
+	e.seed()
+	e.seedAccounts()
+	ctx := context.Background()
+	require.NoError(t, e.st.SetAccountNames(ctx, map[int64]string{acctSeeded: "导入的名字", acctReauth: "南阳<大众>"}))
+	viewer := e.signIn("王经理", viewerPass)
+
+	names := func() map[string]string {
+		code, body := viewer.json("GET", "/api/accounts", nil)
+		require.Equal(t, http.StatusOK, code, body)
+		var views []AccountView
+		decode(t, body, &views)
+		out := map[string]string{}
+		for _, v := range views {
+			out[v.AdvertiserID] = v.Name
+		}
+		return out
+	}
+	require.Equal(t, map[string]string{"20006545": "郑州<店>", "20006546": "洛阳", "30000001": "南阳<大众>"}, names(),
+		"config names win over imported ones; an authorized account takes its imported name")
+	resp, body := viewer.get("/accounts")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Contains(t, body, "郑州&lt;店&gt;")
+	require.Contains(t, body, "南阳&lt;大众&gt;")
+	require.NotContains(t, body, "导入的名字")
+
+	require.NoError(t, e.st.SetAccountNames(ctx, map[int64]string{acctReauth: "南阳新名"}))
+	require.Equal(t, "南阳<大众>", names()["30000001"], "read again only after store.NamesTTL")
+	e.clock.Advance(store.NamesTTL)
+	require.Equal(t, "南阳新名", names()["30000001"], "an import shows without a restart")
+	_, body = viewer.get("/accounts")
+	require.Contains(t, body, "南阳新名")
+}

@@ -31,6 +31,9 @@ type Config struct {
 	// id, with their names (set by the daemon); the accounts page lists
 	// them with the authorizations' accounts.
 	Accounts map[int64]string `koanf:"-"`
+	// Names names every account (the daemon passes its app's store.Namer);
+	// nil: a Namer of Accounts' names over those imported into the store.
+	Names *store.Namer `koanf:"-"`
 	// Authorize makes the vendor's authorize URL (the daemon passes
 	// fetch.Config.AuthorizeURL); nil: the accounts page shows the command
 	// that makes one instead.

@@ -34,7 +34,7 @@ type Console struct {
 	rules  atomic.Pointer[rulesMount] // nil: no rules page (SetRules)
 
 	configured []int64               // the accounts of cluebot.yaml
-	names      map[int64]string      // their names
+	names      *store.Namer          // every account's name
 	authorize  AuthorizeFunc         // nil: no authorize URL here
 	report     func() report.Options // nil: report.Options of the zone and names
 
@@ -62,7 +62,10 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 		}
 	}
 	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
-		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report}
+		names: cfg.Names, authorize: cfg.Authorize, report: cfg.Report}
+	if c.names == nil {
+		c.names = store.NewNamer(cfg.Accounts, nil, st, clock.Now)
+	}
 	for id := range cfg.Accounts {
 		c.configured = append(c.configured, id)
 	}

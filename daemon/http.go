@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
@@ -93,6 +92,7 @@ func (d *daemon) handler() (http.Handler, error) {
 		return mux, nil
 	}
 	cc := consoleConfig(d.cfg)
+	cc.Names = d.a.Names
 	cc.Report = d.a.ReportOptions // follows reloaded rules
 	c, err := console.New(cc, d.a.Store, d.log, d.clock)
 	if err != nil {
@@ -111,7 +111,10 @@ func (d *daemon) handler() (http.Handler, error) {
 // redirect URL are set, the authorize URL of the onboarding link.
 func consoleConfig(cfg *config.Config) console.Config {
 	cc := cfg.Console
-	cc.Accounts = app.AccountNames(cfg)
+	cc.Accounts = make(map[int64]string, len(cfg.Kuaishou.Accounts))
+	for _, a := range cfg.Kuaishou.Accounts {
+		cc.Accounts[a.AdvertiserID] = a.Name
+	}
 	if k := cfg.Kuaishou; k.AppID > 0 && k.OAuth.RedirectURL != "" {
 		cc.Authorize = k.AuthorizeURL
 	}

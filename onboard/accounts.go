@@ -57,20 +57,6 @@ func Accounts(ctx context.Context, st store.AccountStatsStore, configured []int6
 	return out, nil
 }
 
-// Names merges account names by precedence: kuaishou.account_names, then
-// the names of YAML accounts, then imported ones.
-func Names(configured, yaml, imported map[int64]string) map[int64]string {
-	out := make(map[int64]string, len(configured)+len(yaml)+len(imported))
-	for _, m := range []map[int64]string{imported, yaml, configured} { // later wins
-		for id, n := range m {
-			if n != "" {
-				out[id] = n
-			}
-		}
-	}
-	return out
-}
-
 // ShowTime shows an account's time for the table: local, to the minute, or "-".
 func ShowTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {

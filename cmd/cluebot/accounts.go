@@ -28,7 +28,7 @@ func cmdAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.Close()
-	imported, err := importedNames(ctx, st)
+	names, err := app.NewNamer(cfg, st).Names(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,6 @@ func cmdAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	now := time.Now().In(cfg.Location)
 	y, m, d := now.Date()
-	names := onboard.Names(cfg.Kuaishou.AccountNames, app.AccountNames(cfg), imported)
 	lines, err := onboard.Accounts(ctx, st, ids, names, time.Date(y, m, d, 0, 0, 0, 0, cfg.Location))
 	if err != nil {
 		return err

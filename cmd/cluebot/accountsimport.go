@@ -11,7 +11,6 @@ import (
 
 	"github.com/cluebot/cluebot/fileerr"
 	"github.com/cluebot/cluebot/onboard"
-	"github.com/cluebot/cluebot/store"
 )
 
 // cmdAccountsImport implements `cluebot accounts import FILE.csv`: names
@@ -47,15 +46,17 @@ func cmdAccountsImport(ctx context.Context, args []string, stdout, stderr io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "imported %d account names\n", len(names))
+	yaml := map[int64]bool{}
+	for _, a := range cfg.Kuaishou.Accounts {
+		yaml[a.AdvertiserID] = a.Name != ""
+	}
 	for _, id := range slices.Sorted(maps.Keys(names)) {
-		if cfg.Kuaishou.AccountNames[id] != "" {
+		switch {
+		case yaml[id]:
+			fmt.Fprintf(stderr, "note: advertiser %d has a name in kuaishou.accounts, which wins over the import\n", id)
+		case cfg.Kuaishou.AccountNames[id] != "":
 			fmt.Fprintf(stderr, "note: advertiser %d is named in kuaishou.account_names, which wins over the import\n", id)
 		}
 	}
 	return nil
-}
-
-// importedNames returns the names `accounts import` stored.
-func importedNames(ctx context.Context, st store.AccountNameStore) (map[int64]string, error) {
-	return st.AccountNames(ctx)
 }
