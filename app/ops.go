@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/store"
 )
@@ -77,9 +78,7 @@ func (a *App) CheckSilent(ctx context.Context, now time.Time) (int, error) {
 	var lines []string
 	announced := 0
 	for _, s := range stats {
-		silent := !s.LastClue.IsZero() && now.Sub(s.LastClue) >= k.SilentAfter ||
-			s.LastClue.IsZero() && !s.LastSuccess.IsZero() && k.Backfill >= k.SilentAfter
-		if s.Status != store.AccountOK || !silent {
+		if !Silence(a.Config).Of(s, now) {
 			continue
 		}
 		key := fmt.Sprintf("\x01silent:%d:%d", s.AdvertiserID, s.LastClue.Unix())
@@ -103,6 +102,11 @@ func (a *App) CheckSilent(ctx context.Context, now time.Time) (int, error) {
 	title := fmt.Sprintf("%d 个账户超过 %s没有新线索", announced, hoursText(k.SilentAfter))
 	a.Notice(ctx, &notify.Notice{Title: title, Lines: append(lines, "请检查落地页和投放计划。")})
 	return announced, nil
+}
+
+// Silence is when cfg calls an account silent (kuaishou.silent_after).
+func Silence(cfg *config.Config) store.Silence {
+	return store.Silence{After: cfg.Kuaishou.SilentAfter, Backfill: cfg.Kuaishou.Backfill}
 }
 
 // silentLine describes one silent account.

@@ -65,13 +65,13 @@ func testAccountsAPI(t *testing.T, backend string) {
 	code, body = e.signIn("王经理", viewerPass).json("GET", "/api/accounts", nil)
 	require.Equal(t, http.StatusOK, code, body)
 	require.JSONEq(t, `[
-	  {"advertiser_id": "20006545", "name": "郑州<店>", "source": "config", "status": "ok",
-	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": "2026-03-09T11:30:00+08:00", "clues_today": 3, "error": ""},
+	  {"advertiser_id": "30000001", "name": "", "source": "auth:1", "status": "needs-reauth",
+	   "last_pull": null, "last_clue": null, "clues_today": 0, "error": "refresh token refused"},
 	  {"advertiser_id": "20006546", "name": "洛阳", "source": "config", "status": "failing",
 	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": null, "clues_today": 0, "error": "kuaishou: 40001 <busy>"},
-	  {"advertiser_id": "30000001", "name": "", "source": "auth:1", "status": "needs-reauth",
-	   "last_pull": null, "last_clue": null, "clues_today": 0, "error": "refresh token refused"}
-	]`, body)
+	  {"advertiser_id": "20006545", "name": "郑州<店>", "source": "config", "status": "ok",
+	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": "2026-03-09T11:30:00+08:00", "clues_today": 3, "error": ""}
+	]`, body, "problems first, as cluebot accounts --json")
 	require.NotContains(t, body, "acc-test")
 	require.NotContains(t, body, "ref-test")
 }
@@ -191,4 +191,31 @@ func testAccountsNames(t *testing.T, backend string) {
 	require.Equal(t, "南阳新名", names()["30000001"], "an import shows without a restart")
 	_, body = viewer.get("/accounts")
 	require.Contains(t, body, "南阳新名")
+}
+
+// TestConsoleAccountsSilent: an ok account without a clue for silent_after
+// is "无新线索" on the page, after the failing ones and before those not
+// pulled yet, and stays "ok" in the JSON (the contract's statuses).
+func TestConsoleAccountsSilent(t *testing.T) {
+	e := newEnvOn(t, "sqlite", "", withAccounts, func(c *Config) {
+		c.Silence, c.Accounts[20006547] = store.Silence{After: 3 * time.Hour}, "开封"
+	})
+	e.seed()
+	e.seedAccounts()
+	require.NoError(t, e.st.SaveSyncState(context.Background(), store.SyncState{AdvertiserID: 20006547,
+		LastRunAt: now, LastSuccessAt: now}))
+	viewer := e.signIn("王经理", viewerPass)
+
+	resp, body := viewer.get("/accounts")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	failing, silent, fresh := strings.Index(body, "<td>20006546"), strings.Index(body, "<td>20006545"), strings.Index(body, "<td>20006547")
+	require.True(t, failing > 0 && failing < silent && silent < fresh, "failing, then silent, then ok")
+	require.Regexp(t, `(?s)<td>20006545.*?无新线索`, body)
+
+	code, body := viewer.json("GET", "/api/accounts", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var views []AccountView
+	decode(t, body, &views)
+	require.Equal(t, "20006545", views[2].AdvertiserID)
+	require.Equal(t, "ok", views[2].Status)
 }

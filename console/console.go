@@ -35,6 +35,7 @@ type Console struct {
 
 	configured []int64               // the accounts of cluebot.yaml
 	names      *store.Namer          // every account's name
+	silence    store.Silence         // which ok accounts are silent
 	authorize  AuthorizeFunc         // nil: no authorize URL here
 	report     func() report.Options // nil: report.Options of the zone and names
 
@@ -62,7 +63,7 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 		}
 	}
 	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
-		names: cfg.Names, authorize: cfg.Authorize, report: cfg.Report}
+		names: cfg.Names, silence: cfg.Silence, authorize: cfg.Authorize, report: cfg.Report}
 	if c.names == nil {
 		c.names = store.NewNamer(cfg.Accounts, nil, st, clock.Now)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
@@ -92,7 +93,7 @@ func (d *daemon) handler() (http.Handler, error) {
 		return mux, nil
 	}
 	cc := consoleConfig(d.cfg)
-	cc.Names = d.a.Names
+	cc.Names, cc.Silence = d.a.Names, app.Silence(d.cfg)
 	cc.Report = d.a.ReportOptions // follows reloaded rules
 	c, err := console.New(cc, d.a.Store, d.log, d.clock)
 	if err != nil {
