@@ -58,10 +58,20 @@ func TriageRank(triage string) int {
 // needs-reauth, failing, silent, new, ok, left; by advertiser id within
 // each.
 func SortForPeople(stats []AccountStat, si Silence, now time.Time) {
-	slices.SortFunc(stats, func(a, b AccountStat) int {
-		return cmp.Or(cmp.Compare(TriageRank(si.Triage(a, now)), TriageRank(si.Triage(b, now))),
-			cmp.Compare(a.AdvertiserID, b.AdvertiserID))
+	type ranked struct {
+		rank int
+		stat AccountStat
+	}
+	r := make([]ranked, len(stats)) // each triage once, not once per comparison
+	for i, s := range stats {
+		r[i] = ranked{TriageRank(si.Triage(s, now)), s}
+	}
+	slices.SortFunc(r, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.stat.AdvertiserID, b.stat.AdvertiserID))
 	})
+	for i := range r {
+		stats[i] = r[i].stat
+	}
 }
 
 // AccountsSummary is the one line over `cluebot accounts`: "10000

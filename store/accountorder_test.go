@@ -42,3 +42,21 @@ func TestSortForPeople(t *testing.T) {
 		"no clue in a backfill that covered silent_after")
 	require.Equal(t, "0 accounts: 0 ok", store.AccountsSummary(nil, si, now))
 }
+
+// BenchmarkSortForPeople sorts 10,000 accounts, a fifth of them with a
+// problem, as `cluebot accounts` does on every call.
+func BenchmarkSortForPeople(b *testing.B) {
+	now := time.Date(2026, 3, 9, 15, 0, 0, 0, time.UTC)
+	statuses := []string{store.AccountOK, store.AccountOK, store.AccountOK, store.AccountFailing, store.AccountNew}
+	base := make([]store.AccountStat, 10_000)
+	for i := range base {
+		base[i] = store.AccountStat{AccountActivity: store.AccountActivity{AdvertiserID: int64(40_000_000 + i*7919%10_000),
+			LastClue: now.Add(-time.Duration(i%120) * time.Hour), LastSuccess: now}, Status: statuses[i%len(statuses)]}
+	}
+	si := store.Silence{After: 72 * time.Hour, Backfill: 24 * time.Hour}
+	stats := make([]store.AccountStat, len(base))
+	for b.Loop() {
+		copy(stats, base)
+		store.SortForPeople(stats, si, now)
+	}
+}

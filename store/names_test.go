@@ -50,3 +50,25 @@ func TestNamer(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, map[int64]string{2: "列表二"}, got, "no store: cluebot.yaml's names")
 }
+
+// BenchmarkNamerRead reads 10,000 imported names from SQLite, as a Namer
+// does once per store.NamesTTL.
+func BenchmarkNamerRead(b *testing.B) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "n.db"), sqlite.Options{})
+	require.NoError(b, err)
+	defer st.Close()
+	names := make(map[int64]string, 10_000)
+	for i := range 10_000 {
+		names[int64(40_000_000+i)] = "账户名称"
+	}
+	require.NoError(b, st.SetAccountNames(ctx, names))
+	at := time.Now()
+	n := store.NewNamer(nil, map[int64]string{40_000_001: "列表"}, st, func() time.Time { return at })
+	for b.Loop() {
+		at = at.Add(store.NamesTTL) // every call reads the store again
+		got, err := n.Names(ctx)
+		require.NoError(b, err)
+		require.Len(b, got, 10_000)
+	}
+}
