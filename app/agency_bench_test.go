@@ -208,7 +208,8 @@ func storedLeads(b *testing.B, st store.Store) int {
 // allOK reports whether `cluebot accounts` shows n accounts, each pulled
 // and not failing.
 func allOK(b *testing.B, st store.Store, n int) bool {
-	lines, err := onboard.Accounts(context.Background(), st.(store.AccountStatsStore), nil, nil, time.Now())
+	lines, _, err := onboard.Accounts(context.Background(), st.(store.AccountStatsStore), nil, nil, time.Now(),
+		store.Silence{}, time.Now())
 	require.NoError(b, err)
 	ok := 0
 	for _, l := range lines {
@@ -228,7 +229,8 @@ func accountsLatency(b *testing.B, st store.Store, members []int64, runs int) []
 	var out []time.Duration
 	for i := 0; i <= runs; i++ {
 		start := time.Now()
-		lines, err := onboard.Accounts(ctx, st.(store.AccountStatsStore), nil, nil, since)
+		lines, _, err := onboard.Accounts(ctx, st.(store.AccountStatsStore), nil, nil, since,
+			store.Silence{After: 72 * time.Hour}, start)
 		took := time.Since(start)
 		require.NoError(b, err)
 		require.Len(b, lines, len(members))

@@ -54,8 +54,10 @@ type App struct {
 	Log    *slog.Logger
 	Store  store.Store
 	// Rules are the rules in force, Live().Rules, where dispatch reads them.
-	Rules  *atomic.Pointer[route.Rules]
-	Leads  *dispatch.Leads
+	Rules *atomic.Pointer[route.Rules]
+	Leads *dispatch.Leads
+	// Names names the accounts: cluebot.yaml's names over imported ones.
+	Names  *store.Namer
 	Syncer *fetch.Syncer
 	// Tokens is the syncer's token manager (the daemon refreshes ahead).
 	Tokens *fetch.Tokens
@@ -107,10 +109,11 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, opts Opti
 	a := &App{Config: cfg, Log: logger, Rules: &atomic.Pointer[route.Rules]{},
 		Pacer: &dispatch.MemoryPacer{}, HTTPClient: client}
 	a.Rules.Store(rules)
-	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: AccountNames(cfg), Rules: a.Rules}
 	if a.Store, err = OpenStore(ctx, cfg, logger); err != nil {
 		return nil, err
 	}
+	a.Names = NewNamer(cfg, a.Store)
+	a.Leads = &dispatch.Leads{Zone: cfg.Location, AccountNames: a.AccountNames, Rules: a.Rules}
 	// The store decides which rules are in force: the file counts only
 	// when it changed since it was last seen (see rulesdiff.Adopt).
 	inForce, version, err := a.adopt(text, rules, tmpl)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/store"
 )
@@ -82,9 +83,7 @@ func (a *App) CheckSilent(ctx context.Context, now time.Time) (int, error) {
 	var lines []string
 	announced := 0
 	for _, s := range stats {
-		silent := !s.LastClue.IsZero() && now.Sub(s.LastClue) >= k.SilentAfter ||
-			s.LastClue.IsZero() && !s.LastSuccess.IsZero() && k.Backfill >= k.SilentAfter
-		if s.Status != store.AccountOK || !silent {
+		if !Silence(a.Config).Of(s, now) {
 			continue
 		}
 		key := fmt.Sprintf("\x01silent:%d:%d", s.AdvertiserID, s.LastClue.Unix())
@@ -110,14 +109,14 @@ func (a *App) CheckSilent(ctx context.Context, now time.Time) (int, error) {
 	return announced, nil
 }
 
+// Silence is when cfg calls an account silent (kuaishou.silent_after).
+func Silence(cfg *config.Config) store.Silence {
+	return store.Silence{After: cfg.Kuaishou.SilentAfter, Backfill: cfg.Kuaishou.Backfill}
+}
+
 // silentLine describes one silent account.
 func (a *App) silentLine(s store.AccountStat, now time.Time) string {
-	name := fmt.Sprint(s.AdvertiserID)
-	if n := a.Leads.AccountNames[s.AdvertiserID]; n != "" {
-		name = fmt.Sprintf("%s(%d)", n, s.AdvertiserID)
-	} else if n := a.Config.Kuaishou.AccountNames[s.AdvertiserID]; n != "" {
-		name = fmt.Sprintf("%s(%d)", n, s.AdvertiserID)
-	}
+	name := store.Label(a.AccountNames(), s.AdvertiserID)
 	if s.LastClue.IsZero() {
 		return name + "：从未收到线索"
 	}

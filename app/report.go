@@ -11,20 +11,24 @@ import (
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/report"
 	"github.com/cluebot/cluebot/route"
+	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
 
 // ReportOptions returns the report options the config and the current
 // rules ask for.
-func (a *App) ReportOptions() report.Options { return ReportOptions(a.Config, a.Rules.Load()) }
+func (a *App) ReportOptions() report.Options {
+	return ReportOptions(a.Config, a.Rules.Load(), a.AccountNames())
+}
 
 // ReportOptions returns the options of the daily report and of every
-// export cfg asks for: the zone, the accounts' names, the rules' field
-// mapping (none when rules is nil), masking, the split, the form
-// columns and the routes' followup.within (the 跟进 sheet). `cluebot
-// report`, the daemon and `cluebot export` all take them from here.
-func ReportOptions(cfg *config.Config, rules *route.Rules) report.Options {
-	lo := LeadOptions(cfg, rules)
+// export cfg asks for: the zone, the accounts' names (names, from a
+// store.Namer), the rules' field mapping (none when rules is nil), masking,
+// the split, the form columns and the routes' followup.within (the 跟进
+// sheet). `cluebot report`, the daemon and `cluebot export` all take them
+// from here.
+func ReportOptions(cfg *config.Config, rules *route.Rules, names map[int64]string) report.Options {
+	lo := LeadOptions(cfg, rules, names)
 	opts := report.Options{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
 		MaskPhone: cfg.Report.MaskPhone, SplitBy: cfg.Report.SplitBy, FormColumns: cfg.Report.FormColumns}
 	if rules != nil {
@@ -41,23 +45,37 @@ func ReportOptions(cfg *config.Config, rules *route.Rules) report.Options {
 }
 
 // LeadOptions returns how clues become leads under cfg and rules: the
-// zone, the accounts' names and the rules' field mapping (none when rules
-// is nil). The report, exports and `cluebot rules test` take them from
+// zone, the accounts' names (names, from a store.Namer) and the rules'
+// field mapping (none when rules is nil). The report, exports and `cluebot rules test` take them from
 // here; alerts and the sync's place columns from dispatch.Leads, which
 // follows the rules as they are reloaded.
-func LeadOptions(cfg *config.Config, rules *route.Rules) transform.Options {
-	opts := transform.Options{Zone: cfg.Location, AccountNames: AccountNames(cfg)}
+func LeadOptions(cfg *config.Config, rules *route.Rules, names map[int64]string) transform.Options {
+	opts := transform.Options{Zone: cfg.Location, AccountNames: names}
 	if rules != nil {
 		opts.Fields = rules.Fields
 	}
 	return opts
 }
 
-// AccountNames names the configured accounts by advertiser id.
-func AccountNames(cfg *config.Config) map[int64]string {
-	names := make(map[int64]string, len(cfg.Kuaishou.Accounts))
+// NewNamer returns the store.Namer of cfg's account names (the YAML
+// accounts' and kuaishou.account_names) over those imported into st (nil:
+// cluebot.yaml's only).
+func NewNamer(cfg *config.Config, st store.AccountNameStore) *store.Namer {
+	yaml := make(map[int64]string, len(cfg.Kuaishou.Accounts))
 	for _, acct := range cfg.Kuaishou.Accounts {
-		names[acct.AdvertiserID] = acct.Name
+		yaml[acct.AdvertiserID] = acct.Name
+	}
+	return store.NewNamer(yaml, cfg.Kuaishou.AccountNames, st, nil)
+}
+
+// AccountNames returns the accounts' names of the moment from a.Names; when
+// the store cannot be read it logs that and goes on with the names it has.
+func (a *App) AccountNames() map[int64]string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	names, err := a.Names.Names(ctx)
+	if err != nil {
+		a.Log.Warn("account names: using the last known", "err", err)
 	}
 	return names
 }

@@ -43,13 +43,9 @@ func AccountViews(stats []store.AccountStat, names map[int64]string, zone *time.
 	return out
 }
 
-// statusRank orders accounts for people: what needs someone first.
-var statusRank = map[string]int{store.AccountNeedsReauth: 0, store.AccountFailing: 1, store.AccountNew: 2,
-	store.AccountOK: 3, store.AccountLeft: 4}
-
 // statusLabels are the statuses in Chinese, as the pages show them.
 var statusLabels = map[string]string{store.AccountNeedsReauth: "需重新授权", store.AccountFailing: "拉取失败",
-	store.AccountNew: "未拉取", store.AccountOK: "正常", store.AccountLeft: "已退出授权"}
+	store.AccountNew: "未拉取", store.AccountOK: "正常", store.AccountLeft: "已退出授权", store.TriageSilent: "无新线索"}
 
 // statusCount is how many accounts have one status.
 type statusCount struct {
@@ -65,7 +61,17 @@ func (c *Console) accountStats(ctx context.Context) ([]store.AccountStat, error)
 	return store.AccountStats(ctx, c.st, c.configured, day)
 }
 
-// byStatus counts stats per status, in statusRank's order, leaving out
+// accountNames returns every account's name; when the imported names
+// cannot be read, it logs that and goes on with those it has.
+func (c *Console) accountNames(ctx context.Context) map[int64]string {
+	names, err := c.names.Names(ctx)
+	if err != nil {
+		c.log.Warn("account names: using the last known", "err", err)
+	}
+	return names
+}
+
+// byStatus counts stats per status, in store.TriageRank's order, leaving out
 // statuses no account has.
 func byStatus(stats []store.AccountStat) []statusCount {
 	n := map[string]int{}
@@ -77,27 +83,21 @@ func byStatus(stats []store.AccountStat) []statusCount {
 		out = append(out, statusCount{Status: st, Label: cmp.Or(statusLabels[st], st), Count: k})
 	}
 	slices.SortFunc(out, func(a, b statusCount) int {
-		return cmp.Or(cmp.Compare(rank(a.Status), rank(b.Status)), cmp.Compare(a.Status, b.Status))
+		return cmp.Or(cmp.Compare(store.TriageRank(a.Status), store.TriageRank(b.Status)), cmp.Compare(a.Status, b.Status))
 	})
 	return out
 }
 
-// rank is a status's place in statusRank; unknown ones come last.
-func rank(status string) int {
-	if r, ok := statusRank[status]; ok {
-		return r
-	}
-	return len(statusRank)
-}
-
-// apiAccounts is GET /api/accounts: every account, by advertiser id.
+// apiAccounts is GET /api/accounts: every account, problems first (as
+// `cluebot accounts --json`).
 func (c *Console) apiAccounts(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 	stats, err := c.accountStats(r.Context())
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, AccountViews(stats, c.names, c.zone))
+	store.SortForPeople(stats, c.silence, c.clock.Now())
+	writeJSON(w, http.StatusOK, AccountViews(stats, c.accountNames(r.Context()), c.zone))
 }
 
 // accountsData is the accounts page.
@@ -129,10 +129,12 @@ func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *stor
 		c.fail(w, r, err)
 		return
 	}
-	slices.SortStableFunc(stats, func(a, b store.AccountStat) int { return cmp.Compare(rank(a.Status), rank(b.Status)) })
+	now := c.clock.Now()
+	store.SortForPeople(stats, c.silence, now)
 	d.Counts, d.CanLink = byStatus(stats), c.authorize != nil
-	for _, v := range AccountViews(stats, c.names, c.zone) {
-		d.Accounts = append(d.Accounts, accountRow{AccountView: v, Label: cmp.Or(statusLabels[v.Status], v.Status)})
+	for i, v := range AccountViews(stats, c.accountNames(r.Context()), c.zone) {
+		triage := c.silence.Triage(stats[i], now)
+		d.Accounts = append(d.Accounts, accountRow{AccountView: v, Label: cmp.Or(statusLabels[triage], triage)})
 	}
 	c.render(w, r, status, "accounts", s, d)
 }

@@ -65,13 +65,13 @@ func testAccountsAPI(t *testing.T, backend string) {
 	code, body = e.signIn("王经理", viewerPass).json("GET", "/api/accounts", nil)
 	require.Equal(t, http.StatusOK, code, body)
 	require.JSONEq(t, `[
-	  {"advertiser_id": "20006545", "name": "郑州<店>", "source": "config", "status": "ok",
-	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": "2026-03-09T11:30:00+08:00", "clues_today": 3, "error": ""},
+	  {"advertiser_id": "30000001", "name": "", "source": "auth:1", "status": "needs-reauth",
+	   "last_pull": null, "last_clue": null, "clues_today": 0, "error": "refresh token refused"},
 	  {"advertiser_id": "20006546", "name": "洛阳", "source": "config", "status": "failing",
 	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": null, "clues_today": 0, "error": "kuaishou: 40001 <busy>"},
-	  {"advertiser_id": "30000001", "name": "", "source": "auth:1", "status": "needs-reauth",
-	   "last_pull": null, "last_clue": null, "clues_today": 0, "error": "refresh token refused"}
-	]`, body)
+	  {"advertiser_id": "20006545", "name": "郑州<店>", "source": "config", "status": "ok",
+	   "last_pull": "2026-03-09T14:58:00+08:00", "last_clue": "2026-03-09T11:30:00+08:00", "clues_today": 3, "error": ""}
+	]`, body, "problems first, as cluebot accounts --json")
 	require.NotContains(t, body, "acc-test")
 	require.NotContains(t, body, "ref-test")
 }
@@ -151,4 +151,71 @@ func TestConsoleAuthURL(t *testing.T) {
 	code, body = bare.signIn("admin", adminPass).json("POST", "/api/auth/url", map[string]bool{})
 	require.Equal(t, http.StatusConflict, code, body)
 	require.Contains(t, errorOf(t, body), "kuaishou.app_id")
+}
+
+func TestConsoleAccountsNames(t *testing.T) { onEachStore(t, testAccountsNames) }
+
+// testAccountsNames: the API and the page name accounts by cluebot.yaml and
+// by `cluebot accounts import`, the config winning, and a name imported
+// while the console runs shows within store.NamesTTL.
+func testAccountsNames(t *testing.T, backend string) {
+	e := newEnvOn(t, backend, "", withAccounts)
+	e.seed()
+	e.seedAccounts()
+	ctx := context.Background()
+	require.NoError(t, e.st.SetAccountNames(ctx, map[int64]string{acctSeeded: "导入的名字", acctReauth: "南阳<大众>"}))
+	viewer := e.signIn("王经理", viewerPass)
+
+	names := func() map[string]string {
+		code, body := viewer.json("GET", "/api/accounts", nil)
+		require.Equal(t, http.StatusOK, code, body)
+		var views []AccountView
+		decode(t, body, &views)
+		out := map[string]string{}
+		for _, v := range views {
+			out[v.AdvertiserID] = v.Name
+		}
+		return out
+	}
+	require.Equal(t, map[string]string{"20006545": "郑州<店>", "20006546": "洛阳", "30000001": "南阳<大众>"}, names(),
+		"config names win over imported ones; an authorized account takes its imported name")
+	resp, body := viewer.get("/accounts")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Contains(t, body, "郑州&lt;店&gt;")
+	require.Contains(t, body, "南阳&lt;大众&gt;")
+	require.NotContains(t, body, "导入的名字")
+
+	require.NoError(t, e.st.SetAccountNames(ctx, map[int64]string{acctReauth: "南阳新名"}))
+	require.Equal(t, "南阳<大众>", names()["30000001"], "read again only after store.NamesTTL")
+	e.clock.Advance(store.NamesTTL)
+	require.Equal(t, "南阳新名", names()["30000001"], "an import shows without a restart")
+	_, body = viewer.get("/accounts")
+	require.Contains(t, body, "南阳新名")
+}
+
+// TestConsoleAccountsSilent: an ok account without a clue for silent_after
+// is "无新线索" on the page, after the failing ones and before those not
+// pulled yet, and stays "ok" in the JSON (the contract's statuses).
+func TestConsoleAccountsSilent(t *testing.T) {
+	e := newEnvOn(t, "sqlite", "", withAccounts, func(c *Config) {
+		c.Silence, c.Accounts[20006547] = store.Silence{After: 3 * time.Hour}, "开封"
+	})
+	e.seed()
+	e.seedAccounts()
+	require.NoError(t, e.st.SaveSyncState(context.Background(), store.SyncState{AdvertiserID: 20006547,
+		LastRunAt: now, LastSuccessAt: now}))
+	viewer := e.signIn("王经理", viewerPass)
+
+	resp, body := viewer.get("/accounts")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	failing, silent, fresh := strings.Index(body, "<td>20006546"), strings.Index(body, "<td>20006545"), strings.Index(body, "<td>20006547")
+	require.True(t, failing > 0 && failing < silent && silent < fresh, "failing, then silent, then ok")
+	require.Regexp(t, `(?s)<td>20006545.*?无新线索`, body)
+
+	code, body := viewer.json("GET", "/api/accounts", nil)
+	require.Equal(t, http.StatusOK, code, body)
+	var views []AccountView
+	decode(t, body, &views)
+	require.Equal(t, "20006545", views[2].AdvertiserID)
+	require.Equal(t, "ok", views[2].Status)
 }

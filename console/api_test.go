@@ -201,11 +201,16 @@ func testAPIDeliveries(t *testing.T, backend string) {
 	d := list("state=dead")[0]
 	require.NotEmpty(t, d.LeadID)
 	require.Equal(t, "managers", d.Receiver)
+	_, body := admin.json("GET", "/api/deliveries?state=dead", nil)
+	require.Regexp(t, `^\{"deliveries":\[\{"id":"\d+",`, body, "ids in JSON are strings")
+	_, body = admin.json("GET", "/api/leads", nil)
+	require.Regexp(t, `"deliveries":\[\{"id":"\d+",`, body, "ids in JSON are strings")
+	require.NotRegexp(t, `"id":\d`, body)
 	code, _ := admin.json("GET", "/api/deliveries?state=lost", nil)
 	require.Equal(t, http.StatusBadRequest, code)
 
 	dead := e.deadIDs()
-	code, body := admin.json("POST", "/api/deliveries/"+itoa(dead[idPlain])+"/retry", nil)
+	code, body = admin.json("POST", "/api/deliveries/"+itoa(dead[idPlain])+"/retry", nil)
 	require.Equal(t, http.StatusAccepted, code, body)
 	require.JSONEq(t, `{"queued": 1}`, body)
 	code, body = admin.json("POST", "/api/deliveries/"+itoa(dead[idPlain])+"/retry", nil)

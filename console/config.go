@@ -32,6 +32,12 @@ type Config struct {
 	// id, with their names (set by the daemon); the accounts page lists
 	// them with the authorizations' accounts.
 	Accounts map[int64]string `koanf:"-"`
+	// Names names every account (the daemon passes its app's store.Namer);
+	// nil: a Namer of Accounts' names over those imported into the store.
+	Names *store.Namer `koanf:"-"`
+	// Silence says which ok accounts the accounts page calls silent
+	// (kuaishou.silent_after; the daemon sets it); zero: none.
+	Silence store.Silence `koanf:"-"`
 	// Authorize makes the vendor's authorize URL (the daemon passes
 	// fetch.Config.AuthorizeURL); nil: the accounts page shows the command
 	// that makes one instead.

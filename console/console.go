@@ -34,7 +34,8 @@ type Console struct {
 	rules  atomic.Pointer[rulesMount] // nil: no rules page (SetRules)
 
 	configured []int64                                   // the accounts of cluebot.yaml
-	names      map[int64]string                          // their names
+	names      *store.Namer                              // every account's name
+	silence    store.Silence                             // which ok accounts are silent
 	authorize  AuthorizeFunc                             // nil: no authorize URL here
 	report     func() report.Options                     // nil: report.Options of the zone and names
 	apiUse     func(ctx context.Context) (APIUse, error) // nil: no API budget card
@@ -63,7 +64,10 @@ func New(cfg Config, st store.Store, logger *slog.Logger, clock clockwork.Clock)
 		}
 	}
 	c := &Console{st: st, log: logger.With("component", "console"), clock: clock, ttl: cfg.SessionTTL, zone: zone,
-		names: cfg.Accounts, authorize: cfg.Authorize, report: cfg.Report, apiUse: cfg.APIUse}
+		names: cfg.Names, silence: cfg.Silence, authorize: cfg.Authorize, report: cfg.Report, apiUse: cfg.APIUse}
+	if c.names == nil {
+		c.names = store.NewNamer(cfg.Accounts, nil, st, clock.Now)
+	}
 	for id := range cfg.Accounts {
 		c.configured = append(c.configured, id)
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -25,11 +26,13 @@ type reportDay struct {
 // reportOptions are the daily report's options for role: the daemon's
 // (rules' fields, form columns, account names) when it passed them, with
 // phones masked for everyone but admins.
-func (c *Console) reportOptions(role string) report.Options {
-	opts := report.Options{Zone: c.zone, AccountNames: c.names}
+func (c *Console) reportOptions(ctx context.Context, role string) report.Options {
+	var opts report.Options
 	if c.report != nil {
 		opts = c.report()
 		opts.Zone = c.zone
+	} else {
+		opts = report.Options{Zone: c.zone, AccountNames: c.accountNames(ctx)}
 	}
 	if role != store.RoleAdmin {
 		opts.MaskPhone = true
@@ -72,7 +75,7 @@ func (c *Console) reportDownload(w http.ResponseWriter, r *http.Request, s *stor
 		return
 	}
 	var buf bytes.Buffer
-	if _, err := report.Write(r.Context(), c.st, day, c.reportOptions(s.Role), &buf); err != nil {
+	if _, err := report.Write(r.Context(), c.st, day, c.reportOptions(r.Context(), s.Role), &buf); err != nil {
 		c.fail(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/cluebot/cluebot/clue"
@@ -36,7 +37,7 @@ type followupView struct {
 
 // deliveryView is one outbox row of a lead, or of the deliveries list.
 type deliveryView struct {
-	ID       int64      `json:"id"`
+	ID       string     `json:"id"` // a string, as every id in the JSON
 	LeadID   string     `json:"lead_id,omitempty"`
 	Route    string     `json:"route"`
 	Receiver string     `json:"receiver"`
@@ -103,7 +104,7 @@ func (c *Console) leadViews(ctx context.Context, clues []store.Clue, role string
 
 // deliveryView is the view of an outbox row; withLead names its lead.
 func (c *Console) deliveryView(it store.OutboxItem, withLead bool) deliveryView {
-	d := deliveryView{ID: it.ID, Route: it.Route, Receiver: it.Receiver, Kind: it.Kind, State: it.State,
+	d := deliveryView{ID: strconv.FormatInt(it.ID, 10), Route: it.Route, Receiver: it.Receiver, Kind: it.Kind, State: it.State,
 		Attempts: it.Attempts, Error: it.LastError}
 	if d.Kind == "" {
 		d.Kind = store.KindAlert

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/store"
@@ -161,4 +162,47 @@ func TestConsoleAccountsFromConfig(t *testing.T) {
 	link, err := consoleConfig(&cfg).Authorize("state-0123456789abcdef", true)
 	require.NoError(t, err)
 	require.Contains(t, link, "oauth_type=agent")
+}
+
+// TestConsoleAccountsImportedNames: the mounted console names accounts by
+// the app's store.Namer: an authorized account by kuaishou.account_names or
+// by its imported name, the configured ones by their YAML name.
+func TestConsoleAccountsImportedNames(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	ctx := t.Context()
+	st := e.app.Store
+	a, err := st.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: 90000001, UserID: 1,
+		AuthTokens: store.AuthTokens{AccessToken: "acc-names", RefreshToken: "ref-names"}})
+	require.NoError(t, err)
+	_, _, err = st.SetAdvertisers(ctx, a, []int64{40000001, 40000002}, e.clock.Now())
+	require.NoError(t, err)
+	e.cfg.Kuaishou.AccountNames = map[int64]string{40000002: "洛阳奥迪"}
+	e.app.Names = app.NewNamer(e.cfg, st) // as app.New makes it from this config
+	first := e.cfg.Kuaishou.Accounts[0]
+	require.NoError(t, st.SetAccountNames(ctx, map[int64]string{40000001: "南阳大众", first.AdvertiserID: "不该用"}))
+	ln, base := listen(t)
+	_, stop := e.start(Options{Listener: ln})
+	defer func() { require.NoError(t, stop()) }()
+
+	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
+	require.NoError(t, err)
+	for _, c := range signIn(t, base, "admin") {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got []console.AccountView
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	names := map[string]string{}
+	for _, v := range got {
+		names[v.AdvertiserID] = v.Name
+	}
+	require.Equal(t, "南阳大众", names["40000001"])
+	require.Equal(t, "洛阳奥迪", names["40000002"])
+	require.Equal(t, first.Name, names[strconv.FormatInt(first.AdvertiserID, 10)], "the YAML name wins")
 }

@@ -93,6 +93,7 @@ func (d *daemon) handler() (http.Handler, error) {
 		return mux, nil
 	}
 	cc := consoleConfig(d.cfg)
+	cc.Names, cc.Silence = d.a.Names, app.Silence(d.cfg)
 	cc.Report = d.a.ReportOptions // follows reloaded rules
 	cc.APIUse = func(ctx context.Context) (console.APIUse, error) {
 		u, err := d.a.APIUse(ctx, d.clock.Now())
@@ -115,7 +116,10 @@ func (d *daemon) handler() (http.Handler, error) {
 // redirect URL are set, the authorize URL of the onboarding link.
 func consoleConfig(cfg *config.Config) console.Config {
 	cc := cfg.Console
-	cc.Accounts = app.AccountNames(cfg)
+	cc.Accounts = make(map[int64]string, len(cfg.Kuaishou.Accounts))
+	for _, a := range cfg.Kuaishou.Accounts {
+		cc.Accounts[a.AdvertiserID] = a.Name
+	}
 	if k := cfg.Kuaishou; k.AppID > 0 && k.OAuth.RedirectURL != "" {
 		cc.Authorize = k.AuthorizeURL
 	}

@@ -3,7 +3,6 @@ package daemon
 import (
 	"context"
 
-	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/route"
 	"github.com/cluebot/cluebot/rulesdiff"
 )
@@ -39,7 +38,8 @@ func (d *daemon) rulesAPI() *rulesdiff.API {
 		Apply:   d.a.UseVersion,
 		Audit:   d.a.Store.AddAudit,
 		Path:    d.cfg.Rules,
-		Options: rulesdiff.Options{Zone: d.cfg.Location, AccountNames: app.AccountNames(d.cfg)},
+		Options: rulesdiff.Options{Zone: d.cfg.Location},
+		Names:   d.a.AccountNames,
 		Now:     d.clock.Now,
 		Log:     d.log.With("component", "rules"),
 	}

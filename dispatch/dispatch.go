@@ -19,8 +19,9 @@ import (
 type Leads struct {
 	// Zone is the configured time zone.
 	Zone *time.Location
-	// AccountNames names the configured accounts.
-	AccountNames map[int64]string
+	// AccountNames gives the accounts' names of the moment (a store.Namer's
+	// Names); nil: none.
+	AccountNames func() map[int64]string
 	// Rules holds the current rules; swapped atomically on reload.
 	Rules *atomic.Pointer[route.Rules]
 }
@@ -28,7 +29,10 @@ type Leads struct {
 // Options returns the lead options of the moment: the zone, the account
 // names and the current rules' field mapping.
 func (l *Leads) Options() transform.Options {
-	opts := transform.Options{Zone: l.Zone, AccountNames: l.AccountNames}
+	opts := transform.Options{Zone: l.Zone}
+	if l.AccountNames != nil {
+		opts.AccountNames = l.AccountNames()
+	}
 	if r := l.Rules.Load(); r != nil {
 		opts.Fields = r.Fields
 	}

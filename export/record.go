@@ -5,6 +5,7 @@ package export
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
@@ -16,13 +17,13 @@ import (
 // configured zone. Phone is the full number: exports go to systems, not chats.
 type Record struct {
 	ID           string            `json:"id"`
-	AdvertiserID int64             `json:"advertiser_id"`
+	AdvertiserID string            `json:"advertiser_id"`
 	Account      string            `json:"account,omitempty"`
 	UserName     string            `json:"user_name"`
 	Phone        string            `json:"phone"`
 	PageID       string            `json:"page_id"`
 	PageName     string            `json:"page_name"`
-	IntentionID  int64             `json:"intention_id"`
+	IntentionID  string            `json:"intention_id"`
 	Intention    string            `json:"intention"`
 	SourceType   int64             `json:"source_type"`
 	Source       string            `json:"source"`
@@ -48,9 +49,9 @@ func NewRecord(l *transform.Lead, routes []string) Record {
 		routes = []string{}
 	}
 	return Record{
-		ID: l.ID, AdvertiserID: l.AdvertiserID, Account: l.AccountName,
+		ID: l.ID, AdvertiserID: strconv.FormatInt(l.AdvertiserID, 10), Account: l.AccountName,
 		UserName: l.UserName, Phone: l.Phone, PageID: l.PageID, PageName: l.PageName,
-		IntentionID: l.IntentionID, Intention: l.IntentionLabel,
+		IntentionID: strconv.FormatInt(l.IntentionID, 10), Intention: l.IntentionLabel,
 		SourceType: l.SourceType, Source: l.SourceTypeLabel,
 		PhoneStat: l.PhoneStat, CallStatus: l.PhoneStatLabel,
 		ClueTag: l.ClueTagLabel, Schedule: l.ScheduleLabel,

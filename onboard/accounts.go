@@ -3,6 +3,7 @@ package onboard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -20,6 +21,9 @@ type AccountLine struct {
 	LastClue     time.Time `json:"-"`
 	CluesToday   int       `json:"clues_today"`
 	Error        string    `json:"error"`
+	// Silent: ok, but no clue for kuaishou.silent_after (the status stays
+	// "ok", the contract's word; the text table says "silent").
+	Silent bool `json:"-"`
 }
 
 // MarshalJSON writes the contract's shape.
@@ -40,35 +44,36 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// Accounts lists every account, configured (their ids) and authorized, by
-// advertiser id, named by names (empty: shown by id). Clues created since
-// count as today's.
+// Accounts lists every account, configured (their ids) and authorized,
+// problems first (store.SortForPeople, si saying which are silent at now),
+// named by names (empty: shown by id), with the one-line summary of
+// store.AccountsSummary. Clues created since count as today's.
 func Accounts(ctx context.Context, st store.AccountStatsStore, configured []int64, names map[int64]string,
-	since time.Time) ([]AccountLine, error) {
+	since time.Time, si store.Silence, now time.Time) ([]AccountLine, string, error) {
 	stats, err := store.AccountStats(ctx, st, configured, since)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	store.SortForPeople(stats, si, now)
 	out := make([]AccountLine, len(stats))
 	for i, s := range stats {
 		out[i] = AccountLine{AdvertiserID: s.AdvertiserID, Name: names[s.AdvertiserID], Source: s.Source,
-			Status: s.Status, LastPull: s.LastPull, LastClue: s.LastClue, CluesToday: s.CluesToday, Error: s.Error}
+			Status: s.Status, LastPull: s.LastPull, LastClue: s.LastClue, CluesToday: s.CluesToday, Error: s.Error,
+			Silent: si.Of(s, now)}
 	}
-	return out, nil
+	return out, store.AccountsSummary(stats, si, now), nil
 }
 
-// Names merges account names by precedence: kuaishou.account_names, then
-// the names of YAML accounts, then imported ones.
-func Names(configured, yaml, imported map[int64]string) map[int64]string {
-	out := make(map[int64]string, len(configured)+len(yaml)+len(imported))
-	for _, m := range []map[int64]string{imported, yaml, configured} { // later wins
-		for id, n := range m {
-			if n != "" {
-				out[id] = n
-			}
-		}
+// Problem is the line's error or, for a silent account, "silent: no clue
+// for silent_after" said in days or hours.
+func (l AccountLine) Problem(silentAfter time.Duration) string {
+	if !l.Silent {
+		return l.Error
 	}
-	return out
+	if silentAfter%(24*time.Hour) == 0 {
+		return fmt.Sprintf("silent: no clue for %dd", silentAfter/(24*time.Hour))
+	}
+	return fmt.Sprintf("silent: no clue for %dh", silentAfter/time.Hour)
 }
 
 // ShowTime shows an account's time for the table: local, to the minute, or "-".

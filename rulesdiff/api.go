@@ -70,6 +70,9 @@ type API struct {
 	Path string
 	// Options are the replay's (zone, account names, examples).
 	Options Options
+	// Names, when set, gives the account names of the moment (a
+	// store.Namer's), over Options.AccountNames, at each preview.
+	Names func() map[int64]string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Log receives the saves and the files that could not be written; nil

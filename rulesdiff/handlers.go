@@ -36,8 +36,11 @@ func (a *API) Preview(ctx context.Context, text string, since time.Duration) (*R
 	if err != nil {
 		return nil, fmt.Errorf("read the rules in force: %w", err)
 	}
-	now := a.now()
-	res, err := Replay(ctx, a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, a.Options)
+	now, opts := a.now(), a.Options
+	if a.Names != nil {
+		opts.AccountNames = a.Names()
+	}
+	res, err := Replay(ctx, a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("replay the stored leads: %w", err)
 	}

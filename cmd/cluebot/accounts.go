@@ -12,8 +12,10 @@ import (
 )
 
 // cmdAccounts implements `cluebot accounts [--json]`: every account, from
-// the config and from authorizations, with its status, last pull, last clue
-// and today's clues; and `cluebot accounts import FILE.csv`.
+// the config and from authorizations, problems first, with its status, last
+// pull, last clue and today's clues (the text under a one-line summary, its
+// PROBLEM column the error or "silent" for an ok account without clues for
+// kuaishou.silent_after); and `cluebot accounts import FILE.csv`.
 func cmdAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "import" {
 		return cmdAccountsImport(ctx, args[1:], stdout, stderr)
@@ -28,7 +30,7 @@ func cmdAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer st.Close()
-	imported, err := importedNames(ctx, st)
+	names, err := app.NewNamer(cfg, st).Names(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,19 +40,21 @@ func cmdAccounts(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	now := time.Now().In(cfg.Location)
 	y, m, d := now.Date()
-	names := onboard.Names(cfg.Kuaishou.AccountNames, app.AccountNames(cfg), imported)
-	lines, err := onboard.Accounts(ctx, st, ids, names, time.Date(y, m, d, 0, 0, 0, 0, cfg.Location))
+	lines, summary, err := onboard.Accounts(ctx, st, ids, names, time.Date(y, m, d, 0, 0, 0, 0, cfg.Location),
+		app.Silence(cfg), now)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return printJSON(stdout, lines)
 	}
+	fmt.Fprintln(stdout, summary)
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADVERTISER\tNAME\tSOURCE\tSTATUS\tLAST PULL\tLAST CLUE\tTODAY\tERROR")
+	fmt.Fprintln(tw, "ADVERTISER\tNAME\tSOURCE\tSTATUS\tLAST PULL\tLAST CLUE\tTODAY\tPROBLEM")
 	for _, l := range lines {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", l.AdvertiserID, l.Name, l.Source, l.Status,
-			onboard.ShowTime(l.LastPull, cfg.Location), onboard.ShowTime(l.LastClue, cfg.Location), l.CluesToday, l.Error)
+			onboard.ShowTime(l.LastPull, cfg.Location), onboard.ShowTime(l.LastClue, cfg.Location), l.CluesToday,
+			l.Problem(cfg.Kuaishou.SilentAfter))
 	}
 	return tw.Flush()
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cluebot/cluebot/fileerr"
 	"github.com/cluebot/cluebot/onboard"
-	"github.com/cluebot/cluebot/store"
 )
 
 // cmdAccountsImport implements `cluebot accounts import FILE.csv`: names
@@ -63,8 +62,15 @@ func cmdAccountsImport(ctx context.Context, args []string, stdout, stderr io.Wri
 			len(unknown), showIDs(unknown, 20))
 	}
 	fmt.Fprintln(stdout)
+	yaml := map[int64]bool{}
+	for _, a := range cfg.Kuaishou.Accounts {
+		yaml[a.AdvertiserID] = a.Name != ""
+	}
 	for _, id := range slices.Sorted(maps.Keys(names)) {
-		if cfg.Kuaishou.AccountNames[id] != "" {
+		switch {
+		case yaml[id]:
+			fmt.Fprintf(stderr, "note: advertiser %d has a name in kuaishou.accounts, which wins over the import\n", id)
+		case cfg.Kuaishou.AccountNames[id] != "":
 			fmt.Fprintf(stderr, "note: advertiser %d is named in kuaishou.account_names, which wins over the import\n", id)
 		}
 	}
@@ -81,9 +87,4 @@ func showIDs(ids []int64, max int) string {
 		parts = append(parts, fmt.Sprintf("… (%d more)", len(ids)-max))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// importedNames returns the names `accounts import` stored.
-func importedNames(ctx context.Context, st store.AccountNameStore) (map[int64]string, error) {
-	return st.AccountNames(ctx)
 }

@@ -65,15 +65,19 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer st.Close()
 	filter := store.ClueFilter{From: from, To: to}
+	names, err := app.NewNamer(cfg, st).Names(ctx)
+	if err != nil {
+		return err
+	}
 	n := 0
 	write := func(w io.Writer) error {
 		if *format == "xlsx" {
 			var err error
-			n, err = report.WriteRange(ctx, st, filter, app.ReportOptions(cfg, rules), w) // as the daily report has them
+			n, err = report.WriteRange(ctx, st, filter, app.ReportOptions(cfg, rules, names), w) // as the daily report has them
 			return err
 		}
 		ew, _ := export.NewWriter(*format, w) // the format was checked above
-		err := export.Leads(ctx, st, filter, app.LeadOptions(cfg, rules), func(l *transform.Lead, c *store.Clue) error {
+		err := export.Leads(ctx, st, filter, app.LeadOptions(cfg, rules, names), func(l *transform.Lead, c *store.Clue) error {
 			r := export.NewRecord(l, c.Routes)
 			n++
 			return ew.Write(&r)

@@ -77,7 +77,8 @@ func cmdRules(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageErr("%s: not a clue: %v", *clueFile, err)
 	}
 	// The clue as an alert would show it, though it was never stored.
-	lead := transform.FromClue(&c, nil, app.LeadOptions(cfg, rules))
+	names, _ := app.NewNamer(cfg, nil).Names(ctx) // cluebot.yaml's: no store to read
+	lead := transform.FromClue(&c, nil, app.LeadOptions(cfg, rules, names))
 	out := struct {
 		ClueID   string      `json:"clue_id"`
 		Unrouted bool        `json:"unrouted"`

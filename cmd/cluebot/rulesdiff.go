@@ -61,9 +61,13 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
+	names, err := app.NewNamer(cfg, st).Names(ctx)
+	if err != nil {
+		return err
+	}
 	now := time.Now()
 	res, err := rulesdiff.Replay(ctx, st, before, after, store.ClueFilter{From: now.Add(-since), To: now},
-		rulesdiff.Options{Zone: cfg.Location, AccountNames: app.AccountNames(cfg)})
+		rulesdiff.Options{Zone: cfg.Location, AccountNames: names})
 	if err != nil {
 		return err
 	}
