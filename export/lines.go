@@ -70,8 +70,8 @@ func (c *csvWriter) Write(r *Record) error {
 		}
 	}
 	v := c.row
-	v[0], v[1], v[2], v[3], v[4] = r.ID, r.AdvertiserID, r.Account, r.UserName, r.Phone
-	v[5], v[6], v[7], v[8] = r.PageID, r.PageName, r.IntentionID, r.Intention
+	v[0], v[1], v[2], v[3], v[4] = r.ID, strconv.FormatInt(r.AdvertiserID, 10), r.Account, r.UserName, r.Phone
+	v[5], v[6], v[7], v[8] = r.PageID, r.PageName, strconv.FormatInt(r.IntentionID, 10), r.Intention
 	v[9], v[10], v[11], v[12] = strconv.FormatInt(r.SourceType, 10), r.Source, strconv.FormatInt(r.PhoneStat, 10), r.CallStatus
 	v[13], v[14], v[15], v[16], v[17] = r.ClueTag, r.Schedule, r.Province, r.City, r.Store
 	v[18], v[19], v[20], v[21], v[22] = r.CampaignID, r.UnitID, r.CreativeID, r.CreateTime, r.UpdateTime

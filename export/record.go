@@ -5,25 +5,27 @@ package export
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/cluebot/cluebot/store"
 	"github.com/cluebot/cluebot/transform"
 )
 
-// Record is one lead as exported to other systems (jsonl and csv). Ids are
-// strings so no consumer reads them as floats; times are RFC 3339 in the
+// Record is one lead as exported to other systems (jsonl and csv). The long
+// ids (clue, page, campaign) are strings so no consumer reads them as
+// floats; advertiser_id and intention_id stay numbers, as the jsonl contract
+// has them (interface.md, export) and as earlier exports wrote them; times
+// are RFC 3339 in the
 // configured zone. Phone is the full number: exports go to systems, not chats.
 type Record struct {
 	ID           string            `json:"id"`
-	AdvertiserID string            `json:"advertiser_id"`
+	AdvertiserID int64             `json:"advertiser_id"`
 	Account      string            `json:"account,omitempty"`
 	UserName     string            `json:"user_name"`
 	Phone        string            `json:"phone"`
 	PageID       string            `json:"page_id"`
 	PageName     string            `json:"page_name"`
-	IntentionID  string            `json:"intention_id"`
+	IntentionID  int64             `json:"intention_id"`
 	Intention    string            `json:"intention"`
 	SourceType   int64             `json:"source_type"`
 	Source       string            `json:"source"`
@@ -49,9 +51,9 @@ func NewRecord(l *transform.Lead, routes []string) Record {
 		routes = []string{}
 	}
 	return Record{
-		ID: l.ID, AdvertiserID: strconv.FormatInt(l.AdvertiserID, 10), Account: l.AccountName,
+		ID: l.ID, AdvertiserID: l.AdvertiserID, Account: l.AccountName,
 		UserName: l.UserName, Phone: l.Phone, PageID: l.PageID, PageName: l.PageName,
-		IntentionID: strconv.FormatInt(l.IntentionID, 10), Intention: l.IntentionLabel,
+		IntentionID: l.IntentionID, Intention: l.IntentionLabel,
 		SourceType: l.SourceType, Source: l.SourceTypeLabel,
 		PhoneStat: l.PhoneStat, CallStatus: l.PhoneStatLabel,
 		ClueTag: l.ClueTagLabel, Schedule: l.ScheduleLabel,

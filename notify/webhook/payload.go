@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/cluebot/cluebot/notify"
@@ -44,18 +43,17 @@ type Assignee struct {
 	FeishuOpenID string `json:"feishu_open_id,omitempty"`
 }
 
-// LeadPayload is a lead with the keys of `cluebot export --format jsonl`;
-// ids are strings, as everywhere in cluebot's JSON.
+// LeadPayload is a lead with the keys of `cluebot export --format jsonl`.
 type LeadPayload struct {
 	ID           string            `json:"id"`
-	AdvertiserID string            `json:"advertiser_id"`
+	AdvertiserID int64             `json:"advertiser_id"`
 	AccountName  string            `json:"account_name,omitempty"`
 	UserName     string            `json:"user_name"`
 	Phone        string            `json:"phone"` // masked unless mask_phone: false
 	PageID       string            `json:"page_id"`
 	PageName     string            `json:"page_name"`
 	SourceURL    string            `json:"source_url,omitempty"`
-	IntentionID  string            `json:"intention_id"`
+	IntentionID  int64             `json:"intention_id"`
 	Intention    string            `json:"intention"`
 	SourceType   string            `json:"source_type"`
 	Province     string            `json:"province"`
@@ -137,9 +135,9 @@ func leadPayload(l *transform.Lead) LeadPayload {
 	for _, a := range l.Answers {
 		form[a.Label] = a.Value
 	}
-	return LeadPayload{ID: l.ID, AdvertiserID: strconv.FormatInt(l.AdvertiserID, 10), AccountName: l.AccountName,
+	return LeadPayload{ID: l.ID, AdvertiserID: l.AdvertiserID, AccountName: l.AccountName,
 		UserName: l.UserName, Phone: l.Phone, PageID: l.PageID, PageName: l.PageName,
-		SourceURL: l.SourceURL, IntentionID: strconv.FormatInt(l.IntentionID, 10), Intention: l.IntentionLabel,
+		SourceURL: l.SourceURL, IntentionID: l.IntentionID, Intention: l.IntentionLabel,
 		SourceType: l.SourceTypeLabel, Province: l.Province, City: l.City, Store: l.Store,
 		CreateTime: timeText(l.CreateTime), UpdateTime: timeText(l.UpdateTime), Form: form}
 }

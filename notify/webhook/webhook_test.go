@@ -46,12 +46,6 @@ func TestSignedPayloadAccepted(t *testing.T) {
 	require.Len(t, p.Alerts, 1)
 	l := p.Alerts[0].Lead
 	require.Equal(t, "197451604008536386", l.ID)
-	var raw struct {
-		Alerts []struct{ Lead map[string]any }
-	}
-	require.NoError(t, json.Unmarshal(msgs[0].Raw, &raw))
-	require.Equal(t, "20006545", raw.Alerts[0].Lead["advertiser_id"], "ids in JSON are strings")
-	require.IsType(t, "", raw.Alerts[0].Lead["intention_id"], "ids in JSON are strings")
 	require.Equal(t, "155****8917", l.Phone, "masked by default")
 	require.Equal(t, "155****8917", l.Form["电话"])
 	require.Equal(t, "宝马2系/河南/郑州/二七区/哈登店", l.Form["下拉单选"])
