@@ -185,6 +185,16 @@ func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 		return t.auths.ReplaceTokens(bg, s.id, t.owner, claim.AuthTokens, t.now())
 	}
 	grant, err := t.c.refreshToken(ctx, s.log.With("op", opRefresh), claim.RefreshToken)
+	if err != nil && IsAuth(err) {
+		// Approved again while this refresh ran (the browser flow or `auth
+		// add`): the vendor retired the refresh token with the pair it
+		// issued, and the new pair is stored. Take it; nothing needs re-auth.
+		if a, rerr := t.auths.Authorization(bg, s.id); rerr == nil && a.RefreshToken != claim.RefreshToken &&
+			!a.AccessToken.IsZero() {
+			s.auth, s.failedAt, s.failErr = a, time.Time{}, nil
+			return t.auths.ReplaceTokens(bg, s.id, t.owner, a.AuthTokens, t.now())
+		}
+	}
 	if err != nil {
 		reauth := IsAuth(err)
 		msg := fmt.Sprintf("token refresh failed: %v", err)
