@@ -22,9 +22,7 @@ import (
 // security headers; an admin signs in and searches.
 func TestConsoleMounted(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
-	require.NoError(t, err)
-	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	withAdmin(t, e.cfg)
 	ln, base := listen(t)
 	_, stop := e.start(Options{Listener: ln})
 	defer func() { require.NoError(t, stop()) }()
@@ -38,6 +36,31 @@ func TestConsoleMounted(t *testing.T) {
 		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
 	}
 	require.Equal(t, http.StatusOK, leadsStatus(t, base, signIn(t, base, "admin")))
+}
+
+// withAdmin gives cfg's console one user, admin, with password "pw".
+func withAdmin(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
+	require.NoError(t, err)
+	cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+}
+
+// apiAccounts signs admin in and reads GET /api/accounts.
+func apiAccounts(t *testing.T, base string) []console.AccountView {
+	t.Helper()
+	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
+	require.NoError(t, err)
+	for _, c := range signIn(t, base, "admin") {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got []console.AccountView
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	return got
 }
 
 // signIn signs name in with password "pw" through the API and returns the
@@ -124,25 +147,13 @@ func TestConsoleUsersReloaded(t *testing.T) {
 // and a redirect URL make one.
 func TestConsoleAccountsFromConfig(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
-	require.NoError(t, err)
-	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	withAdmin(t, e.cfg)
 	require.NotEmpty(t, e.cfg.Kuaishou.Accounts)
 	ln, base := listen(t)
 	_, stop := e.start(Options{Listener: ln})
 	defer func() { require.NoError(t, stop()) }()
 
-	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
-	require.NoError(t, err)
-	for _, c := range signIn(t, base, "admin") {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var got []console.AccountView
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	got := apiAccounts(t, base)
 	want := map[string]string{}
 	for _, a := range e.cfg.Kuaishou.Accounts {
 		want[strconv.FormatInt(a.AdvertiserID, 10)] = a.Name
@@ -169,9 +180,7 @@ func TestConsoleAccountsFromConfig(t *testing.T) {
 // by its imported name, the configured ones by their YAML name.
 func TestConsoleAccountsImportedNames(t *testing.T) {
 	e := newEnv(t, envOptions{})
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
-	require.NoError(t, err)
-	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	withAdmin(t, e.cfg)
 	ctx := t.Context()
 	st := e.app.Store
 	a, err := st.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: 90000001, UserID: 1,
@@ -187,17 +196,7 @@ func TestConsoleAccountsImportedNames(t *testing.T) {
 	_, stop := e.start(Options{Listener: ln})
 	defer func() { require.NoError(t, stop()) }()
 
-	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
-	require.NoError(t, err)
-	for _, c := range signIn(t, base, "admin") {
-		req.AddCookie(c)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var got []console.AccountView
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	got := apiAccounts(t, base)
 	names := map[string]string{}
 	for _, v := range got {
 		names[v.AdvertiserID] = v.Name

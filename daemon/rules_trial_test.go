@@ -11,9 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -65,9 +63,7 @@ func (s *apiSession) call(method, path string, body any) (int, string) {
 // group at once.
 func TestRulesTrial(t *testing.T) {
 	e := newEnv(t, envOptions{start: time.Now(), rules: henanRules})
-	hash, err := bcrypt.GenerateFromPassword([]byte("pw"), bcrypt.MinCost)
-	require.NoError(t, err)
-	e.cfg.Console = console.Config{Users: []console.User{{Name: "admin", Role: store.RoleAdmin, PasswordHash: string(hash)}}}
+	withAdmin(t, e.cfg)
 	e.addClues(300)
 	t0 := e.clock.Now()
 	ln, base := listen(t)
