@@ -30,15 +30,12 @@ func TestRunChecksTheBudgetWithAuthorizedAccounts(t *testing.T) {
 	require.NoError(t, a.CheckBudget(ctx, now), "one YAML account fits")
 	require.Empty(t, logs.String())
 
-	id, err := a.Store.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: 19000000,
-		AuthTokens: store.AuthTokens{AccessToken: secret.String("agency-access-x"), RefreshToken: secret.String("agency-refresh-x"),
-			AccessExpiresAt: now.Add(time.Hour), RefreshExpiresAt: now.Add(24 * time.Hour)}})
-	require.NoError(t, err)
+	id := putAgency(t, a, now)
 	ids := []int64{30000001} // the YAML account, counted once
 	for i := range 15 {
 		ids = append(ids, 40000001+int64(i))
 	}
-	_, _, err = a.Store.SetAdvertisers(ctx, id, ids, now)
+	_, _, err := a.Store.SetAdvertisers(ctx, id, ids, now)
 	require.NoError(t, err)
 
 	err = a.CheckBudget(ctx, now)
@@ -77,15 +74,12 @@ func TestRunChecksTheRateWithoutABudget(t *testing.T) {
 	require.NoError(t, a.CheckBudget(ctx, now), "one YAML account fits")
 	require.Empty(t, logs.String())
 
-	id, err := a.Store.PutAuthorization(ctx, store.Authorization{Type: store.AuthAgent, AdvertiserID: 19000000,
-		AuthTokens: store.AuthTokens{AccessToken: secret.String("agency-access-x"), RefreshToken: secret.String("agency-refresh-x"),
-			AccessExpiresAt: now.Add(time.Hour), RefreshExpiresAt: now.Add(24 * time.Hour)}})
-	require.NoError(t, err)
+	id := putAgency(t, a, now)
 	ids := []int64{30000001}
 	for i := range 9 {
 		ids = append(ids, 40000001+int64(i))
 	}
-	_, _, err = a.Store.SetAdvertisers(ctx, id, ids, now)
+	_, _, err := a.Store.SetAdvertisers(ctx, id, ids, now)
 	require.NoError(t, err)
 	require.NoError(t, a.CheckBudget(ctx, now), "10 accounts take 60 calls a minute: they fit")
 	require.Empty(t, logs.String())
@@ -176,4 +170,15 @@ func TestAPIUse(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, 1, u.Calls, "the other instance's call left the minute")
 	})
+}
+
+// putAgency stores an agency authorization, its tokens marked agency-, and
+// returns its id.
+func putAgency(t *testing.T, a *app.App, now time.Time) int64 {
+	t.Helper()
+	id, err := a.Store.PutAuthorization(t.Context(), store.Authorization{Type: store.AuthAgent, AdvertiserID: 19000000,
+		AuthTokens: store.AuthTokens{AccessToken: secret.String("agency-access-x"), RefreshToken: secret.String("agency-refresh-x"),
+			AccessExpiresAt: now.Add(time.Hour), RefreshExpiresAt: now.Add(24 * time.Hour)}})
+	require.NoError(t, err)
+	return id
 }
