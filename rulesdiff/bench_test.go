@@ -205,12 +205,7 @@ func BenchmarkReplayHeavy(b *testing.B) {
 		benchReplay(b, st, heavyLeads)
 	})
 	b.Run("postgres", func(b *testing.B) {
-		dsn, schema := pgtest.DSN(b), os.Getenv("CLUEBOT_BENCH_SCHEMA")
-		if schema == "" {
-			_, schema = pgtest.FreshSchema(b)
-		} else {
-			pgtest.Exec(b, dsn, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
-		}
+		dsn, schema := pgtest.BenchSchema(b)
 		st, err := postgres.Open(b.Context(), dsn, postgres.Options{Schema: schema})
 		require.NoError(b, err)
 		defer st.Close()

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -18,12 +17,7 @@ import (
 // seeding.
 func BenchmarkConsole(b *testing.B) {
 	h := storetest.HeavySet(b)
-	dsn, schema := pgtest.DSN(b), os.Getenv("CLUEBOT_BENCH_SCHEMA")
-	if schema == "" {
-		_, schema = pgtest.FreshSchema(b)
-	} else {
-		pgtest.Exec(b, dsn, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
-	}
+	dsn, schema := pgtest.BenchSchema(b)
 	s := openIn(b, dsn, schema)
 	storetest.BenchConsole(b, s, h, func() { seedHeavy(b, s, h) })
 }

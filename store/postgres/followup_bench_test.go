@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -21,12 +20,7 @@ import (
 // place, to measure again without seeding.
 func BenchmarkFollowupScan(b *testing.B) {
 	f := storetest.FollowupScale(b)
-	dsn, schema := pgtest.DSN(b), os.Getenv("CLUEBOT_BENCH_SCHEMA")
-	if schema == "" {
-		_, schema = pgtest.FreshSchema(b)
-	} else {
-		pgtest.Exec(b, dsn, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
-	}
+	dsn, schema := pgtest.BenchSchema(b)
 	s := openIn(b, dsn, schema)
 	var open int
 	require.NoError(b, s.pool.QueryRow(b.Context(), `SELECT COUNT(*) FROM followups`).Scan(&open))

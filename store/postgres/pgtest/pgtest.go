@@ -40,6 +40,19 @@ func FreshSchema(tb testing.TB) (dsn, schema string) {
 	return dsn, schema
 }
 
+// BenchSchema is the schema a heavy benchmark seeds: CLUEBOT_BENCH_SCHEMA,
+// created when missing and left in place so that a later run measures again
+// without seeding, or else a fresh one dropped when the benchmark ends.
+func BenchSchema(tb testing.TB) (dsn, schema string) {
+	tb.Helper()
+	dsn, schema = DSN(tb), os.Getenv("CLUEBOT_BENCH_SCHEMA")
+	if schema == "" {
+		return FreshSchema(tb)
+	}
+	Exec(tb, dsn, `CREATE SCHEMA IF NOT EXISTS `+pgx.Identifier{schema}.Sanitize())
+	return dsn, schema
+}
+
 // Exec runs sql on a connection of its own.
 func Exec(tb testing.TB, dsn, sql string, args ...any) {
 	tb.Helper()
