@@ -15,8 +15,15 @@ import (
 // iterateIDs collects the ids IterateClues yields for f.
 func iterateIDs(t *testing.T, s store.Store, f store.ClueFilter) []string {
 	t.Helper()
+	return idsOf(t, s.IterateClues, f)
+}
+
+// idsOf collects the ids one of the store's iterations yields for f.
+func idsOf(t *testing.T, iterate func(context.Context, store.ClueFilter, func(*store.Clue) error) error,
+	f store.ClueFilter) []string {
+	t.Helper()
 	ids := []string{}
-	require.NoError(t, s.IterateClues(t.Context(), f, func(c *store.Clue) error {
+	require.NoError(t, iterate(t.Context(), f, func(c *store.Clue) error {
 		ids = append(ids, c.ID)
 		return nil
 	}))
@@ -60,7 +67,7 @@ func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
 				want = append(want, c.ID)
 			}
 			require.Equal(t, want, iterateIDs(t, s, tt.f))
-			require.Equal(t, want, routingRowIDs(t, s, tt.f), "IterateRoutingRows reads the same clues")
+			require.Equal(t, want, idsOf(t, s.IterateRoutingRows, tt.f), "IterateRoutingRows reads the same clues")
 			n, err := s.CountClues(t.Context(), tt.f)
 			require.NoError(t, err)
 			require.Equal(t, len(tt.want), n)
@@ -99,17 +106,6 @@ func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
 			require.Equal(t, routingRow(normalize(stored)), normalize(g))
 		}
 	})
-}
-
-// routingRowIDs collects the ids IterateRoutingRows yields for f.
-func routingRowIDs(t *testing.T, s store.Store, f store.ClueFilter) []string {
-	t.Helper()
-	ids := []string{}
-	require.NoError(t, s.IterateRoutingRows(t.Context(), f, func(c *store.Clue) error {
-		ids = append(ids, c.ID)
-		return nil
-	}))
-	return ids
 }
 
 // routingRow is c as IterateRoutingRows reads it: the columns a lead is
