@@ -1,7 +1,6 @@
 package receiver_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"testing"
@@ -77,13 +76,6 @@ func texts(v any) []string {
 		return []string{x}
 	}
 	return nil
-}
-
-func mustJSON(t *testing.T, raw []byte) map[string]any {
-	t.Helper()
-	var m map[string]any
-	require.NoError(t, json.Unmarshal(raw, &m))
-	return m
 }
 
 func lead(l func() notify.Alert) []notify.Alert { return []notify.Alert{l()} }

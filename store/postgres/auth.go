@@ -49,9 +49,6 @@ CREATE TABLE oauth_states (
 );
 `
 
-// selectAuthSQL selects every column ScanAuth reads.
-const selectAuthSQL = sqlstore.SelectAuthSQL
-
 // durableTx runs fn in a transaction that commits with synchronous_commit
 // on, as SaveToken does: a rotated refresh token must not come back after a
 // crash.

@@ -44,9 +44,3 @@ func (s *Store) SaveRouting(ctx context.Context, r store.Routing) (bool, error) 
 			return err
 		})
 }
-
-// clueExists returns nil if a clue with the given id is stored, else an error
-// wrapping store.ErrNotFound.
-func clueExists(ctx context.Context, tx pgx.Tx, id string) error {
-	return dialect.ClueExists(ctx, conn{tx}, id)
-}

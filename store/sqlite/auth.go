@@ -49,9 +49,6 @@ CREATE TABLE oauth_states (
 ) WITHOUT ROWID;
 `
 
-// selectAuthSQL selects every column ScanAuth reads.
-const selectAuthSQL = sqlstore.SelectAuthSQL
-
 // durableTx runs fn in a write transaction synced to disk on commit
 // (synchronous=FULL), as SaveToken does: a rotated refresh token must not
 // come back after a power cut.

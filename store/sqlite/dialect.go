@@ -113,9 +113,6 @@ var selectClueSQL = sqlstore.SelectClueSQL
 // c.Assignees get fresh memory.
 func scanClue(r rowScanner, c *store.Clue) error { return dialect.ScanClue(r, c) }
 
-// where returns the WHERE clause (possibly empty) and its args for f.
-func where(f store.ClueFilter) (string, []any) { return dialect.Where(f) }
-
 // querier is a pool, a connection or a transaction.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row

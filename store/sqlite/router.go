@@ -75,12 +75,6 @@ func (s *Store) SaveRouting(ctx context.Context, r store.Routing) (bool, error) 
 		})
 }
 
-// clueExists returns nil if a clue with the given id is stored, else an error
-// wrapping store.ErrNotFound.
-func clueExists(ctx context.Context, tx *sql.Tx, id string) error {
-	return dialect.ClueExists(ctx, conn{tx}, id)
-}
-
 // insertOutboxSQL returns the statement that enqueues rows alerts, pending
 // and unleased by the columns' defaults, each once per (clue, route, receiver).
 func insertOutboxSQL(rows int) string {
