@@ -151,8 +151,7 @@ func (t *Tokens) loadAuth(ctx context.Context, s *authToken) error {
 func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 	if !s.failedAt.IsZero() && t.now().Before(s.failedAt.Add(t.authRetryAfter())) {
 		// Another instance may have refreshed it since: a read, not a call.
-		if a, err := t.auths.Authorization(ctx, s.id); err == nil && a.Status == store.AuthOK &&
-			!a.AccessToken.IsZero() && a.AccessToken != s.auth.AccessToken && !t.authDue(a.AuthTokens) {
+		if a, err := t.auths.Authorization(ctx, s.id); err == nil && t.newerPair(a, s.auth.AccessToken) {
 			s.auth, s.failedAt, s.failErr = a, time.Time{}, nil
 			return nil
 		}
@@ -179,26 +178,24 @@ func (t *Tokens) refreshAuth(ctx context.Context, s *authToken) error {
 		s.auth, s.reauth = claim, true
 		return fmt.Errorf("authorization %d: %w: %s", s.id, ErrReauthorize, claim.LastError)
 	}
-	if claim.AccessToken != s.auth.AccessToken && !claim.AccessToken.IsZero() && !t.authDue(claim.AuthTokens) {
+	if t.newerPair(claim, s.auth.AccessToken) {
 		// Another instance refreshed it since we loaded: take its pair.
 		s.auth = claim
 		return t.auths.ReplaceTokens(bg, s.id, t.owner, claim.AuthTokens, t.now())
 	}
 	grant, err := t.c.refreshToken(ctx, s.log.With("op", opRefresh), claim.RefreshToken)
-	if err != nil && IsAuth(err) {
-		// Approved again while this refresh ran (the browser flow or `auth
-		// add`): the vendor retired the refresh token with the pair it
-		// issued, and the new pair is stored. Take it; nothing needs re-auth.
-		if a, rerr := t.auths.Authorization(bg, s.id); rerr == nil && a.RefreshToken != claim.RefreshToken &&
-			!a.AccessToken.IsZero() {
-			s.auth, s.failedAt, s.failErr = a, time.Time{}, nil
-			return t.auths.ReplaceTokens(bg, s.id, t.owner, a.AuthTokens, t.now())
-		}
-	}
 	if err != nil {
 		reauth := IsAuth(err)
 		msg := fmt.Sprintf("token refresh failed: %v", err)
 		first, ferr := t.auths.FailRefresh(bg, s.id, t.owner, msg, reauth, t.now())
+		if reauth && errors.Is(ferr, store.ErrLeaseLost) && t.loadAuth(ctx, s) == nil {
+			// Approved again while this refresh ran (the browser flow or
+			// `auth add`): storing the new pair ended the lease, and the
+			// vendor retired this refresh token with it. Nothing needs
+			// re-auth: the stored pair is the one to use.
+			s.failedAt, s.failErr = time.Time{}, nil
+			return nil
+		}
 		if ferr != nil {
 			s.log.Error("recording the failed refresh failed", "error", ferr)
 		}
@@ -250,7 +247,7 @@ func (t *Tokens) awaitRefresh(ctx context.Context, s *authToken) error {
 		case a.Status == store.AuthNeedsReauth:
 			s.auth, s.reauth = a, true
 			return fmt.Errorf("authorization %d: %w: %s", s.id, ErrReauthorize, a.LastError)
-		case a.AccessToken != old && !t.authDue(a.AuthTokens):
+		case t.newerPair(a, old):
 			s.auth = a
 			return nil
 		case time.Now().After(deadline):
@@ -262,6 +259,13 @@ func (t *Tokens) awaitRefresh(ctx context.Context, s *authToken) error {
 		case <-time.After(authWaitStep):
 		}
 	}
+}
+
+// newerPair reports whether a holds a usable pair other than the one whose
+// access token is old: stored since by another instance's refresh or by an
+// approval given again.
+func (t *Tokens) newerPair(a store.Authorization, old secret.String) bool {
+	return a.Status == store.AuthOK && !a.AccessToken.IsZero() && a.AccessToken != old && !t.authDue(a.AuthTokens)
 }
 
 // authRetryAfter is how long after a failed refresh of an authorization

@@ -116,7 +116,9 @@ type RefreshClaim struct {
 type Authorizations interface {
 	// PutAuthorization stores a, sealing its tokens, and returns its id. An
 	// authorization of the same type and advertiser_id is replaced: new
-	// tokens, status ok, no error; its id, created_at and advertisers stay.
+	// tokens, status ok, no error, and no refresh lease: a refresh in flight
+	// with the old refresh token then fails and saves with ErrLeaseLost; its
+	// id, created_at and advertisers stay.
 	PutAuthorization(ctx context.Context, a Authorization) (int64, error)
 	// Authorization returns one authorization, tokens opened, or ErrNotFound.
 	Authorization(ctx context.Context, id int64) (Authorization, error)

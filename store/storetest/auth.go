@@ -188,6 +188,20 @@ func testRefreshLease(t *testing.T, s store.Store, clk *clock) {
 	require.NoError(t, err)
 	require.Equal(t, store.AuthOK, got.Status, "authorizing again heals it")
 	require.Empty(t, got.LastError)
+
+	// Authorized again while a refresh is in flight: the new pair ends the
+	// lease, so the refused old refresh token marks nothing.
+	_, err = claim("d", now.Add(10*time.Minute))
+	require.NoError(t, err)
+	_, err = s.PutAuthorization(ctx, agency(900, "y", now))
+	require.NoError(t, err)
+	_, err = s.FailRefresh(ctx, id, "d", "refresh token refused", true, now)
+	require.ErrorIs(t, err, store.ErrLeaseLost)
+	require.ErrorIs(t, s.ReplaceTokens(ctx, id, "d", fresh, now), store.ErrLeaseLost)
+	got, err = s.Authorization(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, store.AuthOK, got.Status)
+	require.Equal(t, "ref-"+secretTag("y"), got.RefreshToken.Reveal(), "the approval's pair stays")
 	_, err = s.ClaimRefresh(ctx, store.RefreshClaim{AuthorizationID: 424242, Owner: "a", Now: now, Lease: time.Minute})
 	require.ErrorIs(t, err, store.ErrNotFound)
 }

@@ -49,7 +49,8 @@ func (s *Common) PutAuthorization(ctx context.Context, a store.Authorization) (i
 			ON CONFLICT (type, advertiser_id) DO UPDATE SET user_id = excluded.user_id,
 				access_token = excluded.access_token, refresh_token = excluded.refresh_token,
 				access_expires_at = excluded.access_expires_at, refresh_expires_at = excluded.refresh_expires_at,
-				status = 'ok', last_error = '', updated_at = excluded.updated_at RETURNING id`,
+				status = 'ok', last_error = '', updated_at = excluded.updated_at,
+				lease_owner = '', lease_until = `+s.d.Zero+` RETURNING id`,
 			a.Type, a.AdvertiserID, a.UserID, access, refresh, s.d.Time(a.AccessExpiresAt),
 			s.d.Time(a.RefreshExpiresAt), now).Scan(&id)
 	})
