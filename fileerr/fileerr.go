@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Error is one problem at a line of a file.
@@ -33,11 +35,21 @@ func (e *Error) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Key != "" {
-		b.WriteString(e.Key)
+		b.WriteString(showKey(e.Key))
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
 	return oneLine.Replace(b.String())
+}
+
+// showKey quotes a key that begins or ends with white space or holds a
+// character that does not print, so the admin sees where the key starts
+// and every problem line still reads file:line: key: message.
+func showKey(key string) string {
+	if strings.TrimSpace(key) != key || strings.IndexFunc(key, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(key)
+	}
+	return key
 }
 
 // List is every problem found in a file, one a line when printed.

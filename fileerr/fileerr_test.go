@@ -19,7 +19,10 @@ func TestErrorFormats(t *testing.T) {
 		{"line and key", fileerr.Error{File: "c.yaml", Line: 9, Key: "kuaishou.page_size", Msg: "want a whole number"}, "c.yaml:9: kuaishou.page_size: want a whole number"},
 		{"no key", fileerr.Error{File: "rules.yaml", Line: 3, Msg: "unknown key \"recievers\""}, `rules.yaml:3: unknown key "recievers"`},
 		{"no line", fileerr.Error{File: "c.yaml", Key: "timezone", Msg: "bad"}, "c.yaml: timezone: bad"},
-		{"newlines escaped", fileerr.Error{File: "c.yaml", Line: 1, Key: "a\nb", Msg: "x\r\ny"}, `c.yaml:1: a\nb: x\r\ny`},
+		{"newlines escaped", fileerr.Error{File: "c.yaml", Line: 1, Key: "a\nb", Msg: "x\r\ny"}, `c.yaml:1: "a\nb": x\r\ny`},
+		{"key starting with a space quoted", fileerr.Error{File: "c.yaml", Line: 1, Key: " 0 飞书 0", Msg: "unknown key"}, `c.yaml:1: " 0 飞书 0": unknown key`},
+		{"key ending with a tab quoted", fileerr.Error{File: "c.yaml", Line: 2, Key: "receivers.a\t", Msg: "unknown key"}, `c.yaml:2: "receivers.a\t": unknown key`},
+		{"non-ASCII key left alone", fileerr.Error{File: "c.yaml", Line: 2, Key: "receivers.飞书", Msg: "bad"}, `c.yaml:2: receivers.飞书: bad`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
