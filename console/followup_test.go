@@ -10,7 +10,8 @@ import (
 )
 
 // TestAPIFollowupState: a lead's followup.state follows its timers: open
-// before its reminder time, overdue after, done once followed up.
+// before its reminder time, overdue after, done once followed up. Every
+// state carries the contract's keys, "by" and "at" (null until known).
 func TestAPIFollowupState(t *testing.T) { onEachStore(t, testAPIFollowupState) }
 
 func testAPIFollowupState(t *testing.T, backend string) {
@@ -21,6 +22,12 @@ func testAPIFollowupState(t *testing.T, backend string) {
 		t.Helper()
 		code, body := admin.json("GET", "/api/leads/"+idPlain, nil)
 		require.Equal(t, http.StatusOK, code, body)
+		var keys struct {
+			Followup map[string]any `json:"followup"`
+		}
+		decode(t, body, &keys)
+		require.Contains(t, keys.Followup, "by", body)
+		require.Contains(t, keys.Followup, "at", body)
 		var l leadView
 		decode(t, body, &l)
 		return l.Followup
