@@ -24,8 +24,8 @@ func (a *App) ReportOptions() report.Options {
 // ReportOptions returns the options of the daily report and of every
 // export cfg asks for: the zone, the accounts' names (names, from a
 // store.Namer), the rules' field mapping (none when rules is nil), masking,
-// the split, the form columns and the routes' followup.within (the 跟进
-// sheet). `cluebot report`, the daemon and `cluebot export` all take them
+// the split, the form columns and when each route's followup.within runs
+// out, in business hours as the reminder's clock (the 跟进 sheet's 按时). `cluebot report`, the daemon and `cluebot export` all take them
 // from here.
 func ReportOptions(cfg *config.Config, rules *route.Rules, names map[int64]string) report.Options {
 	lo := LeadOptions(cfg, rules, names)
@@ -35,9 +35,9 @@ func ReportOptions(cfg *config.Config, rules *route.Rules, names map[int64]strin
 		for _, rt := range rules.Routes {
 			if rt.Followup != nil && rt.Followup.Within > 0 {
 				if opts.Followup == nil {
-					opts.Followup = map[string]time.Duration{}
+					opts.Followup = map[string]report.Deadline{}
 				}
-				opts.Followup[rt.Name] = rt.Followup.Within
+				opts.Followup[rt.Name] = func(sent time.Time) time.Time { return rules.Deadlines(rt, sent).Within }
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -42,4 +43,20 @@ func (c *Console) apiWriteBack(w http.ResponseWriter, r *http.Request, _ *store.
 		v.NextAt = wb.NextAt.In(c.zone)
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// WriteBackLabel says how writing a lead's mark to the vendor went, as the
+// lead's page and the mark link's page show it.
+func WriteBackLabel(wb store.WriteBack) string {
+	switch wb.State {
+	case store.WriteBackDone:
+		return "已同步到快手"
+	case store.WriteBackFailed:
+		return "同步到快手失败：" + wb.LastError
+	default:
+		if wb.LastError != "" {
+			return fmt.Sprintf("同步到快手重试中（第 %d 次失败：%s）", wb.Attempts, wb.LastError)
+		}
+		return "等待同步到快手"
+	}
 }

@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/cluebot/cluebot/store"
 )
 
 // TestAPIFollowupState: a lead's followup.state follows its timers: open
-// before its reminder time, overdue after, done once followed up.
+// before its reminder time, overdue after, done once followed up. Every
+// state carries the contract's keys, "by" and "at" (null until known).
 func TestAPIFollowupState(t *testing.T) { onEachStore(t, testAPIFollowupState) }
 
 func testAPIFollowupState(t *testing.T, backend string) {
@@ -21,6 +24,12 @@ func testAPIFollowupState(t *testing.T, backend string) {
 		t.Helper()
 		code, body := admin.json("GET", "/api/leads/"+idPlain, nil)
 		require.Equal(t, http.StatusOK, code, body)
+		var keys struct {
+			Followup map[string]any `json:"followup"`
+		}
+		decode(t, body, &keys)
+		require.Contains(t, keys.Followup, "by", body)
+		require.Contains(t, keys.Followup, "at", body)
 		var l leadView
 		decode(t, body, &l)
 		return l.Followup
@@ -59,4 +68,41 @@ func TestOverviewOverdue(t *testing.T) {
 	require.NoError(t, err)
 	_, body = admin.get("/")
 	require.Contains(t, body, `<span class="num">0</span>逾期未跟进`)
+}
+
+// TestLeadPageFollowupState: the lead's page and the leads list say where
+// its follow-up stands: waiting, overdue, followed up at the vendor (by
+// nobody in cluebot), or marked by someone.
+func TestLeadPageFollowupState(t *testing.T) {
+	e := newEnv(t, "")
+	e.seed()
+	admin := e.pageClient("admin", adminPass)
+	ctx := context.Background()
+	page := func() (lead, list string) {
+		t.Helper()
+		_, lead = admin.get("/leads/" + idPlain)
+		_, list = admin.get("/leads?q=" + idPlain)
+		return lead, list
+	}
+	lead, _ := page()
+	require.Contains(t, lead, "<p>未标记</p>", "no route asks for a follow-up")
+
+	remind := now.Add(10 * time.Minute)
+	require.NoError(t, e.st.ScheduleFollowup(ctx, idPlain, "henan", remind, remind.Add(15*time.Minute), time.Time{}))
+	lead, list := page()
+	require.Contains(t, lead, "<p>待跟进</p>")
+	require.Contains(t, list, "<td>待跟进</td>")
+	e.clock.Advance(10 * time.Minute)
+	lead, list = page()
+	require.Contains(t, lead, "<p>逾期未跟进</p>")
+	require.Contains(t, list, "<td>逾期未跟进</td>")
+	_, err := e.st.FinishFollowups(ctx, idPlain, e.clock.Now())
+	require.NoError(t, err)
+	lead, list = page()
+	require.Contains(t, lead, "<p>已跟进（快手） · ")
+	require.Contains(t, list, "<td>已跟进（快手）</td>")
+	require.NoError(t, e.st.SetMark(ctx, store.Mark{ClueID: idPlain, Status: store.MarkInvalid, By: "李四", At: e.clock.Now()}))
+	lead, list = page()
+	require.Contains(t, lead, "<p>无效 · 李四 · ")
+	require.Contains(t, list, "<td>无效 · 李四</td>")
 }

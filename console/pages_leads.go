@@ -64,9 +64,10 @@ func (c *Console) leadsPage(w http.ResponseWriter, r *http.Request, s *store.Ses
 // leadData is a lead's page: its view (routes, deliveries, history) and its
 // fields and form answers, phones as the user may see them.
 type leadData struct {
-	View   leadView
-	Lead   transform.Lead
-	Broken string // why the stored JSON did not decode, if it did not
+	View      leadView
+	Lead      transform.Lead
+	Broken    string // why the stored JSON did not decode, if it did not
+	WriteBack string // how writing its mark to the vendor went; "" when not tried
 }
 
 // leadPage is GET /leads/{id}.
@@ -85,6 +86,16 @@ func (c *Console) leadPage(w http.ResponseWriter, r *http.Request, s *store.Sess
 		l = l.Masked()
 	}
 	d.Lead = l
+	if wbs, ok := c.st.(store.WriteBacks); ok {
+		wb, err := wbs.WriteBackOf(r.Context(), cl.ID)
+		switch {
+		case err == nil:
+			d.WriteBack = WriteBackLabel(wb)
+		case !errors.Is(err, store.ErrNotFound):
+			c.fail(w, r, err)
+			return
+		}
+	}
 	c.render(w, r, http.StatusOK, "lead", s, d)
 }
 

@@ -27,12 +27,14 @@ type leadView struct {
 // followupView is whether someone followed the lead up: "done" once it is
 // marked (by whom, when) or worked on at the vendor; else, by its follow-up
 // timers, "overdue" past a reminder or escalation time, "open" before, or
-// "none" when no route asks for a follow-up.
+// "none" when no route asks for a follow-up. By and At are always in the
+// JSON, as the contract lists them: "" and null until someone marks it (By)
+// or it is followed up (At).
 type followupView struct {
 	State  string     `json:"state"`
 	Status string     `json:"status,omitempty"` // the mark: contacted | invalid
-	By     string     `json:"by,omitempty"`
-	At     *time.Time `json:"at,omitempty"`
+	By     string     `json:"by"`
+	At     *time.Time `json:"at"`
 }
 
 // deliveryView is one outbox row of a lead, or of the deliveries list.

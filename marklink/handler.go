@@ -117,27 +117,12 @@ func (h *Handler) show(w http.ResponseWriter, r *http.Request, c store.Clue, don
 	}
 	if wbs, ok := h.Store.(store.WriteBacks); ok {
 		if wb, err := wbs.WriteBackOf(r.Context(), c.ID); err == nil {
-			d.WriteBack = writeBackLabel(wb)
+			d.WriteBack = console.WriteBackLabel(wb)
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := page.Execute(w, d); err != nil {
 		h.Log.Error("mark link: render", "err", err)
-	}
-}
-
-// writeBackLabel says how writing the mark to the vendor went.
-func writeBackLabel(wb store.WriteBack) string {
-	switch wb.State {
-	case store.WriteBackDone:
-		return "已同步到快手"
-	case store.WriteBackFailed:
-		return "同步到快手失败：" + wb.LastError
-	default:
-		if wb.LastError != "" {
-			return fmt.Sprintf("同步到快手重试中（第 %d 次失败：%s）", wb.Attempts, wb.LastError)
-		}
-		return "等待同步到快手"
 	}
 }
 

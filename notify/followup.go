@@ -81,9 +81,12 @@ func followupView(msg *Message, o *RenderOptions, c caps) (string, any, []string
 }
 
 // lateText says a follow-up time in Chinese, as the messages print it:
-// "15 分钟", "2 小时", "1 小时 30 分钟", "3 天".
+// "20 秒" (under a minute), "15 分钟", "2 小时", "1 小时 30 分钟", "3 天".
 func lateText(d time.Duration) string {
-	m := int64(max(d.Round(time.Minute), time.Minute) / time.Minute)
+	if s := d.Round(time.Second); s < time.Minute {
+		return fmt.Sprintf("%d 秒", int64(max(s, time.Second)/time.Second))
+	}
+	m := int64(d.Round(time.Minute) / time.Minute)
 	switch {
 	case m < 60:
 		return fmt.Sprintf("%d 分钟", m)

@@ -31,7 +31,7 @@ type FollowupRow struct {
 	Assignee string
 	Route    string
 	Assigned int       // leads whose alert went out
-	OnTime   int       // followed up within the route's followup.within
+	OnTime   int       // followed up within the route's followup.within (its Deadline)
 	Minutes  []float64 // minutes from alert to follow-up, of those followed up
 	Open     int       // not followed up yet
 }
@@ -62,11 +62,11 @@ type followupLead struct {
 // by assignee and route, in that order. A lead counts for a route once its
 // alert there was sent; its follow-up is the first tracked change that
 // counts (worked) or its mark, whichever is first.
-func followupRows(ctx context.Context, src FollowupSource, f store.ClueFilter, within map[string]time.Duration) ([]*FollowupRow, error) {
+func followupRows(ctx context.Context, src FollowupSource, f store.ClueFilter, due map[string]Deadline) ([]*FollowupRow, error) {
 	var leads []followupLead
 	err := src.IterateClues(ctx, f, func(c *store.Clue) error {
 		for _, rt := range c.Routes {
-			if within[rt] > 0 {
+			if due[rt] != nil {
 				leads = append(leads, followupLead{id: c.ID, routes: slices.Clone(c.Routes),
 					assignees: slices.Clone(c.Assignees), cur: store.HistoryEntry{IntentionID: c.IntentionID,
 						PhoneStat: c.PhoneStat, ScheduleID: c.ScheduleID}})
@@ -90,7 +90,7 @@ func followupRows(ctx context.Context, src FollowupSource, f store.ClueFilter, w
 			return nil, fmt.Errorf("跟进: read marks: %w", err)
 		}
 		for _, l := range batch {
-			if err := tallyFollowup(ctx, src, l, marks, within, rows); err != nil {
+			if err := tallyFollowup(ctx, src, l, marks, due, rows); err != nil {
 				return nil, err
 			}
 		}
@@ -109,7 +109,7 @@ func followupRows(ctx context.Context, src FollowupSource, f store.ClueFilter, w
 }
 
 func tallyFollowup(ctx context.Context, src FollowupSource, l followupLead, marks map[string]store.Mark,
-	within map[string]time.Duration, rows map[[2]string]*FollowupRow) error {
+	due map[string]Deadline, rows map[[2]string]*FollowupRow) error {
 	items, err := src.OutboxItems(ctx, l.id)
 	if err != nil {
 		return fmt.Errorf("跟进: read alerts of %s: %w", l.id, err)
@@ -123,7 +123,7 @@ func tallyFollowup(ctx context.Context, src FollowupSource, l followupLead, mark
 		done = m.At
 	}
 	for i, rt := range l.routes {
-		if within[rt] <= 0 {
+		if due[rt] == nil {
 			continue
 		}
 		sent, assignee := alertSent(items, rt)
@@ -146,7 +146,7 @@ func tallyFollowup(ctx context.Context, src FollowupSource, l followupLead, mark
 		}
 		d := max(done.Sub(sent), 0) // followed up before the alert went out: at once
 		r.Minutes = append(r.Minutes, d.Minutes())
-		if d <= within[rt] {
+		if !done.After(due[rt](sent)) {
 			r.OnTime++
 		}
 	}

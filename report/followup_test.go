@@ -85,7 +85,7 @@ func TestFollowupSheet(t *testing.T) {
 	require.NoError(t, st.SetMark(ctx, store.Mark{ClueID: "1002", Status: store.MarkContacted, By: "张三", At: sent.Add(20 * time.Minute)}))
 
 	opts := reportOpts()
-	opts.Followup = map[string]time.Duration{"hot": 15 * time.Minute}
+	opts.Followup = map[string]Deadline{"hot": func(sent time.Time) time.Time { return sent.Add(15 * time.Minute) }}
 	files, _, err := WriteFile(ctx, st, reportDay, opts, t.TempDir())
 	require.NoError(t, err)
 

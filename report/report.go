@@ -17,6 +17,10 @@ import (
 // per route.
 const SplitByRoute = "route"
 
+// Deadline says by when a lead whose alert went out at sent had to be
+// followed up to count as on time.
+type Deadline func(sent time.Time) time.Time
+
 // Options configures the daily report and the xlsx export.
 type Options struct {
 	// Zone is the zone of the report's day and of every time in the file;
@@ -39,10 +43,12 @@ type Options struct {
 	Now func() time.Time
 	// TmpDir is where streamed rows spill to disk; "" is the system's.
 	TmpDir string
-	// Followup is each route's followup.within, of the routes that have
-	// one: with any, the main file gains the 跟进 sheet (when the source is
-	// a FollowupSource).
-	Followup map[string]time.Duration
+	// Followup is, for each route with a followup, when a lead alerted
+	// at sent had to be followed up to count as on time: followup.within,
+	// in business hours as the reminder counts it (route.Deadlines'
+	// Within). With any, the main file gains the 跟进 sheet (when the
+	// source is a FollowupSource).
+	Followup map[string]Deadline
 
 	// sheetRows caps the data rows of one 明细 sheet; 0 is Excel's limit.
 	// Tests lower it to exercise the split without a million rows.

@@ -25,8 +25,11 @@ func (rt *Route) Hours(zone *time.Location) Hours {
 func (h Hours) Always() bool { return len(h.windows) == 0 }
 
 // Deadlines are when a lead not yet followed up is due a reminder and an
-// escalation; a zero time when the route's followup has none.
+// escalation; a zero time when the route's followup has none. Within is
+// when followup.within runs out, reminded or not: a lead followed up by
+// then was followed up on time (the report's 按时跟进).
 type Deadlines struct {
+	Within   time.Time
 	Remind   time.Time
 	Escalate time.Time
 }
@@ -34,7 +37,7 @@ type Deadlines struct {
 // Deadlines returns when a lead of route rt whose alert went out at sent is
 // due a reminder and an escalation, by the route's followup, its active
 // windows and the calendar, in the rules' zone. The escalation keeps its own
-// distance, escalate.after less within, after the reminder's due time. Both
+// distance, escalate.after less within, after the reminder's due time. All
 // are zero when the route has no followup.
 func (r *Rules) Deadlines(rt *Route, sent time.Time) Deadlines {
 	f := rt.Followup
@@ -42,13 +45,12 @@ func (r *Rules) Deadlines(rt *Route, sent time.Time) Deadlines {
 		return Deadlines{}
 	}
 	h := rt.Hours(r.Zone)
-	remind := Due(sent, f.Within, h, r.cal, f.BusinessHours)
-	var dl Deadlines
+	dl := Deadlines{Within: Due(sent, f.Within, h, r.cal, f.BusinessHours)}
 	if f.Remind {
-		dl.Remind = remind
+		dl.Remind = dl.Within
 	}
 	if f.Escalate != nil {
-		dl.Escalate = Due(remind, f.Escalate.After-f.Within, h, r.cal, f.BusinessHours)
+		dl.Escalate = Due(dl.Within, f.Escalate.After-f.Within, h, r.cal, f.BusinessHours)
 	}
 	return dl
 }

@@ -109,14 +109,14 @@ routes:
 	rules.Zone = shanghai(t)
 	sent := wall(t, "2026-10-12 17:55:00")
 	tests := []struct {
-		route            string
-		remind, escalate string // "" for none
+		route                    string
+		within, remind, escalate string // "" for none
 	}{
-		{"office", "2026-10-13 09:10:00", "2026-10-13 09:25:00"},
-		{"wall-clock", "2026-10-12 18:10:00", "2026-10-12 18:25:00"},
-		{"escalate-only", "", "2026-10-13 09:55:00"},
-		{"remind-only", "2026-10-12 18:10:00", ""},
-		{"none", "", ""},
+		{"office", "2026-10-13 09:10:00", "2026-10-13 09:10:00", "2026-10-13 09:25:00"},
+		{"wall-clock", "2026-10-12 18:10:00", "2026-10-12 18:10:00", "2026-10-12 18:25:00"},
+		{"escalate-only", "2026-10-13 09:10:00", "", "2026-10-13 09:55:00"},
+		{"remind-only", "2026-10-12 18:10:00", "2026-10-12 18:10:00", ""},
+		{"none", "", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.route, func(t *testing.T) {
@@ -124,7 +124,7 @@ routes:
 			for _, c := range []struct {
 				got  time.Time
 				want string
-			}{{dl.Remind, tc.remind}, {dl.Escalate, tc.escalate}} {
+			}{{dl.Within, tc.within}, {dl.Remind, tc.remind}, {dl.Escalate, tc.escalate}} {
 				if c.want == "" {
 					require.True(t, c.got.IsZero(), "got %s", c.got)
 				} else {

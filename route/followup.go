@@ -11,12 +11,6 @@ import (
 // is no longer one to remind anyone of.
 const maxFollowup = 30 * 24 * time.Hour
 
-// MinFollowup is the shortest follow-up time rules.yaml accepts, a minute:
-// cluebot notices a follow-up within a poll interval (1m by default). Only
-// tests that run the real binary in seconds lower it (cmd/cluebot's
-// TestMain); nothing else may change it.
-var MinFollowup = time.Minute
-
 // Followup is a route's `followup:`: how soon its leads must be followed up,
 // counted from when a lead's alert went out, and what happens when they are
 // not.
@@ -120,8 +114,9 @@ func (p *parser) escalate(n *yaml.Node, where string) (*Escalate, *yaml.Node) {
 	return e, after
 }
 
-// duration parses a follow-up time: a Go duration from MinFollowup (1m) to
-// 720h (30 days), like 15m or 1h30m.
+// duration parses a follow-up time: any Go duration above 0, up to 720h
+// (30 days), like 15m or 1h30m (the contract's "any duration"; a reminder
+// goes out within a poll interval of its time all the same).
 func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 	s, ok := p.scalar(n, what)
 	if !ok {
@@ -132,8 +127,8 @@ func (p *parser) duration(n *yaml.Node, what string) time.Duration {
 	case err != nil:
 		p.errorf(n, "bad duration %q in %s (want a duration like 15m, 2h or 1h30m)", s, what)
 		return 0
-	case d < MinFollowup || d > maxFollowup:
-		p.errorf(n, "%s is %s: want %s to 720h (30 days)", what, s, strings.TrimSuffix(MinFollowup.String(), "0s"))
+	case d <= 0 || d > maxFollowup:
+		p.errorf(n, "%s is %s: want more than 0, up to 720h (30 days)", what, s)
 		return 0
 	}
 	return d

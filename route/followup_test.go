@@ -36,6 +36,20 @@ routes:
 	require.Nil(t, rules.ByName("none").Followup)
 }
 
+// TestParseFollowupAnyDuration: the contract's within is "any duration",
+// so a trial's or a checker's few seconds are taken as written.
+func TestParseFollowupAnyDuration(t *testing.T) {
+	rules := mustParse(t, `
+routes:
+  - name: quick
+    receivers: [sales]
+    followup: {within: 20s, escalate: {after: 45s, receivers: [managers]}}
+`)
+	f := rules.ByName("quick").Followup
+	require.Equal(t, 20*time.Second, f.Within)
+	require.Equal(t, 45*time.Second, f.Escalate.After)
+}
+
 // withoutNodes drops what parsing keeps for its own messages, to compare.
 func withoutNodes(f *Followup) *Followup {
 	cp := *f
@@ -62,12 +76,12 @@ func TestFollowupErrors(t *testing.T) {
 			`rules.yaml:5: bad duration "soon" in followup.within of route "a" (want a duration like 15m, 2h or 1h30m)`}},
 		{"days are not a Go duration", route("      within: 1d\n"), []string{
 			`rules.yaml:5: bad duration "1d" in followup.within of route "a" (want a duration like 15m, 2h or 1h30m)`}},
-		{"too short", route("      within: 30s\n"), []string{
-			`rules.yaml:5: followup.within of route "a" is 30s: want 1m to 720h (30 days)`}},
+		{"zero", route("      within: 0s\n"), []string{
+			`rules.yaml:5: followup.within of route "a" is 0s: want more than 0, up to 720h (30 days)`}},
 		{"too long", route("      within: 721h\n"), []string{
-			`rules.yaml:5: followup.within of route "a" is 721h: want 1m to 720h (30 days)`}},
+			`rules.yaml:5: followup.within of route "a" is 721h: want more than 0, up to 720h (30 days)`}},
 		{"negative", route("      within: -5m\n"), []string{
-			`rules.yaml:5: followup.within of route "a" is -5m: want 1m to 720h (30 days)`}},
+			`rules.yaml:5: followup.within of route "a" is -5m: want more than 0, up to 720h (30 days)`}},
 		{"within a list", route("      within: [15m]\n"), []string{
 			`rules.yaml:5: followup.within of route "a" must be a single value`}},
 		{"typo", route("      within: 15m\n      remind_after: 5m\n"), []string{

@@ -135,7 +135,7 @@ alerts:
 `, ks.URL, fuAdv, rb.URL, r.rb.AddFeishu(fuSalesHook, "", ""), rb.URL, r.rb.AddFeishu(fuMgrHook, "", ""))
 	require.NoError(t, os.WriteFile(r.cfgPath, []byte(cfg), 0o600))
 	require.NoError(t, os.WriteFile(filepath.Join(r.dir, "rules.yaml"), []byte(fuRules), 0o600))
-	r.env = childEnviron("KS_APP_SECRET="+testAppSecret, childFollowupMinEnv+"=1s")
+	r.env = childEnviron("KS_APP_SECRET=" + testAppSecret)
 	code, _, errs := runChild(t, r.dir, r.env, withConfig(r.cfgPath, "config", "check"))
 	require.Equal(t, 0, code, errs)
 

@@ -6,9 +6,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/cluebot/cluebot/route"
 )
 
 // childEnv, set to 1, makes the test binary run cluebot's main instead of
@@ -16,16 +13,8 @@ import (
 // cluebot process (built with the same flags, -race included) they can kill.
 const childEnv = "CLUEBOT_TEST_MAIN"
 
-// childFollowupMinEnv, in a child's environment, lowers the shortest
-// follow-up time rules.yaml accepts (route.MinFollowup, a minute), so the
-// follow-up trial runs the real daemon in seconds.
-const childFollowupMinEnv = "CLUEBOT_TEST_FOLLOWUP_MIN"
-
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
-		if d, err := time.ParseDuration(os.Getenv(childFollowupMinEnv)); err == nil {
-			route.MinFollowup = d
-		}
 		main() // exits
 		return
 	}
