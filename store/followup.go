@@ -67,7 +67,8 @@ type FollowupSend struct {
 // leave the gauge, which would otherwise only grow.
 const OverdueFor = 7 * 24 * time.Hour
 
-// FollowupStats counts the timers at a time: Open are scheduled and not
+// FollowupStats counts the leads with timers at a time, each lead once
+// however many of its routes want a follow-up: Open are scheduled and not
 // followed up; Overdue are those of them with a due time passed whose alert
 // went out less than OverdueFor ago.
 type FollowupStats struct {
