@@ -88,6 +88,19 @@ func testAPILeads(t *testing.T, backend string) {
 	require.Equal(t, "dead", byReceiver["managers"].State)
 	require.Equal(t, hostileError, byReceiver["managers"].Error)
 	require.Equal(t, "alert", byReceiver["managers"].Kind)
+	// Every key the contract lists is in the JSON: sent_at is null until sent.
+	_, raw := admin.json("GET", "/api/leads?"+url.Values{"q": {phonePlain}}.Encode(), nil)
+	var keys struct {
+		Leads []struct {
+			Deliveries []map[string]any `json:"deliveries"`
+		} `json:"leads"`
+	}
+	decode(t, raw, &keys)
+	for _, d := range keys.Leads[0].Deliveries {
+		for _, k := range []string{"id", "route", "receiver", "kind", "state", "attempts", "error", "sent_at"} {
+			require.Contains(t, d, k)
+		}
+	}
 
 	v := search(viewer, url.Values{"q": {phonePlain}})
 	require.Equal(t, "138****5678", v.Leads[0].Phone, "masked for a viewer")

@@ -47,7 +47,7 @@ type deliveryView struct {
 	State    string     `json:"state"`
 	Attempts int        `json:"attempts"`
 	Error    string     `json:"error"`
-	SentAt   *time.Time `json:"sent_at,omitempty"`
+	SentAt   *time.Time `json:"sent_at"` // null until sent
 }
 
 // historyView is what a lead was before one of its changes.
