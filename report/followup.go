@@ -133,6 +133,9 @@ func tallyFollowup(ctx context.Context, src FollowupSource, l followupLead, mark
 		if assignee == "" && i < len(l.assignees) {
 			assignee = l.assignees[i]
 		}
+		if assignee == "" {
+			assignee = labelNoAssignee // a route with no one to @: a row a manager can read
+		}
 		key := [2]string{assignee, rt}
 		r := rows[key]
 		if r == nil {

@@ -42,6 +42,7 @@ func TestFollowupSheet(t *testing.T) {
 		{"1004", "hot", "李四", true},  // schedule changed after 10 minutes: on time
 		{"1005", "cold", "李四", true}, // a route without followup
 		{"1006", "hot", "张三", false}, // its alert has not gone out
+		{"1007", "hot", "", true},    // a route with nobody to @: open
 	}
 	var clues []store.Clue
 	for _, l := range leads {
@@ -96,6 +97,7 @@ func TestFollowupSheet(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, [][]string{
 		{"负责人", "路由", "分配", "按时跟进", "按时率", "跟进中位分钟", "未跟进", "", "负责人", "按时率"},
+		{"(未指定负责人)", "hot", "1", "0", "0", "", "1", "", "(未指定负责人)", "0"},
 		{"张三", "hot", "2", "1", "0.5", "12.5", "0", "", "张三", "0.5"},
 		{"李四", "hot", "2", "1", "0.5", "10", "1", "", "李四", "0.5"},
 	}, rows)

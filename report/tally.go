@@ -47,6 +47,7 @@ const (
 	labelNoCity     = "(未知城市)"
 	labelUnrouted   = "(未分配路由)"
 	labelNotRouted  = "(待路由)"
+	labelNoAssignee = "(未指定负责人)"
 	statusUnrouted  = "未分配路由"
 	statusNotRouted = "待路由"
 )
