@@ -148,6 +148,6 @@ func (j *Job) followedUp(ctx context.Context, id string) (time.Time, bool, error
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("follow-up of clue %s: %w", id, err)
 	}
-	at, ok := workedAt(&c, hist)
+	at, ok := store.WorkedAt(hist, c.Status())
 	return at, ok, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/cluebot/cluebot/clue"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -118,7 +117,7 @@ func tallyFollowup(ctx context.Context, src FollowupSource, l followupLead, mark
 	if err != nil {
 		return fmt.Errorf("跟进: read history of %s: %w", l.id, err)
 	}
-	done := followedUpAt(hist, l.cur)
+	done, _ := store.WorkedAt(hist, l.cur.Status())
 	if m, ok := marks[l.id]; ok && (done.IsZero() || m.At.Before(done)) {
 		done = m.At
 	}
@@ -170,38 +169,6 @@ func alertSent(items []store.OutboxItem, route string) (time.Time, string) {
 		}
 	}
 	return at, who
-}
-
-// followedUpAt returns when the vendor first showed the lead worked on,
-// compared with how cluebot first stored it: phone_stat became a call
-// outcome (101-110, 201-210), schedule left 新线索 (0), or intention became
-// something other than 未标记 (0) or 清洗中 (10). History entries hold the
-// values before each change, so the change at hist[i] led to hist[i+1]
-// (or to cur, for the last). Zero when never.
-func followedUpAt(hist []store.HistoryEntry, cur store.HistoryEntry) time.Time {
-	if len(hist) == 0 {
-		return time.Time{}
-	}
-	first := hist[0]
-	for i, h := range hist {
-		next := cur
-		if i+1 < len(hist) {
-			next = hist[i+1]
-		}
-		if worked(first, next) {
-			return h.ChangedAt
-		}
-	}
-	return time.Time{}
-}
-
-// worked is clue.Worked, the one rule of what counts as followed up, on
-// history entries.
-func worked(first, s store.HistoryEntry) bool {
-	status := func(h store.HistoryEntry) clue.Status {
-		return clue.Status{PhoneStat: h.PhoneStat, ScheduleID: h.ScheduleID, IntentionID: h.IntentionID}
-	}
-	return clue.Worked(status(first), status(s))
 }
 
 // writeFollowupSheet adds the 跟进 sheet: the rows, then each assignee's
