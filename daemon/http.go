@@ -15,7 +15,6 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
-	"github.com/cluebot/cluebot/marklink"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -83,9 +82,8 @@ func (d *daemon) handler() (http.Handler, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", bearer(d.cfg.HTTP.MetricsToken, d.m.Handler()))
-	if d.a.MarkLinks != nil { // console.base_url is set: alerts carry links to /m/
-		(&marklink.Handler{Signer: d.a.MarkLinks, Store: d.a.Store, Members: d.a.MarkMembers,
-			Zone: d.cfg.Location, Log: d.log}).Register(mux)
+	if h := d.a.MarkHandler(); h != nil { // console.base_url is set: alerts carry links to /m/
+		h.Register(mux)
 	}
 	// The browser comes back here from the vendor's authorize page.
 	mux.Handle("GET "+fetch.CallbackPath, console.Headers(d.onboard.Handler()))
