@@ -21,7 +21,7 @@ type leadView struct {
 	Assignees  []string       `json:"assignees"`
 	Followup   followupView   `json:"followup"`
 	Deliveries []deliveryView `json:"deliveries"`
-	History    []historyView  `json:"history,omitempty"`
+	History    []historyView  `json:"history,omitzero"` // one lead's, [] when none; absent from a list
 }
 
 // followupView is whether someone followed the lead up: "done" once it is
@@ -31,8 +31,8 @@ type leadView struct {
 type followupView struct {
 	State  string     `json:"state"`
 	Status string     `json:"status,omitempty"` // the mark: contacted | invalid
-	By     string     `json:"by,omitempty"`
-	At     *time.Time `json:"at,omitempty"`
+	By     string     `json:"by"`               // "" unless someone marked it
+	At     *time.Time `json:"at"`               // null until followed up
 }
 
 // deliveryView is one outbox row of a lead, or of the deliveries list.
@@ -45,7 +45,7 @@ type deliveryView struct {
 	State    string     `json:"state"`
 	Attempts int        `json:"attempts"`
 	Error    string     `json:"error"`
-	SentAt   *time.Time `json:"sent_at,omitempty"`
+	SentAt   *time.Time `json:"sent_at"` // null until sent
 }
 
 // historyView is what a lead was before one of its changes.
