@@ -70,4 +70,10 @@ func TestAccountsProblemsFirst(t *testing.T) {
 	}
 	require.Equal(t, order, ids, "the JSON in the same order")
 	require.Equal(t, []string{"needs-reauth", "failing", "ok", "new", "ok"}, statuses, "the contract's statuses only")
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	require.Equal(t, now.In(shanghai).Format(time.RFC3339), accounts[2]["last_pull"],
+		"times as GET /api/accounts writes them: RFC 3339 in the configured zone, to the second")
+	require.Equal(t, now.Add(-100*time.Hour).In(shanghai).Format(time.RFC3339), accounts[2]["last_clue"])
+	require.Nil(t, accounts[3]["last_pull"], "never pulled: null")
 }
