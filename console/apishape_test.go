@@ -58,3 +58,31 @@ func TestAPIFieldsAlwaysThere(t *testing.T) {
 		require.Subset(t, keysOf(t, d), []string{"id", "lead_id", "route", "receiver", "kind", "state", "attempts", "error"})
 	}
 }
+
+// TestAPIWrongMethod: a method an endpoint does not take is 405 with the
+// methods it does in Allow, as JSON; a path no endpoint has stays 404.
+func TestAPIWrongMethod(t *testing.T) {
+	e := newEnv(t, "")
+	admin := e.signIn("admin", adminPass)
+	tests := []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{"POST", "/api/leads", http.StatusMethodNotAllowed, "GET, HEAD"},
+		{"GET", "/api/forget", http.StatusMethodNotAllowed, "POST"},
+		{"GET", "/api/session", http.StatusMethodNotAllowed, "POST, DELETE"},
+		{"DELETE", "/api/deliveries/7/retry", http.StatusMethodNotAllowed, "POST"},
+		{"GET", "/api/nothing-here", http.StatusNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			resp, body := admin.req(tt.method, tt.path, nil)
+			require.Equal(t, tt.code, resp.StatusCode, body)
+			require.Equal(t, tt.allow, resp.Header.Get("Allow"))
+			require.NotEmpty(t, errorOf(t, body))
+		})
+	}
+	resp, body := e.anon().req("POST", "/api/leads", nil)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "no session comes first: %s", body)
+}
