@@ -98,6 +98,11 @@ func TestConsoleAccountsPage(t *testing.T) {
 	_, body = viewer.get("/accounts")
 	require.NotContains(t, body, `action="/accounts/authorize"`, "a viewer gets no button")
 	require.Contains(t, body, "cluebot auth url --agent")
+	require.Regexp(t, `(?s)<h2>授权</h2>.*<td>1</td><td>代理商</td><td>90000001</td><td>1</td><td>—</td>`+
+		`<td><span class="acct needs-reauth">需重新授权</span></td><td class="err">refresh token refused</td>`, body,
+		"the authorizations, as cluebot auth list shows them")
+	require.NotContains(t, body, "acc-test")
+	require.NotContains(t, body, "ref-test")
 }
 
 func TestConsoleAuthURL(t *testing.T) {
