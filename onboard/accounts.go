@@ -14,28 +14,32 @@ import (
 // ids as strings, times RFC 3339 (to the second, in their zone) or null,
 // as GET /api/accounts answers.
 type AccountLine struct {
-	AdvertiserID int64     `json:"-"`
-	Name         string    `json:"name"`
-	Source       string    `json:"source"` // store.SourceConfig or "auth:<id>"
-	Status       string    `json:"status"` // ok, new, failing, needs-reauth or left
-	LastPull     time.Time `json:"-"`
-	LastClue     time.Time `json:"-"`
-	CluesToday   int       `json:"clues_today"`
-	Error        string    `json:"error"`
+	AdvertiserID int64
+	Name         string
+	Source       string // store.SourceConfig or "auth:<id>"
+	Status       string // ok, new, failing, needs-reauth or left
+	LastPull     time.Time
+	LastClue     time.Time
+	CluesToday   int
+	Error        string
 	// Silent: ok, but no clue for kuaishou.silent_after (the status stays
 	// "ok", the contract's word; the text table says "silent").
-	Silent bool `json:"-"`
+	Silent bool
 }
 
-// MarshalJSON writes the contract's shape.
+// MarshalJSON writes the contract's shape, its fields in the contract's order.
 func (l AccountLine) MarshalJSON() ([]byte, error) {
-	type plain AccountLine
 	return json.Marshal(struct {
 		AdvertiserID string  `json:"advertiser_id"`
+		Name         string  `json:"name"`
+		Source       string  `json:"source"`
+		Status       string  `json:"status"`
 		LastPull     *string `json:"last_pull"`
 		LastClue     *string `json:"last_clue"`
-		plain
-	}{strconv.FormatInt(l.AdvertiserID, 10), timeOrNil(l.LastPull), timeOrNil(l.LastClue), plain(l)})
+		CluesToday   int     `json:"clues_today"`
+		Error        string  `json:"error"`
+	}{strconv.FormatInt(l.AdvertiserID, 10), l.Name, l.Source, l.Status, timeOrNil(l.LastPull), timeOrNil(l.LastClue),
+		l.CluesToday, l.Error})
 }
 
 func timeOrNil(t time.Time) *string {

@@ -76,4 +76,11 @@ func TestAccountsProblemsFirst(t *testing.T) {
 		"times as GET /api/accounts writes them: RFC 3339 in the configured zone, to the second")
 	require.Equal(t, now.Add(-100*time.Hour).In(shanghai).Format(time.RFC3339), accounts[2]["last_clue"])
 	require.Nil(t, accounts[3]["last_pull"], "never pulled: null")
+	first := out[:strings.Index(out, "}")]
+	var keys []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+"([a-z_]+)": `).FindAllStringSubmatch(first, -1) {
+		keys = append(keys, m[1])
+	}
+	require.Equal(t, []string{"advertiser_id", "name", "source", "status", "last_pull", "last_clue", "clues_today", "error"},
+		keys, "the contract's order, as GET /api/accounts")
 }
