@@ -104,6 +104,7 @@ func (c *Console) apiAccounts(w http.ResponseWriter, r *http.Request, _ *store.S
 type accountsData struct {
 	Counts   []statusCount
 	Accounts []accountRow
+	Auths    []authRow
 	CanLink  bool   // the authorize URL can be made here
 	Link     string // one just made
 	Agent    bool
@@ -117,6 +118,37 @@ type accountRow struct {
 	Label string
 }
 
+// authRow is an authorization as `cluebot auth list` shows it, in words;
+// never its tokens.
+type authRow struct {
+	ID, AdvertiserID          int64
+	Type, Status, Label       string
+	Advertisers               int
+	RefreshExpires, LastError string
+}
+
+// authTypes are the authorization types in Chinese.
+var authTypes = map[string]string{store.AuthAgent: "代理商", store.AuthAdvertiser: "广告主"}
+
+// authRows reads the authorizations for the accounts page.
+func (c *Console) authRows(ctx context.Context) ([]authRow, error) {
+	auths, err := c.st.Authorizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]authRow, 0, len(auths))
+	for _, a := range auths {
+		r := authRow{ID: a.ID, AdvertiserID: a.AdvertiserID, Type: cmp.Or(authTypes[a.Type], a.Type), Status: a.Status,
+			Label: cmp.Or(statusLabels[a.Status], a.Status), Advertisers: a.Advertisers, RefreshExpires: "—",
+			LastError: a.LastError}
+		if !a.RefreshExpiresAt.IsZero() {
+			r.RefreshExpires = a.RefreshExpiresAt.In(c.zone).Format(time.DateTime)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // accountsPage is GET /accounts: the accounts needing someone first.
 func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, s *store.Session) {
 	c.renderAccounts(w, r, s, http.StatusOK, accountsData{})
@@ -126,6 +158,10 @@ func (c *Console) accountsPage(w http.ResponseWriter, r *http.Request, s *store.
 func (c *Console) renderAccounts(w http.ResponseWriter, r *http.Request, s *store.Session, status int, d accountsData) {
 	stats, err := c.accountStats(r.Context())
 	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	if d.Auths, err = c.authRows(r.Context()); err != nil {
 		c.fail(w, r, err)
 		return
 	}

@@ -98,6 +98,11 @@ func TestConsoleAccountsPage(t *testing.T) {
 	_, body = viewer.get("/accounts")
 	require.NotContains(t, body, `action="/accounts/authorize"`, "a viewer gets no button")
 	require.Contains(t, body, "cluebot auth url --agent")
+	require.Regexp(t, `(?s)<h2>授权</h2>.*<td>1</td><td>代理商</td><td>90000001</td><td>1</td><td>—</td>`+
+		`<td><span class="acct needs-reauth">需重新授权</span></td><td class="err">refresh token refused</td>`, body,
+		"the authorizations, as cluebot auth list shows them")
+	require.NotContains(t, body, "acc-test")
+	require.NotContains(t, body, "ref-test")
 }
 
 func TestConsoleAuthURL(t *testing.T) {
@@ -155,8 +160,8 @@ func TestConsoleAuthURL(t *testing.T) {
 
 func TestConsoleAccountsNames(t *testing.T) { onEachStore(t, testAccountsNames) }
 
-// testAccountsNames: the API and the page name accounts by cluebot.yaml and
-// by `cluebot accounts import`, the config winning, and a name imported
+// testAccountsNames: the API, the accounts page and a lead's page name
+// accounts by cluebot.yaml and by `cluebot accounts import`, the config winning, and a name imported
 // while the console runs shows within store.NamesTTL.
 func testAccountsNames(t *testing.T, backend string) {
 	e := newEnvOn(t, backend, "", withAccounts)
@@ -184,6 +189,9 @@ func testAccountsNames(t *testing.T, backend string) {
 	require.Contains(t, body, "郑州&lt;店&gt;")
 	require.Contains(t, body, "南阳&lt;大众&gt;")
 	require.NotContains(t, body, "导入的名字")
+	resp, body = viewer.get("/leads/" + idPlain)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	require.Contains(t, body, "郑州&lt;店&gt; 20006545", "a lead's page names its account too")
 
 	require.NoError(t, e.st.SetAccountNames(ctx, map[int64]string{acctReauth: "南阳新名"}))
 	require.Equal(t, "南阳<大众>", names()["30000001"], "read again only after store.NamesTTL")

@@ -78,7 +78,7 @@ func (c *Console) leadPage(w http.ResponseWriter, r *http.Request, s *store.Sess
 		return
 	}
 	d := leadData{View: v}
-	l, err := transform.FromStored(&cl, transform.Options{Zone: c.zone})
+	l, err := transform.FromStored(&cl, transform.Options{Zone: c.zone, AccountNames: c.accountNames(r.Context())})
 	if err != nil {
 		d.Broken = err.Error()
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/cluebot/cluebot/store"
 )
@@ -27,7 +28,12 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("PUT /api/rules", c.guard(admins, c.apiRules))
 	mux.Handle("GET /api/rules/history", c.guard(anyone, c.apiRules))
 	mux.Handle("GET /api/rules/history/{id}", c.guard(anyone, c.apiRules))
-	mux.Handle("/api/", c.guard(anyone, func(w http.ResponseWriter, _ *http.Request, _ *store.Session) {
+	mux.Handle("/api/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed: use "+strings.Join(allow, " or "))
+			return
+		}
 		writeError(w, http.StatusNotFound, "no such API endpoint")
 	}))
 
@@ -57,4 +63,19 @@ func (c *Console) routes(mux *http.ServeMux) {
 	mux.Handle("/", c.guard(anyone, func(w http.ResponseWriter, r *http.Request, _ *store.Session) {
 		c.problem(w, r, http.StatusNotFound, "没有这个页面")
 	}))
+}
+
+// allowed returns the methods an API endpoint at r's path takes, none when
+// no endpoint has that path: what the catch-all, which every other method
+// reaches, answers 405 with.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/api/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -21,7 +21,7 @@ type leadView struct {
 	Assignees  []string       `json:"assignees"`
 	Followup   followupView   `json:"followup"`
 	Deliveries []deliveryView `json:"deliveries"`
-	History    []historyView  `json:"history,omitempty"`
+	History    []historyView  `json:"history,omitzero"` // one lead's, [] when none; absent from a list
 }
 
 // followupView is whether someone followed the lead up: "done" once it is
@@ -33,8 +33,8 @@ type leadView struct {
 type followupView struct {
 	State  string     `json:"state"`
 	Status string     `json:"status,omitempty"` // the mark: contacted | invalid
-	By     string     `json:"by"`
-	At     *time.Time `json:"at"`
+	By     string     `json:"by"`               // "" unless someone marked it
+	At     *time.Time `json:"at"`               // null until followed up
 }
 
 // deliveryView is one outbox row of a lead, or of the deliveries list.

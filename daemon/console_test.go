@@ -14,6 +14,7 @@ import (
 	"github.com/cluebot/cluebot/app"
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
+	"github.com/cluebot/cluebot/fetch"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -36,6 +37,12 @@ func TestConsoleMounted(t *testing.T) {
 		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"), path)
 	}
 	require.Equal(t, http.StatusOK, leadsStatus(t, base, signIn(t, base, "admin")))
+
+	resp, err := http.Post(base+fetch.CallbackPath+"?auth_code=x&state=y", "text/plain", nil)
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode, "the callback is GET only, not a console page")
+	require.Equal(t, "GET, HEAD", resp.Header.Get("Allow"))
 }
 
 // withAdmin gives cfg's console one user, admin, with password "pw".

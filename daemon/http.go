@@ -87,6 +87,10 @@ func (d *daemon) handler() (http.Handler, error) {
 	}
 	// The browser comes back here from the vendor's authorize page.
 	mux.Handle("GET "+fetch.CallbackPath, console.Headers(d.onboard.Handler()))
+	mux.HandleFunc(fetch.CallbackPath, func(w http.ResponseWriter, _ *http.Request) { // not a console page
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: the authorize page comes back with GET", http.StatusMethodNotAllowed)
+	})
 	if !d.cfg.Console.Enabled() {
 		return mux, nil
 	}

@@ -11,43 +11,50 @@ import (
 )
 
 // AccountLine is one line of `cluebot accounts`, in the contract's JSON:
-// ids as strings, times RFC 3339 or null.
+// ids as strings, times RFC 3339 (to the second, in their zone) or null,
+// as GET /api/accounts answers.
 type AccountLine struct {
-	AdvertiserID int64     `json:"-"`
-	Name         string    `json:"name"`
-	Source       string    `json:"source"` // store.SourceConfig or "auth:<id>"
-	Status       string    `json:"status"` // ok, new, failing, needs-reauth or left
-	LastPull     time.Time `json:"-"`
-	LastClue     time.Time `json:"-"`
-	CluesToday   int       `json:"clues_today"`
-	Error        string    `json:"error"`
+	AdvertiserID int64
+	Name         string
+	Source       string // store.SourceConfig or "auth:<id>"
+	Status       string // ok, new, failing, needs-reauth or left
+	LastPull     time.Time
+	LastClue     time.Time
+	CluesToday   int
+	Error        string
 	// Silent: ok, but no clue for kuaishou.silent_after (the status stays
 	// "ok", the contract's word; the text table says "silent").
-	Silent bool `json:"-"`
+	Silent bool
 }
 
-// MarshalJSON writes the contract's shape.
+// MarshalJSON writes the contract's shape, its fields in the contract's order.
 func (l AccountLine) MarshalJSON() ([]byte, error) {
-	type plain AccountLine
 	return json.Marshal(struct {
-		AdvertiserID string     `json:"advertiser_id"`
-		LastPull     *time.Time `json:"last_pull"`
-		LastClue     *time.Time `json:"last_clue"`
-		plain
-	}{strconv.FormatInt(l.AdvertiserID, 10), timeOrNil(l.LastPull), timeOrNil(l.LastClue), plain(l)})
+		AdvertiserID string  `json:"advertiser_id"`
+		Name         string  `json:"name"`
+		Source       string  `json:"source"`
+		Status       string  `json:"status"`
+		LastPull     *string `json:"last_pull"`
+		LastClue     *string `json:"last_clue"`
+		CluesToday   int     `json:"clues_today"`
+		Error        string  `json:"error"`
+	}{strconv.FormatInt(l.AdvertiserID, 10), l.Name, l.Source, l.Status, timeOrNil(l.LastPull), timeOrNil(l.LastClue),
+		l.CluesToday, l.Error})
 }
 
-func timeOrNil(t time.Time) *time.Time {
+func timeOrNil(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	return &t
+	s := t.Format(time.RFC3339)
+	return &s
 }
 
 // Accounts lists every account, configured (their ids) and authorized,
 // problems first (store.SortForPeople, si saying which are silent at now),
 // named by names (empty: shown by id), with the one-line summary of
-// store.AccountsSummary. Clues created since count as today's.
+// store.AccountsSummary. Clues created since count as today's; the lines'
+// times are in since's zone.
 func Accounts(ctx context.Context, st store.AccountStatsStore, configured []int64, names map[int64]string,
 	since time.Time, si store.Silence, now time.Time) ([]AccountLine, string, error) {
 	stats, err := store.AccountStats(ctx, st, configured, since)
@@ -55,10 +62,16 @@ func Accounts(ctx context.Context, st store.AccountStatsStore, configured []int6
 		return nil, "", err
 	}
 	store.SortForPeople(stats, si, now)
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.In(since.Location())
+	}
 	out := make([]AccountLine, len(stats))
 	for i, s := range stats {
 		out[i] = AccountLine{AdvertiserID: s.AdvertiserID, Name: names[s.AdvertiserID], Source: s.Source,
-			Status: s.Status, LastPull: s.LastPull, LastClue: s.LastClue, CluesToday: s.CluesToday, Error: s.Error,
+			Status: s.Status, LastPull: in(s.LastPull), LastClue: in(s.LastClue), CluesToday: s.CluesToday, Error: s.Error,
 			Silent: si.Of(s, now)}
 	}
 	return out, store.AccountsSummary(stats, si, now), nil

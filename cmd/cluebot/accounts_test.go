@@ -70,4 +70,17 @@ func TestAccountsProblemsFirst(t *testing.T) {
 	}
 	require.Equal(t, order, ids, "the JSON in the same order")
 	require.Equal(t, []string{"needs-reauth", "failing", "ok", "new", "ok"}, statuses, "the contract's statuses only")
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	require.Equal(t, now.In(shanghai).Format(time.RFC3339), accounts[2]["last_pull"],
+		"times as GET /api/accounts writes them: RFC 3339 in the configured zone, to the second")
+	require.Equal(t, now.Add(-100*time.Hour).In(shanghai).Format(time.RFC3339), accounts[2]["last_clue"])
+	require.Nil(t, accounts[3]["last_pull"], "never pulled: null")
+	first := out[:strings.Index(out, "}")]
+	var keys []string
+	for _, m := range regexp.MustCompile(`(?m)^\s+"([a-z_]+)": `).FindAllStringSubmatch(first, -1) {
+		keys = append(keys, m[1])
+	}
+	require.Equal(t, []string{"advertiser_id", "name", "source", "status", "last_pull", "last_clue", "clues_today", "error"},
+		keys, "the contract's order, as GET /api/accounts")
 }

@@ -75,8 +75,10 @@ func (p *params) Like() string {
 }
 
 // sources returns the statements that find Q's matches, one per index,
-// selecting cols of them: pg_trgm's for substrings, byte order ranges for
-// prefixes (chr(1114111), U+10FFFF, sorts after every character).
+// selecting cols of them: pg_trgm's for substrings; for a Q too short for a
+// trigram, byte order ranges for prefixes (chr(1114111), U+10FFFF, sorts
+// after every character), only some of its matches, enough to tell a
+// common one (see consolesql.Search).
 func (p *params) sources(cols string) []string {
 	q, from := p.Q(), `SELECT `+cols+` FROM clues WHERE `
 	srcs := []string{from + `id = ` + q, from + `phone = ` + q}
@@ -84,7 +86,7 @@ func (p *params) sources(cols string) []string {
 		srcs = append(srcs, from+`right(phone, 4) = `+q)
 	}
 	for _, col := range []string{"user_name", "page_name"} {
-		if p.q.Substring {
+		if p.q.Trigram {
 			srcs = append(srcs, from+col+` LIKE `+p.Like())
 		} else {
 			srcs = append(srcs, from+fmt.Sprintf(`(%[1]s COLLATE "C") >= %[2]s
@@ -94,8 +96,9 @@ func (p *params) sources(cols string) []string {
 	return srcs
 }
 
-// predicate is the same matches as sources, as one expression on a clue
-// row that no index serves: strpos and starts_with, not LIKE and ranges,
+// predicate is every match of Q (names and page names containing it,
+// whatever its length), as one expression on a clue row that no index
+// serves: strpos, not LIKE,
 // so that the planner walks the clues newest first rather than gather
 // every match of a common word.
 func (p *params) predicate() string {
@@ -107,11 +110,7 @@ func (p *params) predicate() string {
 	if p.q.Tail {
 		terms = append(terms, "right(phone, 4) = "+q)
 	}
-	if p.q.Substring {
-		terms = append(terms, "strpos(user_name, "+q+") > 0", "strpos(page_name, "+q+") > 0")
-	} else {
-		terms = append(terms, "starts_with(user_name, "+q+")", "starts_with(page_name, "+q+")")
-	}
+	terms = append(terms, "strpos(user_name, "+q+") > 0", "strpos(page_name, "+q+") > 0")
 	return "(" + strings.Join(terms, " OR ") + ")"
 }
 

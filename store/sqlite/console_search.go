@@ -20,7 +20,8 @@ type searcher struct{ s *Store }
 
 // The ways Q matches, each by an index that holds the rowid: no clue row is
 // read to find a match. prefixSQL is a prefix range: ?1 followed by U+10FFFF
-// bounds every string that starts with ?1.
+// bounds every string that starts with ?1; it finds only some of a short
+// Q's matches, enough to tell a common one (see consolesql.Search).
 const (
 	idSQL    = `SELECT rowid FROM clues WHERE id = ?1`
 	phoneSQL = `SELECT rowid FROM clues WHERE phone = ?1`
@@ -30,30 +31,27 @@ const (
 	prefixSQL = `SELECT rowid FROM clues WHERE %[1]s >= ?1 AND %[1]s < ?1 || char(1114111)`
 )
 
-// sources returns the statements that find Q's matches, one per index.
+// sources returns the statements that find Q's matches, one per index; for
+// a Q too short for a trigram, the names and page names that start with it.
 func sources(q *consolesql.Query) []string {
 	srcs := []string{idSQL, phoneSQL}
 	if q.Tail {
 		srcs = append(srcs, tailSQL)
 	}
-	if q.Substring {
+	if q.Trigram {
 		return append(srcs, textSQL)
 	}
 	return append(srcs, fmt.Sprintf(prefixSQL, "user_name"), fmt.Sprintf(prefixSQL, "page_name"))
 }
 
-// predicate is the same matches as sources, as one expression on a clue row.
+// predicate is every match of Q, as one expression on a clue row: the
+// names and page names containing it, whatever its length.
 func predicate(q *consolesql.Query) string {
 	terms := []string{"id = ?1", "phone = ?1"}
 	if q.Tail {
 		terms = append(terms, "substr(phone, -4) = ?1")
 	}
-	if q.Substring {
-		terms = append(terms, "instr(user_name, ?1) > 0", "instr(page_name, ?1) > 0")
-	} else {
-		terms = append(terms, "(user_name >= ?1 AND user_name < ?1 || char(1114111))",
-			"(page_name >= ?1 AND page_name < ?1 || char(1114111))")
-	}
+	terms = append(terms, "instr(user_name, ?1) > 0", "instr(page_name, ?1) > 0")
 	return "(" + strings.Join(terms, " OR ") + ")"
 }
 

@@ -149,6 +149,8 @@ func BenchConsole(b *testing.B, s store.Store, h Heavy, seed func()) {
 		{"full name", search(store.LeadQuery{Q: rare.UserName})},
 		{"common name", search(store.LeadQuery{Q: "王先生"})},
 		{"surname prefix", search(store.LeadQuery{Q: "孔"})},
+		{"short q inside names", search(store.LeadQuery{Q: "怡"})},
+		{"rare short q: every lead read", search(store.LeadQuery{Q: "孔x"})},
 		{"one page", search(store.LeadQuery{Q: probe.PageName})},
 		{"common page words", search(store.LeadQuery{Q: "全屋定制"})},
 		{"route last week", search(store.LeadQuery{Route: "henan-hot", From: HeavyNow.Add(-7 * 24 * time.Hour)})},

@@ -11,10 +11,10 @@ import (
 
 func TestPlan(t *testing.T) {
 	tests := []struct {
-		name            string
-		q               store.LeadQuery
-		tail, substring bool
-		limit           int
+		name          string
+		q             store.LeadQuery
+		tail, trigram bool
+		limit         int
 	}{
 		{"phone tail", store.LeadQuery{Q: "1234"}, true, true, DefaultLimit},
 		{"three digits", store.LeadQuery{Q: "123"}, false, true, DefaultLimit},
@@ -30,7 +30,7 @@ func TestPlan(t *testing.T) {
 			q, err := Plan(tt.q)
 			require.NoError(t, err)
 			require.Equal(t, tt.tail, q.Tail, "tail")
-			require.Equal(t, tt.substring, q.Substring, "substring")
+			require.Equal(t, tt.trigram, q.Trigram, "trigram")
 			require.Equal(t, tt.limit, q.Limit)
 		})
 	}

@@ -34,19 +34,21 @@ func Limit(limit, offset int) (int, error) {
 	return limit, nil
 }
 
-// MinSubstring is the shortest Q looked up as a substring, by trigram: a
-// shorter one has no trigram to look up and matches names and page names by
-// prefix instead.
-const MinSubstring = 3
+// MinTrigram is the shortest Q the trigram indexes find in names and page
+// names. A shorter one has no trigram to look up: the clues are walked
+// newest first for the names and page names containing it, as the contract
+// wants substrings whatever their length.
+const MinTrigram = 3
 
 // Query is a store.LeadQuery as a backend runs it.
 type Query struct {
 	store.LeadQuery
 	// Tail is set when Q is 4 digits: phones ending in them match too.
 	Tail bool
-	// Substring is set when Q has MinSubstring characters or more: names
-	// and page names containing it match; else those starting with it.
-	Substring bool
+	// Trigram is set when Q has MinTrigram characters or more: the indexes
+	// find the names and page names containing it; else only those starting
+	// with it. Either way, every name and page name containing it matches.
+	Trigram bool
 }
 
 // Filtered reports whether the query narrows by date or route.
@@ -64,7 +66,7 @@ func Plan(lq store.LeadQuery) (Query, error) {
 		return Query{}, errors.New("query must be UTF-8")
 	}
 	lq.Limit = limit
-	q := Query{LeadQuery: lq, Substring: utf8.RuneCountInString(lq.Q) >= MinSubstring}
+	q := Query{LeadQuery: lq, Trigram: utf8.RuneCountInString(lq.Q) >= MinTrigram}
 	q.Tail = len(lq.Q) == 4
 	for _, r := range lq.Q {
 		q.Tail = q.Tail && r >= '0' && r <= '9'
@@ -99,18 +101,24 @@ type Searcher interface {
 // indexes, and only its matches are sorted; a common one (more than
 // store.SearchTotalMax matches in one index) is found by walking the clues
 // newest first, where a page of matches comes soon, and its total is not
-// counted beyond store.SearchTotalMax.
+// counted beyond store.SearchTotalMax. A Q too short for a trigram is
+// walked for too (the indexes find only the names and page names starting
+// with it, not all containing it), and counted by the walk unless those
+// alone tell it is common: one or two characters usually are in names, so
+// a page comes soon; only a rare one reads every clue.
 func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, int, error) {
 	q, err := Plan(lq)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search clues: %w", err)
 	}
+	common := false // one index alone holds more than a total counts
 	if q.Q != "" {
 		n, err := s.SourceCount(ctx, &q, store.SearchTotalMax+1)
 		if err != nil {
 			return nil, 0, fmt.Errorf("search clues: count matches: %w", err)
 		}
-		if n <= store.SearchTotalMax {
+		common = n > store.SearchTotalMax
+		if q.Trigram && !common {
 			clues, total, err := s.Candidates(ctx, &q)
 			if err == nil && len(clues) == 0 && q.Offset > 0 {
 				total, err = s.CandidateCount(ctx, &q)
@@ -125,8 +133,8 @@ func Search(ctx context.Context, s Searcher, lq store.LeadQuery) ([]store.Clue, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("search clues: %w", err)
 	}
-	if q.Q != "" && !q.Filtered() {
-		return clues, store.SearchTotalMax, nil // one index alone holds more
+	if common && !q.Filtered() {
+		return clues, store.SearchTotalMax, nil
 	}
 	total, err := s.ScanCount(ctx, &q, store.SearchTotalMax)
 	if err != nil {
