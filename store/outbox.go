@@ -124,7 +124,8 @@ type Router interface {
 	// again at next, unleased.
 	MarkRetry(ctx context.Context, ids []int64, next time.Time, reason string) error
 	// MarkDead parks rows that can never be delivered, with the reason,
-	// unleased and without counting an attempt.
+	// unleased, counting the attempt that showed it (a robot refused the
+	// message for good, or it could not be built).
 	MarkDead(ctx context.Context, ids []int64, reason string) error
 	// ReleaseOutbox gives up the lease on rows without counting an attempt
 	// (a clean shutdown, or rows left for a later digest).

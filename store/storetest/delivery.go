@@ -41,11 +41,11 @@ func testTransitions(t *testing.T, s store.Store, clk *clock) {
 		{"retry", []step{retry}, delivered{store.OutboxPending, 1, retryAt, "http 502", time.Time{}}, retryAt},
 		{"retry twice", []step{retry, retry}, delivered{store.OutboxPending, 2, retryAt, "http 502", time.Time{}}, retryAt},
 		{"retry then sent clears the error", []step{retry, sent}, delivered{store.OutboxSent, 2, retryAt, "", sentAt}, time.Time{}},
-		{"dead counts no attempt", []step{dead}, delivered{store.OutboxDead, 0, now, "webhook gone", time.Time{}}, time.Time{}},
-		{"retry then dead", []step{retry, dead}, delivered{store.OutboxDead, 1, retryAt, "webhook gone", time.Time{}}, time.Time{}},
+		{"dead counts its attempt", []step{dead}, delivered{store.OutboxDead, 1, now, "webhook gone", time.Time{}}, time.Time{}},
+		{"retry then dead", []step{retry, dead}, delivered{store.OutboxDead, 2, retryAt, "webhook gone", time.Time{}}, time.Time{}},
 		{"release", []step{release}, delivered{store.OutboxPending, 0, now, "", time.Time{}}, now},
 		{"sent is final", []step{sent, retry, dead}, delivered{store.OutboxSent, 1, now, "", sentAt}, time.Time{}},
-		{"dead is final", []step{dead, sent, retry}, delivered{store.OutboxDead, 0, now, "webhook gone", time.Time{}}, time.Time{}},
+		{"dead is final", []step{dead, sent, retry}, delivered{store.OutboxDead, 1, now, "webhook gone", time.Time{}}, time.Time{}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func (s *Common) MarkRetry(ctx context.Context, ids []int64, next time.Time, rea
 }
 
 // MarkDead parks the pending rows among ids for good with reason, unleased,
-// without counting an attempt.
+// counting the attempt that showed it.
 func (s *Common) MarkDead(ctx context.Context, ids []int64, reason string) error {
 	return s.update(ctx, ids, s.d.markDead(reason))
 }

@@ -131,7 +131,7 @@ func (d *Dialect) markRetry(next time.Time, reason string) OutboxUpdate {
 
 // markDead is the update of MarkDead.
 func (d *Dialect) markDead(reason string) OutboxUpdate {
-	return OutboxUpdate{Op: "mark dead", Set: `state = 'dead', last_error = ` + d.Param(2) + `, ` + d.unleased(),
+	return OutboxUpdate{Op: "mark dead", Set: `state = 'dead', attempts = attempts + 1, last_error = ` + d.Param(2) + `, ` + d.unleased(),
 		Cond: `state = 'pending'`, Args: []any{reason}}
 }
 
