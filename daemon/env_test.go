@@ -26,7 +26,7 @@ const (
 	testAppID      = 4242
 	testAppSecret  = "app-secret-for-tests"
 	testPoll       = time.Minute
-	wait           = 10 * time.Second // deadline of every wait for a condition
+	wait           = 30 * time.Second // deadline of every wait for a condition: generous, for a loaded CI
 )
 
 // defaultRules sends every lead to the webhook receiver "sales".
