@@ -25,7 +25,7 @@ type followupCollector struct {
 func newFollowupCollector(st FollowupStatser, now func() time.Time) *followupCollector {
 	return &followupCollector{st: st, now: now, overdue: prometheus.NewDesc(
 		prometheus.BuildFQName(Namespace, "followup", "overdue"),
-		"Leads not followed up whose reminder or escalation time has passed, alerted in the last 7 days.", nil, nil)}
+		"Follow-ups (one per lead and route asking for one) not done whose reminder or escalation time has passed, alerted in the last 7 days.", nil, nil)}
 }
 
 // Describe implements prometheus.Collector.

@@ -91,15 +91,16 @@ func testFollowupOverdueFor(t *testing.T, s store.Store, clk *clock) {
 	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(store.OverdueFor)), "a week on, no longer overdue")
 	require.Equal(t, store.FollowupStats{Open: 1}, stats(sent.Add(90*24*time.Hour)), "nor months on")
 
-	// A lead on two routes that both ask for a follow-up is one lead.
+	// A lead on two routes that both ask for a follow-up counts once a
+	// route: a distinct count of leads made the gauge's scrape 70 times
+	// slower at 100,000 open timers.
 	routeClue(t, s, clueID(2), sent, store.RouteResult{Route: "hot", Assignee: "张三", Receivers: []string{"sales"}},
 		store.RouteResult{Route: "vip", Assignee: "李四", Receivers: []string{"vip"}})
 	require.NoError(t, s.MarkSent(ctx, itemIDs(outboxOf(t, s, clueID(2))), sent))
 	for _, r := range []string{"hot", "vip"} {
 		require.NoError(t, s.ScheduleFollowup(ctx, clueID(2), r, sent.Add(15*time.Minute), time.Time{}, time.Time{}))
 	}
-	require.Equal(t, store.FollowupStats{Open: 2, Overdue: 2}, stats(sent.Add(20*time.Minute)),
-		"leads are counted, not their routes")
+	require.Equal(t, store.FollowupStats{Open: 3, Overdue: 3}, stats(sent.Add(20*time.Minute)))
 }
 
 // testChangedOpenFollowups: the open timers whose lead changed after its

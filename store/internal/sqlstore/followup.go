@@ -179,14 +179,13 @@ func (s *Common) FireFollowup(ctx context.Context, f store.FollowupSend) (bool, 
 	return fired, nil
 }
 
-// FollowupStats implements store.Followups, counting leads.
+// FollowupStats implements store.Followups.
 func (s *Common) FollowupStats(ctx context.Context, now time.Time) (store.FollowupStats, error) {
 	z, at := s.d.Zero, s.d.Param(1)
 	var st store.FollowupStats
-	// A lead on two follow-up routes is one lead: ids are counted once.
-	err := s.read.QueryRow(ctx, `SELECT COUNT(DISTINCT clue_id), COUNT(DISTINCT CASE WHEN sent_at > `+s.d.Param(2)+
+	err := s.read.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN sent_at > `+s.d.Param(2)+
 		` AND ((remind_due > `+z+` AND remind_due <= `+at+`) OR (escalate_due > `+z+` AND escalate_due <= `+at+
-		`)) THEN clue_id END) FROM followups WHERE scheduled = 1 AND done_at = `+z,
+		`)) THEN 1 ELSE 0 END), 0) FROM followups WHERE scheduled = 1 AND done_at = `+z,
 		s.d.Time(now), s.d.Time(now.Add(-store.OverdueFor))).Scan(&st.Open, &st.Overdue)
 	if err != nil {
 		return st, fmt.Errorf("follow-up stats: %w", err)
