@@ -70,9 +70,8 @@ const OverdueFor = 7 * 24 * time.Hour
 // FollowupStats counts the timers at a time, one per lead and route that
 // asks for a follow-up (counting leads apart was 70 times slower at
 // 100,000 open timers, for a case the shipped rules never make): Open are
-// scheduled and not
-// followed up; Overdue are those of them with a due time passed whose alert
-// went out less than OverdueFor ago.
+// scheduled and not followed up; Overdue are those of them with a due time
+// passed whose alert went out less than OverdueFor ago.
 type FollowupStats struct {
 	Open    int
 	Overdue int
