@@ -65,8 +65,9 @@ func (c *Console) reportsPage(w http.ResponseWriter, r *http.Request, s *store.S
 	c.render(w, r, http.StatusOK, "reports", s, map[string]any{"Days": days, "Masked": s.Role != store.RoleAdmin})
 }
 
-// reportDownload is GET /reports/{file}: file is YYYY-MM-DD.xlsx and
-// nothing else, parsed strictly; the day's workbook is made from the store
+// reportDownload is GET /reports/{file}: file is YYYY-MM-DD.xlsx, or the
+// report file's own name cluebot-YYYY-MM-DD.xlsx, and nothing else, parsed
+// strictly; the day's workbook is made from the store
 // now, never read from a path, phones masked for viewers.
 func (c *Console) reportDownload(w http.ResponseWriter, r *http.Request, s *store.Session) {
 	day, ok := reportDate(r.PathValue("file"), c.zone)
@@ -85,10 +86,11 @@ func (c *Console) reportDownload(w http.ResponseWriter, r *http.Request, s *stor
 	_, _ = w.Write(buf.Bytes())
 }
 
-// reportDate parses file as YYYY-MM-DD.xlsx exactly (a real calendar day,
-// the same text when formatted back) in zone.
+// reportDate parses file as YYYY-MM-DD.xlsx, with or without the report
+// file's cluebot- prefix, exactly (a real calendar day, the same text when
+// formatted back) in zone.
 func reportDate(file string, zone *time.Location) (time.Time, bool) {
-	date, ok := strings.CutSuffix(file, ".xlsx")
+	date, ok := strings.CutSuffix(strings.TrimPrefix(file, "cluebot-"), ".xlsx")
 	if !ok || len(date) != len(time.DateOnly) {
 		return time.Time{}, false
 	}

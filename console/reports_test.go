@@ -49,6 +49,10 @@ func testReports(t *testing.T, backend string) {
 	require.Contains(t, all, phonePlain, "an admin's report has whole phones")
 	require.Contains(t, all, hostileName, "made from the store now")
 
+	resp, body = admin.get("/reports/cluebot-2026-03-09.xlsx")
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the file's own name works too: %s", body)
+	require.Equal(t, xlsxType, resp.Header.Get("Content-Type"))
+
 	resp, body = viewer.get("/reports/2026-03-09.xlsx")
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	all = cells(t, body)
@@ -64,6 +68,8 @@ func testReports(t *testing.T, backend string) {
 		"a path":          "/reports/..%2F..%2Fetc%2Fpasswd",
 		"a dotted path":   "/reports/2026-03-09.xlsx%2F..%2F..%2Fgo.mod",
 		"a longer string": "/reports/2026-03-09x.xlsx",
+		"another prefix":  "/reports/report-2026-03-09.xlsx",
+		"prefix twice":    "/reports/cluebot-cluebot-2026-03-09.xlsx",
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp, body := admin.get(path)
