@@ -5,40 +5,19 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 
+	"github.com/cluebot/cluebot/onboard"
 	"github.com/cluebot/cluebot/store"
 )
 
-// AccountView is one account as `cluebot accounts --json` prints it and
-// GET /api/accounts answers: ids are strings, times RFC 3339 or null.
-type AccountView struct {
-	AdvertiserID string  `json:"advertiser_id"`
-	Name         string  `json:"name"`
-	Source       string  `json:"source"`
-	Status       string  `json:"status"`
-	LastPull     *string `json:"last_pull"`
-	LastClue     *string `json:"last_clue"`
-	CluesToday   int     `json:"clues_today"`
-	Error        string  `json:"error"`
-}
-
-// AccountViews turns stats into views, named by names (advertiser id to
-// name; absent: ""), times in zone.
-func AccountViews(stats []store.AccountStat, names map[int64]string, zone *time.Location) []AccountView {
-	at := func(t time.Time) *string {
-		if t.IsZero() {
-			return nil
-		}
-		s := t.In(zone).Format(time.RFC3339)
-		return &s
-	}
-	out := make([]AccountView, 0, len(stats))
+// AccountViews turns stats into the contract's JSON (onboard.AccountView,
+// one shape with `cluebot accounts --json`), named by names (advertiser id
+// to name; absent: ""), times in zone.
+func AccountViews(stats []store.AccountStat, names map[int64]string, zone *time.Location) []onboard.AccountView {
+	out := make([]onboard.AccountView, 0, len(stats))
 	for _, s := range stats {
-		out = append(out, AccountView{AdvertiserID: strconv.FormatInt(s.AdvertiserID, 10), Name: names[s.AdvertiserID],
-			Source: s.Source, Status: s.Status, LastPull: at(s.LastPull), LastClue: at(s.LastClue),
-			CluesToday: s.CluesToday, Error: s.Error})
+		out = append(out, onboard.LineOf(s, names[s.AdvertiserID], zone).View())
 	}
 	return out
 }
@@ -114,7 +93,7 @@ type accountsData struct {
 
 // accountRow is an account with its status in words.
 type accountRow struct {
-	AccountView
+	onboard.AccountView
 	Label string
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/onboard"
 	"github.com/cluebot/cluebot/secret"
 	"github.com/cluebot/cluebot/store"
 )
@@ -174,7 +175,7 @@ func testAccountsNames(t *testing.T, backend string) {
 	names := func() map[string]string {
 		code, body := viewer.json("GET", "/api/accounts", nil)
 		require.Equal(t, http.StatusOK, code, body)
-		var views []AccountView
+		var views []onboard.AccountView
 		decode(t, body, &views)
 		out := map[string]string{}
 		for _, v := range views {
@@ -222,7 +223,7 @@ func TestConsoleAccountsSilent(t *testing.T) {
 
 	code, body := viewer.json("GET", "/api/accounts", nil)
 	require.Equal(t, http.StatusOK, code, body)
-	var views []AccountView
+	var views []onboard.AccountView
 	decode(t, body, &views)
 	require.Equal(t, "20006545", views[2].AdvertiserID)
 	require.Equal(t, "ok", views[2].Status)

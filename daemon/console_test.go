@@ -15,6 +15,7 @@ import (
 	"github.com/cluebot/cluebot/config"
 	"github.com/cluebot/cluebot/console"
 	"github.com/cluebot/cluebot/fetch"
+	"github.com/cluebot/cluebot/onboard"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -54,7 +55,7 @@ func withAdmin(t *testing.T, cfg *config.Config) {
 }
 
 // apiAccounts signs admin in and reads GET /api/accounts.
-func apiAccounts(t *testing.T, base string) []console.AccountView {
+func apiAccounts(t *testing.T, base string) []onboard.AccountView {
 	t.Helper()
 	req, err := http.NewRequest("GET", base+"/api/accounts", nil)
 	require.NoError(t, err)
@@ -65,7 +66,7 @@ func apiAccounts(t *testing.T, base string) []console.AccountView {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
-	var got []console.AccountView
+	var got []onboard.AccountView
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
 	return got
 }

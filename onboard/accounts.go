@@ -27,20 +27,30 @@ type AccountLine struct {
 	Silent bool
 }
 
-// MarshalJSON writes the contract's shape, its fields in the contract's order.
-func (l AccountLine) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		AdvertiserID string  `json:"advertiser_id"`
-		Name         string  `json:"name"`
-		Source       string  `json:"source"`
-		Status       string  `json:"status"`
-		LastPull     *string `json:"last_pull"`
-		LastClue     *string `json:"last_clue"`
-		CluesToday   int     `json:"clues_today"`
-		Error        string  `json:"error"`
-	}{strconv.FormatInt(l.AdvertiserID, 10), l.Name, l.Source, l.Status, timeOrNil(l.LastPull), timeOrNil(l.LastClue),
-		l.CluesToday, l.Error})
+// AccountView is an account in the contract's JSON, as `cluebot accounts
+// --json` prints it and GET /api/accounts answers: ids are strings, times
+// RFC 3339 (to the second, in their zone) or null, fields in the
+// contract's order.
+type AccountView struct {
+	AdvertiserID string  `json:"advertiser_id"`
+	Name         string  `json:"name"`
+	Source       string  `json:"source"`
+	Status       string  `json:"status"`
+	LastPull     *string `json:"last_pull"`
+	LastClue     *string `json:"last_clue"`
+	CluesToday   int     `json:"clues_today"`
+	Error        string  `json:"error"`
 }
+
+// View is the line in the contract's JSON.
+func (l AccountLine) View() AccountView {
+	return AccountView{AdvertiserID: strconv.FormatInt(l.AdvertiserID, 10), Name: l.Name, Source: l.Source,
+		Status: l.Status, LastPull: timeOrNil(l.LastPull), LastClue: timeOrNil(l.LastClue), CluesToday: l.CluesToday,
+		Error: l.Error}
+}
+
+// MarshalJSON writes the line as its View.
+func (l AccountLine) MarshalJSON() ([]byte, error) { return json.Marshal(l.View()) }
 
 func timeOrNil(t time.Time) *string {
 	if t.IsZero() {
@@ -48,6 +58,18 @@ func timeOrNil(t time.Time) *string {
 	}
 	s := t.Format(time.RFC3339)
 	return &s
+}
+
+// LineOf is the line of one account's stats, named name, its times in zone.
+func LineOf(s store.AccountStat, name string, zone *time.Location) AccountLine {
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.In(zone)
+	}
+	return AccountLine{AdvertiserID: s.AdvertiserID, Name: name, Source: s.Source, Status: s.Status,
+		LastPull: in(s.LastPull), LastClue: in(s.LastClue), CluesToday: s.CluesToday, Error: s.Error}
 }
 
 // Accounts lists every account, configured (their ids) and authorized,
@@ -62,17 +84,10 @@ func Accounts(ctx context.Context, st store.AccountStatsStore, configured []int6
 		return nil, "", err
 	}
 	store.SortForPeople(stats, si, now)
-	in := func(t time.Time) time.Time {
-		if t.IsZero() {
-			return t
-		}
-		return t.In(since.Location())
-	}
 	out := make([]AccountLine, len(stats))
 	for i, s := range stats {
-		out[i] = AccountLine{AdvertiserID: s.AdvertiserID, Name: names[s.AdvertiserID], Source: s.Source,
-			Status: s.Status, LastPull: in(s.LastPull), LastClue: in(s.LastClue), CluesToday: s.CluesToday, Error: s.Error,
-			Silent: si.Of(s, now)}
+		out[i] = LineOf(s, names[s.AdvertiserID], since.Location())
+		out[i].Silent = si.Of(s, now)
 	}
 	return out, store.AccountsSummary(stats, si, now), nil
 }
