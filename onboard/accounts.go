@@ -45,14 +45,16 @@ type AccountView struct {
 // View is the line in the contract's JSON.
 func (l AccountLine) View() AccountView {
 	return AccountView{AdvertiserID: strconv.FormatInt(l.AdvertiserID, 10), Name: l.Name, Source: l.Source,
-		Status: l.Status, LastPull: timeOrNil(l.LastPull), LastClue: timeOrNil(l.LastClue), CluesToday: l.CluesToday,
+		Status: l.Status, LastPull: JSONTime(l.LastPull), LastClue: JSONTime(l.LastClue), CluesToday: l.CluesToday,
 		Error: l.Error}
 }
 
 // MarshalJSON writes the line as its View.
 func (l AccountLine) MarshalJSON() ([]byte, error) { return json.Marshal(l.View()) }
 
-func timeOrNil(t time.Time) *string {
+// JSONTime is t as the JSON outputs write a time: RFC 3339 to the second,
+// in t's zone, or nil (null) when zero.
+func JSONTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}

@@ -73,13 +73,13 @@ func cmdAuth(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // authLine is one authorization of `auth list --json`.
 type authLine struct {
-	ID               string     `json:"id"`
-	Type             string     `json:"type"`
-	AdvertiserID     string     `json:"advertiser_id"`
-	Advertisers      int        `json:"advertisers"`
-	RefreshExpiresAt *time.Time `json:"refresh_expires_at"`
-	Status           string     `json:"status"`
-	Error            string     `json:"error"`
+	ID               string  `json:"id"`
+	Type             string  `json:"type"`
+	AdvertiserID     string  `json:"advertiser_id"`
+	Advertisers      int     `json:"advertisers"`
+	RefreshExpiresAt *string `json:"refresh_expires_at"` // as accounts --json writes times
+	Status           string  `json:"status"`
+	Error            string  `json:"error"`
 }
 
 func authList(ctx context.Context, st store.Store, asJSON bool, loc *time.Location, stdout io.Writer) error {
@@ -91,10 +91,7 @@ func authList(ctx context.Context, st store.Store, asJSON bool, loc *time.Locati
 	for i, a := range auths {
 		lines[i] = authLine{ID: strconv.FormatInt(a.ID, 10), Type: a.Type, AdvertiserID: strconv.FormatInt(a.AdvertiserID, 10),
 			Advertisers: a.Advertisers, Status: a.Status, Error: a.LastError}
-		if !a.RefreshExpiresAt.IsZero() {
-			t := a.RefreshExpiresAt
-			lines[i].RefreshExpiresAt = &t
-		}
+		lines[i].RefreshExpiresAt = onboard.JSONTime(a.RefreshExpiresAt.In(loc))
 	}
 	if asJSON {
 		return printJSON(stdout, lines)

@@ -56,6 +56,8 @@ func TestAgencyOnboardingCommands(t *testing.T) {
 	require.Equal(t, float64(12), auths[0]["advertisers"])
 	require.Equal(t, "ok", auths[0]["status"])
 	require.NotNil(t, auths[0]["refresh_expires_at"])
+	// Times as accounts --json writes them: RFC 3339 to the second, in the configured zone.
+	require.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$`, auths[0]["refresh_expires_at"])
 	outputs = append(outputs, out, errs)
 
 	csvPath := filepath.Join(tr.dir, "names.csv")
