@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cluebot/cluebot/onboard"
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -24,30 +25,26 @@ func (c *Console) authLink(ctx context.Context, by string, agent bool) (string, 
 	if c.authorize == nil {
 		return "", time.Time{}, errNoAuthorize
 	}
-	state, err := newToken()
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("authorize url: %w", err)
-	}
-	link, err := c.authorize(state, agent)
-	if err != nil {
-		return "", time.Time{}, fmt.Errorf("%w: %w", errNoAuthorize, err)
-	}
-	s, err := store.NewOAuthState(store.OAuthState{State: state, Agent: agent}, c.clock.Now())
+	now := c.clock.Now()
+	link, expires, err := onboard.NewAuthLink(ctx, c.st, func(state string, agent bool) (string, error) {
+		u, err := c.authorize(state, agent)
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", errNoAuthorize, err)
+		}
+		return u, nil
+	}, agent, now)
 	if err != nil {
 		return "", time.Time{}, err
-	}
-	if err := c.st.CreateOAuthState(ctx, s); err != nil {
-		return "", time.Time{}, fmt.Errorf("authorize url: %w", err)
 	}
 	kind := store.AuthAdvertiser
 	if agent {
 		kind = store.AuthAgent
 	}
-	e := store.AuditEntry{At: s.CreatedAt, User: by, Action: "auth-url", Target: kind, Detail: "authorize URL made"}
+	e := store.AuditEntry{At: now, User: by, Action: "auth-url", Target: kind, Detail: "authorize URL made"}
 	if err := c.st.AddAudit(ctx, e); err != nil {
 		return "", time.Time{}, fmt.Errorf("authorize url: audit: %w", err)
 	}
-	return link, s.ExpiresAt, nil
+	return link, expires, nil
 }
 
 // apiAuthURL is POST /api/auth/url {"agent": bool}: admin; 200 {"url",

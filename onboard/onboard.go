@@ -6,8 +6,6 @@ package onboard
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -79,19 +77,8 @@ func (o *Onboarder) log() *slog.Logger {
 // kept in the store (valid store.OAuthStateTTL); agent asks for an agency
 // authorization.
 func (o *Onboarder) AuthURL(ctx context.Context, agent bool) (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("auth url: %w", err)
-	}
-	state := hex.EncodeToString(b)
-	u, err := o.OAuth.AuthorizeURL(state, agent)
-	if err != nil {
-		return "", err
-	}
-	if err := o.Store.CreateOAuthState(ctx, store.OAuthState{State: state, Agent: agent}); err != nil {
-		return "", fmt.Errorf("auth url: %w", err)
-	}
-	return u, nil
+	u, _, err := NewAuthLink(ctx, o.Store, o.OAuth.AuthorizeURL, agent, o.now())
+	return u, err
 }
 
 // Callback checks a state the browser brings back and, when it is valid,
