@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/cluebot/cluebot/errclass"
+	"github.com/cluebot/cluebot/store"
 )
 
 // Class says what a caller should do about a failed API call. It is
@@ -33,7 +34,7 @@ const (
 
 // ErrReauthorize is wrapped by the error returned when an account's token can
 // not be refreshed here: a person must authorise the account again.
-var ErrReauthorize = errors.New("account must be re-authorised")
+var ErrReauthorize = errors.New(store.ReauthText)
 
 // APIError is a failed call to the vendor API. It carries the vendor's code,
 // message and request_id, and never a token.

@@ -6,17 +6,24 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // Account statuses, as `cluebot accounts` shows them.
 const (
 	AccountOK          = "ok"
-	AccountNew         = "new"     // never pulled yet
-	AccountFailing     = "failing" // the last pull failed
-	AccountNeedsReauth = "needs-reauth"
-	AccountLeft        = "left" // its authorization no longer lists it
+	AccountNew         = "new"          // never pulled yet
+	AccountFailing     = "failing"      // the last pull failed
+	AccountNeedsReauth = "needs-reauth" // its refresh token was refused: a person must authorize again
+	AccountLeft        = "left"         // its authorization no longer lists it
 )
+
+// ReauthText is the message of fetch.ErrReauthorize. A pull's stored error
+// holding it shows an account that only a new authorization revives: its
+// status is needs-reauth, whether its tokens came from cluebot.yaml or an
+// authorization.
+const ReauthText = "account must be re-authorised"
 
 // SourceConfig is the source of an account configured in cluebot.yaml; an
 // authorization's accounts have the source "auth:<id>".
@@ -108,6 +115,8 @@ func AccountStats(ctx context.Context, st AccountStatsStore, config []int64, sin
 				s.Error = e // why the authorization needs re-auth says more
 			}
 		case s.Status != "":
+		case strings.Contains(s.Error, ReauthText):
+			s.Status = AccountNeedsReauth // a YAML account whose refresh token was refused
 		case s.Error != "":
 			s.Status = AccountFailing
 		case s.LastPull.IsZero():

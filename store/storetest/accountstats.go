@@ -18,7 +18,8 @@ func testAccountStats(t *testing.T, s store.Store, clk *clock) {
 		sampleClue(clueID(1), 11, since.Add(time.Hour)), sampleClue(clueID(2), 11, since.Add(30*time.Minute)),
 		sampleClue(clueID(3), 11, since.Add(-2*time.Hour)), sampleClue(clueID(4), 21, since.Add(-48*time.Hour)))
 	pulled := now.Add(-time.Minute)
-	for id, e := range map[int64]string{11: "", 12: "kuaishou: 40001 busy", 21: ""} {
+	reauth := "advertiser 14: " + store.ReauthText + ": the refresh token was refused: code 400"
+	for id, e := range map[int64]string{11: "", 12: "kuaishou: 40001 busy", 14: reauth, 21: ""} {
 		require.NoError(t, s.SaveSyncState(ctx, store.SyncState{AdvertiserID: id, LastRunAt: pulled, LastError: e}))
 	}
 	a, err := s.PutAuthorization(ctx, agency(900, "a", now))
@@ -37,7 +38,7 @@ func testAccountStats(t *testing.T, s store.Store, clk *clock) {
 	_, err = s.FailRefresh(ctx, b, "x", "the refresh token was refused", true, now)
 	require.NoError(t, err)
 
-	stats, err := store.AccountStats(ctx, s, []int64{11, 12, 13}, since)
+	stats, err := store.AccountStats(ctx, s, []int64{11, 12, 13, 14}, since)
 	require.NoError(t, err)
 	type line struct {
 		ID       int64
@@ -58,6 +59,7 @@ func testAccountStats(t *testing.T, s store.Store, clk *clock) {
 		{11, store.SourceConfig, store.AccountOK, 2, since.Add(time.Hour), true, ""},
 		{12, store.SourceConfig, store.AccountFailing, 0, time.Time{}, true, "kuaishou: 40001 busy"},
 		{13, store.SourceConfig, store.AccountNew, 0, time.Time{}, false, ""}, // configured and authorized: config wins
+		{14, store.SourceConfig, store.AccountNeedsReauth, 0, time.Time{}, true, reauth}, // its YAML refresh token refused
 		{21, authA, store.AccountOK, 0, since.Add(-48 * time.Hour), true, ""}, // the lowest authorization listing it
 		{22, authB, store.AccountNeedsReauth, 0, time.Time{}, false, "the refresh token was refused"},
 		{23, authA, store.AccountNew, 0, time.Time{}, false, ""},
