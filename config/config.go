@@ -258,10 +258,12 @@ func parse(name string, data []byte, lookup func(string) (string, bool), environ
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	errs = doc.unknownKeys()
-	cfg, derrs := decode(doc, environ)
+	errs = doc.applyEnv(environ)
+	errs = append(errs, doc.unknownKeys()...)
+	cfg, derrs := decode(doc)
 	errs = append(errs, derrs...)
 	if cfg == nil {
+		doc.annotateEnv(errs)
 		errs.Sort()
 		return nil, errs
 	}
@@ -272,6 +274,7 @@ func parse(name string, data []byte, lookup func(string) (string, bool), environ
 		}
 	}
 	cfg.resolvePaths()
+	doc.annotateEnv(errs)
 	errs.Sort()
 	return cfg, errs
 }

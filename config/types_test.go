@@ -101,8 +101,8 @@ func TestRightTypesStillDecode(t *testing.T) {
 	require.True(t, cfg.Report.MaskPhone)
 
 	_, err = Parse("cluebot.yaml", []byte(text), lookupFrom(testEnv), []string{"CLUEBOT_KUAISHOU__TIMEOUT=30"})
-	require.EqualError(t, err, `cluebot.yaml:5: kuaishou.timeout: invalid duration "30" (use 30s, 5m, 1h or 7d)`,
-		"an override with no unit is refused too, at the section's line")
+	require.EqualError(t, err, `cluebot.yaml:5: kuaishou.timeout: invalid duration "30" (use 30s, 5m, 1h or 7d) (set by CLUEBOT_KUAISHOU__TIMEOUT)`,
+		"an override with no unit is refused too, at the section's line, naming the variable")
 }
 
 func TestWholeNumberRange(t *testing.T) {
