@@ -1,7 +1,9 @@
 package route
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -14,11 +16,26 @@ import (
 // Load reads and compiles the rules file at path. Problems in the file come
 // back together as Errors, each placed as path:line.
 func Load(path string) (*Rules, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// ReadFile reads the rules file at path. An error starts with path, like
+// the file's other problems: "rules.yaml: cannot read the rules file: no
+// such file or directory".
+func ReadFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot read the rules file: %w", path, err)
+	}
+	return data, nil
 }
 
 // Parse compiles rules from data; name is the file name errors are placed
@@ -35,9 +52,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 // LoadChecked reads the rules file at path and compiles it like Load,
 // checking the receivers its routes name like Check.
 func LoadChecked(path string, receivers map[string]bool) (*Rules, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
+		return nil, err
 	}
 	return Check(path, data, receivers)
 }

@@ -2,7 +2,9 @@ package route
 
 import (
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -203,4 +205,20 @@ func TestLoad(t *testing.T) {
 	require.True(t, errors.As(err, &pe))
 	require.Equal(t, "testdata/bad.yaml", pe.File)
 	require.Equal(t, 4, pe.Line)
+}
+
+// TestLoadNamesAMissingFile: a rules file that cannot be read is reported
+// like its other problems, starting with the file's name, so `config
+// check` still prints every problem as file: message.
+func TestLoadNamesAMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	for name, load := range map[string]func() error{
+		"Load":        func() error { _, err := Load(path); return err },
+		"LoadChecked": func() error { _, err := LoadChecked(path, map[string]bool{}); return err },
+		"ReadFile":    func() error { _, err := ReadFile(path); return err },
+	} {
+		err := load()
+		require.EqualError(t, err, path+": cannot read the rules file: no such file or directory", name)
+		require.ErrorIs(t, err, fs.ErrNotExist, name)
+	}
 }
