@@ -252,16 +252,18 @@ func Check(path string) (*Config, error) {
 
 // parse decodes and validates config text, returning every problem and the
 // config as far as it could be decoded (nil when the text is not YAML).
-// A value that failed to decode is not validated again.
+// A value that failed to decode, or read an unset variable, is not
+// validated again.
 func parse(name string, data []byte, lookup func(string) (string, bool), environ []string) (*Config, Errors) {
-	doc, errs := parseYAML(name, data, lookup)
-	if len(errs) > 0 {
-		return nil, errs
+	doc, unset := parseYAML(name, data, lookup)
+	if doc == nil {
+		return nil, unset
 	}
-	errs = doc.applyEnv(environ)
+	errs := append(unset, doc.applyEnv(environ)...)
 	errs = append(errs, doc.unknownKeys()...)
 	cfg, derrs := decode(doc)
 	errs = append(errs, derrs...)
+	derrs = append(derrs, unset...) // an unset variable's empty value is not reported again
 	if cfg == nil {
 		doc.annotateEnv(errs)
 		errs.Sort()

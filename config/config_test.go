@@ -197,3 +197,19 @@ func TestStoreKeyFile(t *testing.T) {
 	_, err = Parse("c.yaml", []byte("store:\n  key_file: \" k \"\n"), lookupFrom(nil), nil)
 	require.ErrorContains(t, err, "c.yaml:2: store.key_file: \" k \" has spaces around it")
 }
+
+// TestUnsetVariableHidesNoOtherProblem: a ${VAR} that is not set is one
+// problem among the others of the file, not the only one reported, and the
+// empty value it leaves is not reported again.
+func TestUnsetVariableHidesNoOtherProblem(t *testing.T) {
+	base, err := os.ReadFile("testdata/full.yaml")
+	require.NoError(t, err)
+	text := strings.NewReplacer("page_size: 200", "page_sise: 200", "qps: 5", "qps: lots").Replace(string(base))
+	_, err = Parse("c.yaml", []byte(text), lookupFrom(map[string]string{"KS_TOKEN": "t"}), nil)
+	require.True(t, IsInvalid(err))
+	require.Equal(t, []string{
+		"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set (write ${KS_APP_SECRET:-} to allow empty)",
+		"c.yaml:9: kuaishou.page_sise: unknown key",
+		`c.yaml:13: kuaishou.qps: want a number, not "lots"`,
+	}, strings.Split(err.Error(), "\n"))
+}

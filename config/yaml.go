@@ -31,7 +31,9 @@ type document struct {
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
 
 // parseYAML parses data, expanding ${VAR} and ${VAR:-default} in scalar
-// values, and records key positions.
+// values, and records key positions. A variable that is not set is a
+// problem, returned with the document (its value left empty) so the rest of
+// the file is still checked; the document is nil when data is not YAML.
 func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*document, Errors) {
 	d := &document{name: name, lines: map[string]int{}, env: map[string]string{}}
 	var node yaml.Node
@@ -40,9 +42,6 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	}
 	var errs Errors
 	d.walk(&node, "", lookup, &errs)
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	if len(node.Content) > 0 {
 		if err := node.Decode(&d.root); err != nil {
 			return nil, yamlErrors(name, data, err)
@@ -51,7 +50,7 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	if d.root == nil {
 		d.root = map[string]any{}
 	}
-	return d, nil
+	return d, errs
 }
 
 // yamlErrors splits a YAML error into one positioned problem per line:
