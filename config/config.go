@@ -146,6 +146,12 @@ func (c *Config) Warnings() []string {
 		out = append(out, "console.base_url is set but http.metrics_token is not: "+
 			"/metrics, which names the accounts, is open to whoever reaches the console")
 	}
+	for i, a := range c.Kuaishou.Accounts {
+		if !a.RefreshToken.IsZero() && !c.Kuaishou.CanRefresh(a) {
+			out = append(out, fmt.Sprintf("kuaishou.accounts.%d.refresh_token: not used while kuaishou.app_id or "+
+				"kuaishou.secret is unset: the access token is never refreshed and fails once it expires", i))
+		}
+	}
 	for _, name := range sortedKeys(c.Receivers) {
 		r := c.Receivers[name]
 		if strings.Contains(r.URL.Reveal(), Placeholder) || strings.Contains(r.Secret.Reveal(), Placeholder) {
