@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,9 @@ func (c *Config) Validate() []error {
 			add(fmt.Errorf("ops_receivers.%d: unknown receiver %q", i, name))
 		}
 	}
+	if err := checkListen(c.HTTP.Listen); err != nil {
+		add(err)
+	}
 	if c.Alerts.MaxAge < 0 {
 		add(fmt.Errorf("alerts.max_age: must not be negative"))
 	}
@@ -136,6 +140,22 @@ func (c *Config) Validate() []error {
 		add(fmt.Errorf("log.format: %q is not one of auto, text, json", c.Log.Format))
 	}
 	return errs
+}
+
+// checkListen checks http.listen as the daemon listens on it: empty (no
+// HTTP server) or host:port, the host possibly empty (every address).
+func checkListen(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port) // a number up to 65535, or a service name
+	}
+	if err != nil {
+		return fmt.Errorf("http.listen: %q is not host:port (like 127.0.0.1:9100, or :9100 for every address)", addr)
+	}
+	return nil
 }
 
 // Warnings returns what a valid config had better change, for `config

@@ -75,6 +75,9 @@ func TestErrorsNameFileLineKey(t *testing.T) {
 		{"unknown report receiver", "receivers: [managers]", "receivers: [bosses]", testEnv, []string{"c.yaml:33: report.receivers.0: unknown receiver \"bosses\""}},
 		{"missing env", "", "", map[string]string{"KS_TOKEN": "x"}, []string{"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set"}},
 		{"yaml syntax", "  qps: 5", "  qps: [5", testEnv, []string{"c.yaml:13: did not find expected ',' or ']'"}},
+		{"listen without port", "  listen: 127.0.0.1:9100", "  listen: nonsense", testEnv, []string{`c.yaml:35: http.listen: "nonsense" is not host:port`}},
+		{"listen bad port", "  listen: 127.0.0.1:9100", "  listen: 127.0.0.1:99999", testEnv, []string{`c.yaml:35: http.listen: "127.0.0.1:99999" is not host:port`}},
+		{"bad schedule", `schedule: "0 9 * * *"`, `schedule: "0 25 * * *"`, testEnv, []string{`c.yaml:31: report.schedule: "0 25 * * *" is not a 5-field cron schedule`}},
 		{"missing account id", "    - advertiser_id: 20006545\n", "    - \n", testEnv, []string{"c.yaml:"}},
 	}
 	for _, tc := range cases {
