@@ -15,7 +15,6 @@ import (
 	"github.com/go-co-op/gocron/v2"
 
 	"github.com/cluebot/cluebot/atomicfile"
-	"github.com/cluebot/cluebot/report"
 )
 
 // StateFile, in report.out_dir, remembers the last report day the daemon
@@ -54,8 +53,8 @@ type reportState struct {
 
 func newReporter(d *daemon) (*reporter, error) {
 	c := gocron.NewDefaultCron(false)
-	if err := report.CheckSchedule(d.cfg.Report.Schedule); err != nil {
-		return nil, configError("%w", err)
+	if err := c.IsValid(d.cfg.Report.Schedule, d.cfg.Location, d.clock.Now()); err != nil {
+		return nil, configError("report.schedule: %q is not a 5-field cron schedule: %w", d.cfg.Report.Schedule, err)
 	}
 	return &reporter{d: d, run: d.opts.Report, dir: d.cfg.Report.OutDir, loc: d.cfg.Location, cron: c,
 		tries: map[string]*attempt{}}, nil

@@ -58,7 +58,8 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// CheckSchedule checks report.schedule as the daemon's scheduler reads it:
+// CheckSchedule checks report.schedule as the daemon's scheduler reads it
+// (gocron's IsValid, which the daemon calls again to set its schedule up):
 // five cron fields (or a descriptor such as @daily), optionally after
 // CRON_TZ=Zone, so what `cluebot run` would refuse `config check` refuses.
 func CheckSchedule(spec string) error {
