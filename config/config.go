@@ -187,11 +187,13 @@ func (c *Config) Warnings() []string {
 // a receiver still holds it.
 const Placeholder = "REPLACE_ME"
 
-// ReceiverNames returns the set of configured receiver names.
+// ReceiverNames returns every configured receiver name, true for those
+// that take alerts: all but email receivers, which take the daily report
+// only (see route.Rules.Validate).
 func (c *Config) ReceiverNames() map[string]bool {
 	m := make(map[string]bool, len(c.Receivers))
-	for name := range c.Receivers {
-		m[name] = true
+	for name, r := range c.Receivers {
+		m[name] = r.Type != notify.TypeEmail
 	}
 	return m
 }

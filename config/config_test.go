@@ -216,3 +216,15 @@ func TestUnsetVariableHidesNoOtherProblem(t *testing.T) {
 		`c.yaml:13: kuaishou.qps: want a number, not "lots"`,
 	}, strings.Split(err.Error(), "\n"))
 }
+
+// TestReceiverNamesSayWhichTakeAlerts: every receiver is known to
+// rules.yaml, and only chat and webhook receivers take alerts; an email
+// receiver takes the daily report only.
+func TestReceiverNamesSayWhichTakeAlerts(t *testing.T) {
+	text := "receivers:\n" +
+		"  chat: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\"}\n" +
+		"  mail: {type: email, email: {host: smtp.example.com, to: [boss@example.com]}}\n"
+	cfg, err := Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+	require.NoError(t, err)
+	require.Equal(t, map[string]bool{"chat": true, "mail": false}, cfg.ReceiverNames())
+}

@@ -122,23 +122,30 @@ func parse(name string, data []byte) (*Rules, *parser) {
 }
 
 // Validate checks names the rules file uses but cluebot.yaml defines: every
-// receiver a route or its escalation names must be in receivers. It returns
-// one *PosError per unknown name, nil when all are known.
+// receiver a route or its escalation names must be in receivers, and take
+// alerts (its value true; false for an email receiver, which takes the
+// daily report only). It returns one *PosError per problem, nil when there
+// is none.
 func (r *Rules) Validate(receivers map[string]bool) []error {
 	var errs []error
+	check := func(rf ref, where string) {
+		takes, known := receivers[rf.name]
+		switch {
+		case !known:
+			errs = append(errs, &PosError{File: r.File, Line: rf.line,
+				Msg: fmt.Sprintf("unknown receiver %q in %s (not in cluebot.yaml receivers)", rf.name, where)})
+		case !takes:
+			errs = append(errs, &PosError{File: r.File, Line: rf.line,
+				Msg: fmt.Sprintf("receiver %q in %s takes no alerts (an email receiver takes the daily report only)", rf.name, where)})
+		}
+	}
 	for _, rt := range r.Routes {
 		for _, ref := range rt.receivers {
-			if !receivers[ref.name] {
-				errs = append(errs, &PosError{File: r.File, Line: ref.line,
-					Msg: fmt.Sprintf("unknown receiver %q in route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
-			}
+			check(ref, fmt.Sprintf("route %q", rt.Name))
 		}
 		if f := rt.Followup; f != nil && f.Escalate != nil {
 			for _, ref := range f.Escalate.receivers {
-				if !receivers[ref.name] {
-					errs = append(errs, &PosError{File: r.File, Line: ref.line,
-						Msg: fmt.Sprintf("unknown receiver %q in followup.escalate of route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
-				}
+				check(ref, fmt.Sprintf("followup.escalate of route %q", rt.Name))
 			}
 		}
 	}

@@ -130,6 +130,12 @@ func TestValidateReceivers(t *testing.T) {
 	require.EqualError(t, errs[0], `rules.yaml:5: unknown receiver "sales" in route "a" (not in cluebot.yaml receivers)`)
 	require.EqualError(t, errs[1], `rules.yaml:7: unknown receiver "sales" in route "b" (not in cluebot.yaml receivers)`)
 	require.Empty(t, rules.Validate(map[string]bool{"managers": true, "sales": true}))
+
+	// A receiver that is known but takes no alerts (an email receiver,
+	// for the daily report only) cannot be a route's.
+	errs = rules.Validate(map[string]bool{"managers": true, "sales": false})
+	require.Len(t, errs, 2)
+	require.EqualError(t, errs[0], `rules.yaml:5: receiver "sales" in route "a" takes no alerts (an email receiver takes the daily report only)`)
 }
 
 // TestCheckReportsEveryProblem is the example of issue 12: a bad pattern
