@@ -228,3 +228,13 @@ func TestReceiverNamesSayWhichTakeAlerts(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, map[string]bool{"chat": true, "mail": false}, cfg.ReceiverNames())
 }
+
+// TestNotAMapping: a cluebot.yaml that is a list or a single value is told
+// so in the admin's words, not in Go's types.
+func TestNotAMapping(t *testing.T) {
+	for _, text := range []string{"- a\n- b\n", "just text\n"} {
+		_, err := Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+		require.True(t, IsInvalid(err))
+		require.EqualError(t, err, "c.yaml:1: the file must hold keys (timezone:, store:, kuaishou:, ...), not a list or a single value")
+	}
+}

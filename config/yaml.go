@@ -40,6 +40,10 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	if err := yaml.Unmarshal(data, &node); err != nil {
 		return nil, yamlErrors(name, data, err)
 	}
+	if len(node.Content) > 0 && node.Content[0].Kind != yaml.MappingNode {
+		return nil, Errors{&Error{File: name, Line: node.Content[0].Line,
+			Msg: "the file must hold keys (timezone:, store:, kuaishou:, ...), not a list or a single value"}}
+	}
 	var errs Errors
 	d.walk(&node, "", lookup, &errs)
 	if len(node.Content) > 0 {
