@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/cluebot/cluebot/config"
@@ -49,9 +48,9 @@ func (a *App) Checker() rulesdiff.Checker {
 
 // readRules reads rules.yaml and checks it against tmpl.
 func readRules(cfg *config.Config, tmpl *notify.Templates) (string, *route.Rules, error) {
-	data, err := os.ReadFile(cfg.Rules)
+	data, err := route.ReadFile(cfg.Rules)
 	if err != nil {
-		return "", nil, &ConfigError{fmt.Errorf("read rules: %w", err)}
+		return "", nil, &ConfigError{err}
 	}
 	rules, err := CheckRulesText(cfg, tmpl, cfg.Rules, data)
 	if err != nil {

@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,6 +114,9 @@ func (c *Config) Validate() []error {
 			add(fmt.Errorf("ops_receivers.%d: unknown receiver %q", i, name))
 		}
 	}
+	if err := checkListen(c.HTTP.Listen); err != nil {
+		add(err)
+	}
 	if c.Alerts.MaxAge < 0 {
 		add(fmt.Errorf("alerts.max_age: must not be negative"))
 	}
@@ -138,6 +142,22 @@ func (c *Config) Validate() []error {
 	return errs
 }
 
+// checkListen checks http.listen as the daemon listens on it: empty (no
+// HTTP server) or host:port, the host possibly empty (every address).
+func checkListen(addr string) error {
+	if addr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port) // a number up to 65535, or a service name
+	}
+	if err != nil {
+		return fmt.Errorf("http.listen: %q is not host:port (like 127.0.0.1:9100, or :9100 for every address)", addr)
+	}
+	return nil
+}
+
 // Warnings returns what a valid config had better change, for `config
 // check` to print: they do not stop cluebot.
 func (c *Config) Warnings() []string {
@@ -145,6 +165,12 @@ func (c *Config) Warnings() []string {
 	if c.Console.BaseURL != "" && c.HTTP.MetricsToken.IsZero() {
 		out = append(out, "console.base_url is set but http.metrics_token is not: "+
 			"/metrics, which names the accounts, is open to whoever reaches the console")
+	}
+	for i, a := range c.Kuaishou.Accounts {
+		if !a.RefreshToken.IsZero() && !c.Kuaishou.CanRefresh(a) {
+			out = append(out, fmt.Sprintf("kuaishou.accounts.%d.refresh_token: not used while kuaishou.app_id or "+
+				"kuaishou.secret is unset: the access token is never refreshed and fails once it expires", i))
+		}
 	}
 	for _, name := range sortedKeys(c.Receivers) {
 		r := c.Receivers[name]
@@ -161,11 +187,13 @@ func (c *Config) Warnings() []string {
 // a receiver still holds it.
 const Placeholder = "REPLACE_ME"
 
-// ReceiverNames returns the set of configured receiver names.
+// ReceiverNames returns every configured receiver name, true for those
+// that take alerts: all but email receivers, which take the daily report
+// only (see route.Rules.Validate).
 func (c *Config) ReceiverNames() map[string]bool {
 	m := make(map[string]bool, len(c.Receivers))
-	for name := range c.Receivers {
-		m[name] = true
+	for name, r := range c.Receivers {
+		m[name] = r.Type != notify.TypeEmail
 	}
 	return m
 }
@@ -252,16 +280,20 @@ func Check(path string) (*Config, error) {
 
 // parse decodes and validates config text, returning every problem and the
 // config as far as it could be decoded (nil when the text is not YAML).
-// A value that failed to decode is not validated again.
+// A value that failed to decode, or read an unset variable, is not
+// validated again.
 func parse(name string, data []byte, lookup func(string) (string, bool), environ []string) (*Config, Errors) {
-	doc, errs := parseYAML(name, data, lookup)
-	if len(errs) > 0 {
-		return nil, errs
+	doc, unset := parseYAML(name, data, lookup)
+	if doc == nil {
+		return nil, unset
 	}
-	errs = doc.unknownKeys()
-	cfg, derrs := decode(doc, environ)
+	errs := append(unset, doc.applyEnv(environ)...)
+	errs = append(errs, doc.unknownKeys()...)
+	cfg, derrs := decode(doc)
 	errs = append(errs, derrs...)
+	derrs = append(derrs, unset...) // an unset variable's empty value is not reported again
 	if cfg == nil {
+		doc.annotateEnv(errs)
 		errs.Sort()
 		return nil, errs
 	}
@@ -272,6 +304,7 @@ func parse(name string, data []byte, lookup func(string) (string, bool), environ
 		}
 	}
 	cfg.resolvePaths()
+	doc.annotateEnv(errs)
 	errs.Sort()
 	return cfg, errs
 }

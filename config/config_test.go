@@ -75,6 +75,9 @@ func TestErrorsNameFileLineKey(t *testing.T) {
 		{"unknown report receiver", "receivers: [managers]", "receivers: [bosses]", testEnv, []string{"c.yaml:33: report.receivers.0: unknown receiver \"bosses\""}},
 		{"missing env", "", "", map[string]string{"KS_TOKEN": "x"}, []string{"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set"}},
 		{"yaml syntax", "  qps: 5", "  qps: [5", testEnv, []string{"c.yaml:13: did not find expected ',' or ']'"}},
+		{"listen without port", "  listen: 127.0.0.1:9100", "  listen: nonsense", testEnv, []string{`c.yaml:35: http.listen: "nonsense" is not host:port`}},
+		{"listen bad port", "  listen: 127.0.0.1:9100", "  listen: 127.0.0.1:99999", testEnv, []string{`c.yaml:35: http.listen: "127.0.0.1:99999" is not host:port`}},
+		{"bad schedule", `schedule: "0 9 * * *"`, `schedule: "0 25 * * *"`, testEnv, []string{`c.yaml:31: report.schedule: "0 25 * * *" is not a 5-field cron schedule`}},
 		{"missing account id", "    - advertiser_id: 20006545\n", "    - \n", testEnv, []string{"c.yaml:"}},
 	}
 	for _, tc := range cases {
@@ -196,4 +199,42 @@ func TestStoreKeyFile(t *testing.T) {
 
 	_, err = Parse("c.yaml", []byte("store:\n  key_file: \" k \"\n"), lookupFrom(nil), nil)
 	require.ErrorContains(t, err, "c.yaml:2: store.key_file: \" k \" has spaces around it")
+}
+
+// TestUnsetVariableHidesNoOtherProblem: a ${VAR} that is not set is one
+// problem among the others of the file, not the only one reported, and the
+// empty value it leaves is not reported again.
+func TestUnsetVariableHidesNoOtherProblem(t *testing.T) {
+	base, err := os.ReadFile("testdata/full.yaml")
+	require.NoError(t, err)
+	text := strings.NewReplacer("page_size: 200", "page_sise: 200", "qps: 5", "qps: lots").Replace(string(base))
+	_, err = Parse("c.yaml", []byte(text), lookupFrom(map[string]string{"KS_TOKEN": "t"}), nil)
+	require.True(t, IsInvalid(err))
+	require.Equal(t, []string{
+		"c.yaml:8: kuaishou.secret: environment variable KS_APP_SECRET is not set (write ${KS_APP_SECRET:-} to allow empty)",
+		"c.yaml:9: kuaishou.page_sise: unknown key",
+		`c.yaml:13: kuaishou.qps: want a number, not "lots"`,
+	}, strings.Split(err.Error(), "\n"))
+}
+
+// TestReceiverNamesSayWhichTakeAlerts: every receiver is known to
+// rules.yaml, and only chat and webhook receivers take alerts; an email
+// receiver takes the daily report only.
+func TestReceiverNamesSayWhichTakeAlerts(t *testing.T) {
+	text := "receivers:\n" +
+		"  chat: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k\"}\n" +
+		"  mail: {type: email, email: {host: smtp.example.com, to: [boss@example.com]}}\n"
+	cfg, err := Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+	require.NoError(t, err)
+	require.Equal(t, map[string]bool{"chat": true, "mail": false}, cfg.ReceiverNames())
+}
+
+// TestNotAMapping: a cluebot.yaml that is a list or a single value is told
+// so in the admin's words, not in Go's types.
+func TestNotAMapping(t *testing.T) {
+	for _, text := range []string{"- a\n- b\n", "just text\n"} {
+		_, err := Parse("c.yaml", []byte(text), lookupFrom(nil), nil)
+		require.True(t, IsInvalid(err))
+		require.EqualError(t, err, "c.yaml:1: the file must hold keys (timezone:, store:, kuaishou:, ...), not a list or a single value")
+	}
 }

@@ -84,7 +84,7 @@ func TestRightTypesStillDecode(t *testing.T) {
 	require.NoError(t, err)
 	text := strings.NewReplacer("page_size: 200", `page_size: "300"`, "qps: 5", "qps: 2.5",
 		"poll_interval: 1m", "poll_interval: 90s", "backfill: 2d", "backfill: 0.5d", "    mask_phone: true",
-		`    mask_phone: "false"`, "  listen: 127.0.0.1:9100", "  listen: 9100").Replace(string(base))
+		`    mask_phone: "false"`, "      name: 郑州宝马", "      name: 4008").Replace(string(base))
 	cfg, err := Parse("cluebot.yaml", []byte(text), lookupFrom(testEnv),
 		[]string{"CLUEBOT_KUAISHOU__RETRIES=7", "CLUEBOT_REPORT__MASK_PHONE=1",
 			"CLUEBOT_KUAISHOU__CONCURRENCY= 3 "})
@@ -95,14 +95,14 @@ func TestRightTypesStillDecode(t *testing.T) {
 	require.Equal(t, "12h0m0s", cfg.Kuaishou.Backfill.String())
 	rc := cfg.Receivers["henan-sales"]
 	require.False(t, rc.MasksPhone())
-	require.Equal(t, "9100", cfg.HTTP.Listen, "a number where a string belongs is its text")
+	require.Equal(t, "4008", cfg.Kuaishou.Accounts[0].Name, "a number where a string belongs is its text")
 	require.Equal(t, 7, cfg.Kuaishou.Retries)
 	require.Equal(t, 3, cfg.Kuaishou.Concurrency)
 	require.True(t, cfg.Report.MaskPhone)
 
 	_, err = Parse("cluebot.yaml", []byte(text), lookupFrom(testEnv), []string{"CLUEBOT_KUAISHOU__TIMEOUT=30"})
-	require.EqualError(t, err, `cluebot.yaml:5: kuaishou.timeout: invalid duration "30" (use 30s, 5m, 1h or 7d)`,
-		"an override with no unit is refused too, at the section's line")
+	require.EqualError(t, err, `cluebot.yaml:5: kuaishou.timeout: invalid duration "30" (use 30s, 5m, 1h or 7d) (set by CLUEBOT_KUAISHOU__TIMEOUT)`,
+		"an override with no unit is refused too, at the section's line, naming the variable")
 }
 
 func TestWholeNumberRange(t *testing.T) {

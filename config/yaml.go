@@ -10,7 +10,6 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/providers/confmap"
-	"github.com/knadh/koanf/providers/env/v2"
 	"github.com/knadh/koanf/v2"
 	"go.yaml.in/yaml/v3"
 
@@ -24,23 +23,29 @@ type document struct {
 	name  string
 	root  map[string]any
 	lines map[string]int
+	// env holds the keys environment overrides set or added, with the
+	// variable that did (see applyEnv).
+	env map[string]string
 }
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}`)
 
 // parseYAML parses data, expanding ${VAR} and ${VAR:-default} in scalar
-// values, and records key positions.
+// values, and records key positions. A variable that is not set is a
+// problem, returned with the document (its value left empty) so the rest of
+// the file is still checked; the document is nil when data is not YAML.
 func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*document, Errors) {
-	d := &document{name: name, lines: map[string]int{}}
+	d := &document{name: name, lines: map[string]int{}, env: map[string]string{}}
 	var node yaml.Node
 	if err := yaml.Unmarshal(data, &node); err != nil {
 		return nil, yamlErrors(name, data, err)
 	}
+	if len(node.Content) > 0 && node.Content[0].Kind != yaml.MappingNode {
+		return nil, Errors{&Error{File: name, Line: node.Content[0].Line,
+			Msg: "the file must hold keys (timezone:, store:, kuaishou:, ...), not a list or a single value"}}
+	}
 	var errs Errors
 	d.walk(&node, "", lookup, &errs)
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	if len(node.Content) > 0 {
 		if err := node.Decode(&d.root); err != nil {
 			return nil, yamlErrors(name, data, err)
@@ -49,7 +54,7 @@ func parseYAML(name string, data []byte, lookup func(string) (string, bool)) (*d
 	if d.root == nil {
 		d.root = map[string]any{}
 	}
-	return d, nil
+	return d, errs
 }
 
 // yamlErrors splits a YAML error into one positioned problem per line:
@@ -129,31 +134,12 @@ func (d *document) line(key string) int {
 	return 0
 }
 
-// envKey maps CLUEBOT_KUAISHOU__QPS to kuaishou.qps. Only variables with a
-// "__" separator or naming a top-level key are overrides, so CLUEBOT_CONFIG
-// and others are left alone.
-func envKey(k, v string) (string, any) {
-	k = strings.TrimPrefix(k, "CLUEBOT_")
-	switch {
-	case strings.Contains(k, "__"):
-	case k == "TIMEZONE" || k == "RULES" || k == "TEMPLATES":
-	default:
-		return "", nil
-	}
-	return strings.ToLower(strings.ReplaceAll(k, "__", ".")), v
-}
-
-// decode layers defaults, the file and environment overrides, and decodes
-// strictly: unknown keys and wrong types are errors.
-func decode(d *document, environ []string) (*Config, Errors) {
+// decode layers the defaults and the file (environment overrides already
+// set in it by applyEnv), and decodes strictly: wrong types are errors.
+func decode(d *document) (*Config, Errors) {
 	k := koanf.New(".")
 	_ = k.Load(confmap.Provider(defaults, "."), nil)
 	if err := k.Load(confmap.Provider(d.root, ""), nil); err != nil {
-		return nil, Errors{&Error{File: d.name, Msg: err.Error()}}
-	}
-	ep := env.Provider(".", env.Opt{Prefix: "CLUEBOT_", TransformFunc: envKey,
-		EnvironFunc: func() []string { return environ }})
-	if err := k.Load(ep, nil); err != nil {
 		return nil, Errors{&Error{File: d.name, Msg: err.Error()}}
 	}
 	// A map's entries decode in random order and the decoder stops at the

@@ -159,8 +159,8 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("kuaishou.accounts.%d.advertiser_id: %d is listed twice", i, a.AdvertiserID)
 		case a.AccessToken.IsZero() && a.RefreshToken.IsZero():
 			return fmt.Errorf("kuaishou.accounts.%d.access_token: set access_token or refresh_token", i)
-		case !a.RefreshToken.IsZero() && (c.AppID == 0 || c.Secret.IsZero()):
-			return fmt.Errorf("kuaishou.accounts.%d.refresh_token: needs kuaishou.app_id and kuaishou.secret", i)
+		case a.AccessToken.IsZero() && !c.CanRefresh(a):
+			return fmt.Errorf("kuaishou.accounts.%d.access_token: must be set: a refresh token alone needs kuaishou.app_id and kuaishou.secret", i)
 		}
 		seen[a.AdvertiserID] = true
 	}

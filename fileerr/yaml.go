@@ -30,7 +30,17 @@ func YAML(file string, data []byte, err error) *Error {
 	if l := firstFailing(data, msg, line); l > 0 {
 		line = l
 	}
-	return &Error{File: file, Line: line, Msg: m[2]}
+	text := m[2]
+	if ends := lineEnds(data); strings.Contains(text, "cannot start any token") && line >= 1 && line <= len(ends) {
+		start := 0
+		if line > 1 {
+			start = ends[line-2]
+		}
+		if bytes.IndexByte(data[start:ends[line-1]], '\t') >= 0 {
+			text += " (a tab: indent with spaces)"
+		}
+	}
+	return &Error{File: file, Line: line, Msg: text}
 }
 
 // firstFailing returns the first line, from the reported one on (the

@@ -30,7 +30,7 @@ func TestYAMLSyntaxAtItsLine(t *testing.T) {
 			"rules.yaml:4: found unexpected end of stream"},
 		{"a valid flow over two lines before the problem", "routes:\n  - name: a\n    receivers: [sales,\n      ops]\n  - name: b\n    receivers: [x\n  - name: c\n",
 			"rules.yaml:6: did not find expected ',' or ']'"},
-		{"tab", "routes:\n\t- name: a\n", "rules.yaml:2: found character that cannot start any token"},
+		{"tab", "routes:\n\t- name: a\n", "rules.yaml:2: found character that cannot start any token (a tab: indent with spaces)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

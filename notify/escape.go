@@ -47,8 +47,9 @@ var feishuEntities = map[rune]string{
 // Escape returns s as literal text in markup m: it cannot form a link,
 // emphasis, heading, quote, list, tag or mention, and it stays on one line.
 // Newlines and other control characters become spaces, '@' becomes the
-// full-width '＠' so no name or number after it can mention anyone, and
-// "://" loses its ASCII colon so no URL is recognised.
+// full-width '＠' so no name or number after it can mention anyone,
+// "://" loses its ASCII colon so no URL is recognised, and the dots of a
+// domain name become look-alikes so no bare domain is made a link.
 func Escape(m Markup, s string) string {
 	if inert(s) && utf8.ValidString(s) {
 		return strings.TrimSpace(s)
@@ -75,6 +76,13 @@ func Escape(m Markup, s string) string {
 			b.WriteString("：")
 		case m != MarkupFeishu && i == 0 && (r == '-' || r == '+'):
 			b.WriteRune(r + 0xfee0) // full-width － or ＋
+		case r == '.' && domainDot(s, i):
+			// A client makes a bare domain (www.x.com) a link.
+			if m == MarkupFeishu {
+				b.WriteString("&#46;")
+			} else {
+				b.WriteString("．")
+			}
 		case (r == '.' || r == ')') && listNumber(s, i):
 			// "1. x" at the start of a line would open an ordered list.
 			b.WriteString("\u200b")
@@ -109,6 +117,42 @@ func inert(s string) bool {
 	}
 	return true
 }
+
+// domainDot reports whether the '.' at s[i] joins the labels of what a
+// chat client would take for a domain name and make a link: the label after
+// it a common top-level domain (evil.com, x.cn), or the label before it www.
+// Other dots stay (3.5万, 2.0T, cluebot-2024-04-30.xlsx).
+func domainDot(s string, i int) bool {
+	if i == 0 || !alnum(s[i-1]) {
+		return false
+	}
+	j := i + 1
+	for j < len(s) && alnum(s[j]) {
+		j++
+	}
+	if tlds[strings.ToLower(s[i+1:j])] {
+		return true
+	}
+	k := i
+	for k > 0 && alnum(s[k-1]) {
+		k--
+	}
+	return strings.EqualFold(s[k:i], "www") && j > i+1
+}
+
+func alnum(c byte) bool { return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' }
+
+// tlds are the top-level domains chat clients are known to link, and the
+// common ones of ads and scams.
+var tlds = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range strings.Fields(`com cn net org top xyz vip cc io me info shop site club online link app co
+		tv ly ai hk tw so wang ink ren work fun icu ltd biz store live pro asia mobi red kim gov edu int
+		us uk jp kr ru de fr cloud tech space website press fit`) {
+		m[t] = true
+	}
+	return m
+}()
 
 // listNumber reports whether the '.' or ')' at s[i] ends an ordered-list
 // marker: only digits before it, and a space or nothing after it.

@@ -37,6 +37,13 @@ func TestEscapeExact(t *testing.T) {
 		{name: "list at start feishu", m: notify.MarkupFeishu, in: "+ x", want: "&#43; x"},
 		{name: "ordered list at start", m: notify.MarkupDingTalk, in: "1. x", want: "1\u200b. x"},
 		{name: "decimal number is kept", m: notify.MarkupDingTalk, in: "3.5万", want: "3.5万"},
+		// Clients turn a bare domain into a link: its dots become look-alikes.
+		{name: "bare domain on dingtalk", m: notify.MarkupDingTalk, in: "访问 www.evil.com 领奖", want: "访问 www．evil．com 领奖"},
+		{name: "bare domain on wecom text", m: notify.MarkupWeComText, in: "evil.cn/login", want: "evil．cn/login"},
+		{name: "bare domain on feishu", m: notify.MarkupFeishu, in: "evil.com", want: "evil&#46;com"},
+		{name: "scheme url loses its domain too", m: notify.MarkupWeCom, in: "http://a.evil.com", want: "http：//a.evil．com"},
+		{name: "file names are kept", m: notify.MarkupDingTalk, in: "cluebot-2024-04-30.xlsx", want: "cluebot-2024-04-30.xlsx"},
+		{name: "version dots are kept", m: notify.MarkupDingTalk, in: "X5 2.0T", want: "X5 2.0T"},
 		{name: "dash inside is kept", m: notify.MarkupDingTalk, in: "a - b", want: "a - b"},
 		{name: "bidi override dropped", m: notify.MarkupDingTalk, in: "a\u202eb", want: "ab"},
 		{name: "trimmed", m: notify.MarkupDingTalk, in: "  x\t", want: "x"},

@@ -6,7 +6,13 @@
 // the chat summary to the others.
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+)
 
 // Config is the `report:` section of cluebot.yaml.
 type Config struct {
@@ -25,6 +31,9 @@ type Config struct {
 
 // Validate checks the section.
 func (c *Config) Validate() error {
+	if err := CheckSchedule(c.Schedule); err != nil {
+		return err
+	}
 	switch c.SplitBy {
 	case "", "route":
 	default:
@@ -45,6 +54,21 @@ func (c *Config) Validate() error {
 	}
 	if c.SummaryTop < 0 {
 		return fmt.Errorf("report.summary_top: must not be negative")
+	}
+	return nil
+}
+
+// CheckSchedule checks report.schedule as the daemon's scheduler reads it
+// (gocron's IsValid, which the daemon calls again to set its schedule up):
+// five cron fields (or a descriptor such as @daily), optionally after
+// CRON_TZ=Zone, so what `cluebot run` would refuse `config check` refuses.
+func CheckSchedule(spec string) error {
+	if err := gocron.NewDefaultCron(false).IsValid(spec, time.UTC, time.Now()); err != nil {
+		msg := strings.TrimSpace(err.Error())
+		if i := strings.LastIndexByte(msg, '\n'); i >= 0 {
+			msg = msg[i+1:] // gocron's own prefix line says only that parsing failed
+		}
+		return fmt.Errorf("report.schedule: %q is not a 5-field cron schedule: %s", spec, msg)
 	}
 	return nil
 }

@@ -136,13 +136,19 @@ func TestConfigValidate(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"minimal", Config{OutDir: "reports"}, ""},
-		{"everything", Config{OutDir: "reports", SplitBy: "route", FormColumns: []string{"意向车型", "预算"}, SummaryTop: 8}, ""},
-		{"no out dir", Config{}, "report.out_dir: must be set"},
-		{"unknown split", Config{OutDir: "r", SplitBy: "city"}, `report.split_by: "city"`},
-		{"empty form column", Config{OutDir: "r", FormColumns: []string{"预算", ""}}, "report.form_columns.1: must not be empty"},
-		{"form column twice", Config{OutDir: "r", FormColumns: []string{"预算", "预算"}}, `report.form_columns.1: "预算" is listed twice`},
-		{"negative top", Config{OutDir: "r", SummaryTop: -1}, "report.summary_top: must not be negative"},
+		{"minimal", Config{Schedule: "0 9 * * *", OutDir: "reports"}, ""},
+		{"everything", Config{Schedule: "CRON_TZ=Asia/Shanghai 30 8 * * 1-5", OutDir: "reports", SplitBy: "route",
+			FormColumns: []string{"意向车型", "预算"}, SummaryTop: 8}, ""},
+		{"no out dir", Config{Schedule: "0 9 * * *"}, "report.out_dir: must be set"},
+		// What `cluebot run` refuses, `config check` must refuse too.
+		{"no schedule", Config{OutDir: "r"}, `report.schedule: "" is not a 5-field cron schedule`},
+		{"schedule not cron", Config{Schedule: "daily", OutDir: "r"}, `report.schedule: "daily" is not a 5-field cron schedule`},
+		{"hour out of range", Config{Schedule: "0 25 * * *", OutDir: "r"}, `report.schedule: "0 25 * * *" is not a 5-field cron schedule`},
+		{"seconds field", Config{Schedule: "0 0 9 * * *", OutDir: "r"}, `report.schedule: "0 0 9 * * *" is not a 5-field cron schedule`},
+		{"unknown split", Config{Schedule: "0 9 * * *", OutDir: "r", SplitBy: "city"}, `report.split_by: "city"`},
+		{"empty form column", Config{Schedule: "0 9 * * *", OutDir: "r", FormColumns: []string{"预算", ""}}, "report.form_columns.1: must not be empty"},
+		{"form column twice", Config{Schedule: "0 9 * * *", OutDir: "r", FormColumns: []string{"预算", "预算"}}, `report.form_columns.1: "预算" is listed twice`},
+		{"negative top", Config{Schedule: "0 9 * * *", OutDir: "r", SummaryTop: -1}, "report.summary_top: must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.cfg.Validate()

@@ -1,7 +1,9 @@
 package route
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -14,11 +16,26 @@ import (
 // Load reads and compiles the rules file at path. Problems in the file come
 // back together as Errors, each placed as path:line.
 func Load(path string) (*Rules, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
+		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// ReadFile reads the rules file at path. An error starts with path, like
+// the file's other problems: "rules.yaml: cannot read the rules file: no
+// such file or directory".
+func ReadFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot read the rules file: %w", path, err)
+	}
+	return data, nil
 }
 
 // Parse compiles rules from data; name is the file name errors are placed
@@ -35,9 +52,9 @@ func Parse(name string, data []byte) (*Rules, error) {
 // LoadChecked reads the rules file at path and compiles it like Load,
 // checking the receivers its routes name like Check.
 func LoadChecked(path string, receivers map[string]bool) (*Rules, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
+		return nil, err
 	}
 	return Check(path, data, receivers)
 }
@@ -105,23 +122,30 @@ func parse(name string, data []byte) (*Rules, *parser) {
 }
 
 // Validate checks names the rules file uses but cluebot.yaml defines: every
-// receiver a route or its escalation names must be in receivers. It returns
-// one *PosError per unknown name, nil when all are known.
+// receiver a route or its escalation names must be in receivers, and take
+// alerts (its value true; false for an email receiver, which takes the
+// daily report only). It returns one *PosError per problem, nil when there
+// is none.
 func (r *Rules) Validate(receivers map[string]bool) []error {
 	var errs []error
+	check := func(rf ref, where string) {
+		takes, known := receivers[rf.name]
+		switch {
+		case !known:
+			errs = append(errs, &PosError{File: r.File, Line: rf.line,
+				Msg: fmt.Sprintf("unknown receiver %q in %s (not in cluebot.yaml receivers)", rf.name, where)})
+		case !takes:
+			errs = append(errs, &PosError{File: r.File, Line: rf.line,
+				Msg: fmt.Sprintf("receiver %q in %s takes no alerts (an email receiver takes the daily report only)", rf.name, where)})
+		}
+	}
 	for _, rt := range r.Routes {
 		for _, ref := range rt.receivers {
-			if !receivers[ref.name] {
-				errs = append(errs, &PosError{File: r.File, Line: ref.line,
-					Msg: fmt.Sprintf("unknown receiver %q in route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
-			}
+			check(ref, fmt.Sprintf("route %q", rt.Name))
 		}
 		if f := rt.Followup; f != nil && f.Escalate != nil {
 			for _, ref := range f.Escalate.receivers {
-				if !receivers[ref.name] {
-					errs = append(errs, &PosError{File: r.File, Line: ref.line,
-						Msg: fmt.Sprintf("unknown receiver %q in followup.escalate of route %q (not in cluebot.yaml receivers)", ref.name, rt.Name)})
-				}
+				check(ref, fmt.Sprintf("followup.escalate of route %q", rt.Name))
 			}
 		}
 	}

@@ -2,7 +2,9 @@ package route
 
 import (
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -128,6 +130,12 @@ func TestValidateReceivers(t *testing.T) {
 	require.EqualError(t, errs[0], `rules.yaml:5: unknown receiver "sales" in route "a" (not in cluebot.yaml receivers)`)
 	require.EqualError(t, errs[1], `rules.yaml:7: unknown receiver "sales" in route "b" (not in cluebot.yaml receivers)`)
 	require.Empty(t, rules.Validate(map[string]bool{"managers": true, "sales": true}))
+
+	// A receiver that is known but takes no alerts (an email receiver,
+	// for the daily report only) cannot be a route's.
+	errs = rules.Validate(map[string]bool{"managers": true, "sales": false})
+	require.Len(t, errs, 2)
+	require.EqualError(t, errs[0], `rules.yaml:5: receiver "sales" in route "a" takes no alerts (an email receiver takes the daily report only)`)
 }
 
 // TestCheckReportsEveryProblem is the example of issue 12: a bad pattern
@@ -203,4 +211,20 @@ func TestLoad(t *testing.T) {
 	require.True(t, errors.As(err, &pe))
 	require.Equal(t, "testdata/bad.yaml", pe.File)
 	require.Equal(t, 4, pe.Line)
+}
+
+// TestLoadNamesAMissingFile: a rules file that cannot be read is reported
+// like its other problems, starting with the file's name, so `config
+// check` still prints every problem as file: message.
+func TestLoadNamesAMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	for name, load := range map[string]func() error{
+		"Load":        func() error { _, err := Load(path); return err },
+		"LoadChecked": func() error { _, err := LoadChecked(path, map[string]bool{}); return err },
+		"ReadFile":    func() error { _, err := ReadFile(path); return err },
+	} {
+		err := load()
+		require.EqualError(t, err, path+": cannot read the rules file: no such file or directory", name)
+		require.ErrorIs(t, err, fs.ErrNotExist, name)
+	}
 }

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -101,11 +102,73 @@ func maskDigits(d []byte) string {
 	return string(d[:head]) + strings.Repeat("*", n-head-tail) + string(d[n-tail:])
 }
 
+// mobileInText finds a mainland mobile number written inside other text:
+// 11 digits from 1[3-9], in groups split by spaces or dashes, perhaps
+// after 86, +86 or 0086.
+var mobileInText = regexp.MustCompile(`(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}`)
+
+// MaskText masks, with Mask, every mobile number written inside s (a
+// message, a name: "请打13812345678" gives "请打138****5678"), digits of
+// other scripts included; a digit run that is part of a longer number is
+// not a mobile number and stays. s is returned as it is when it holds none.
+func MaskText(s string) string {
+	if !digitRun(s, 11) {
+		return s // the common case, taken without a regexp
+	}
+	// Invisible format characters (zero-width spaces, ...) are no shield.
+	t := strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, asciiDigits(s))
+	locs := mobileInText.FindAllStringIndex(t, -1)
+	var b strings.Builder
+	last := 0
+	for _, loc := range locs {
+		i, j := loc[0], loc[1]
+		if i > 0 && isDigit(t[i-1]) || j < len(t) && isDigit(t[j]) {
+			continue
+		}
+		b.WriteString(t[last:i])
+		b.WriteString(Mask(t[i:j]))
+		last = j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(t[last:])
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// digitRun reports whether s holds n decimal digits (of any script) in a
+// row, spaces, dashes, plus signs and invisible format characters between
+// them allowed.
+func digitRun(s string, n int) bool {
+	run := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9' || r >= 0x80 && unicode.IsDigit(r):
+			if run++; run >= n {
+				return true
+			}
+		case r == ' ' || r == '-' || r == '+' || unicode.Is(unicode.Cf, r):
+		default:
+			run = 0
+		}
+	}
+	return false
+}
+
 // Masked returns a copy of the lead with every phone number masked: the
-// clue's phone, form answers that hold a phone (see Answer.IsPhone), and the
-// call record's numbers. The copy shares no slice with l.
+// clue's phone, form answers that hold a phone (see Answer.IsPhone), the
+// call record's numbers, and mobile numbers written in the name or in other
+// answers (MaskText). The copy shares no slice with l.
 func (l Lead) Masked() Lead {
 	m := l
+	m.UserName = MaskText(l.UserName)
 	m.Phone = Mask(l.Phone)
 	m.PhoneMasked = m.Phone
 	m.ChildIntentions = slices.Clone(l.ChildIntentions)
@@ -114,11 +177,13 @@ func (l Lead) Masked() Lead {
 	}
 	for i, a := range l.Answers {
 		a.Levels = slices.Clone(a.Levels)
+		mask := MaskText
 		if a.IsPhone() {
-			a.Value = Mask(a.Value)
-			for j := range a.Levels {
-				a.Levels[j] = Mask(a.Levels[j])
-			}
+			mask = Mask
+		}
+		a.Value = mask(a.Value)
+		for j := range a.Levels {
+			a.Levels[j] = mask(a.Levels[j])
 		}
 		m.Answers[i] = a
 	}

@@ -110,3 +110,40 @@ func TestMaskFullWidthDigits(t *testing.T) {
 	require.Equal(t, "138****5678", Mask("１３８１２３４５６７８"))
 	require.Equal(t, "+86 155****8917", Mask("＋８６１５５８４４１８９１７"))
 }
+
+// TestMaskText: a mobile number written inside other text (a message, a
+// name) is masked where it stands, in the usual spellings; digit runs that
+// are not mobile numbers, or are part of a longer number, stay.
+func TestMaskText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"请打13812345678联系", "请打138****5678联系"},
+		{"张先生13912345678", "张先生139****5678"},
+		{"或 +86 139-1234-5679 晚上", "或 +86 139****5679 晚上"},
+		{"8613800001111 和 138 0000 2222", "+86 138****1111 和 138****2222"},
+		{"１３８１２３４５６７８", "138****5678"},
+		{"请打138\u200b1234\ufeff5678", "请打138****5678"},
+		{"订单 2026120612345678901", "订单 2026120612345678901"},
+		{"预算 30万，10月提车", "预算 30万，10月提车"},
+		{"id 12345678901", "id 12345678901"},
+		{"", ""},
+	} {
+		require.Equal(t, tc.want, MaskText(tc.in), tc.in)
+	}
+}
+
+// TestMaskedHidesPhonesInText: the masked lead, which chat shows, hides
+// mobile numbers written in the name and in answers that are not phone
+// answers, as well as the phone answers themselves.
+func TestMaskedHidesPhonesInText(t *testing.T) {
+	l := Lead{UserName: "张先生13912345678", Phone: "15584418917", Answers: []Answer{
+		{Label: "留言", Value: "请打13812345678联系", Type: "多行文本"},
+		{Label: "门店", Value: "郑州/13700001111店", Levels: []string{"郑州", "13700001111店"}, Type: "级联单选"},
+	}}
+	m := l.Masked()
+	require.Equal(t, "张先生139****5678", m.UserName)
+	require.Equal(t, "请打138****5678联系", m.Answers[0].Value)
+	require.Equal(t, "郑州/137****1111店", m.Answers[1].Value)
+	require.Equal(t, []string{"郑州", "137****1111店"}, m.Answers[1].Levels)
+	require.Equal(t, "张先生13912345678", l.UserName, "the original is untouched")
+	require.Equal(t, "13700001111店", l.Answers[1].Levels[1])
+}

@@ -44,7 +44,7 @@ func commands() map[string]command {
 		"pull":     {"fetch and store clues (--from/--to for a backfill)", cmdPull},
 		"init":     {"init [--dir DIR] [--force]: write a commented starter cluebot.yaml and rules.yaml, print the next steps", cmdInit},
 		"forget":   {"forget --phone P: erase every lead with that phone (audited without it)", cmdForget},
-		"export":   {"write stored leads as jsonl or csv", cmdExport},
+		"export":   {"export --from T --to T [--format jsonl|csv|xlsx]: the stored leads of a range as jsonl, csv or xlsx", cmdExport},
 		"config":   {"config check: validate cluebot.yaml, rules.yaml and templates", cmdConfig},
 		"demo":     {"the whole pipeline against built-in simulators, no account or config needed", cmdDemo},
 		"notify":   {"notify test --receiver NAME: send one sample alert", cmdNotify},

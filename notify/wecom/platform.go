@@ -17,13 +17,14 @@ var shipped embed.FS
 
 // Platform declares WeCom robots to the registration (notify/receiver):
 // markdown up to MaxMarkdown bytes (text, MaxText), 20 messages a minute
-// (kept to 19), digests of 10 (the smallest limit of the three), and
+// (kept to 19), digests that start at 8 (a text digest, whose lines name
+// the intention, route and assignee, is held to 2048 bytes), and
 // report files up to MaxFile.
 func Platform() notify.Platform {
 	return notify.Platform{
 		Type:      Type,
 		New:       notify.NewWith(New),
 		Templates: shipped,
-		Limits:    notify.Limits{MaxBody: MaxMarkdown, PerMinute: 19, MaxDigest: 10, MaxFile: MaxFile},
+		Limits:    notify.Limits{MaxBody: MaxMarkdown, PerMinute: 19, MaxDigest: 8, MaxFile: MaxFile},
 	}
 }
