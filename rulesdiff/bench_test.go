@@ -95,24 +95,16 @@ func benchRules(tb testing.TB, changed bool) *route.Rules {
 // benchBase is when the first bench lead is created and stored.
 var benchBase = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
 
-// benchClock is the clock of a benchmark's store: fillBench sets it to the
-// create_time of each batch's first lead before storing the batch, so the
-// leads are stored (first_seen) within the window they were created in and
-// the replay's window bounds both.
-type benchClock struct{ at atomic.Int64 }
-
-// now is the clock's time; it is the store's Options.Now.
-func (c *benchClock) now() time.Time { return time.Unix(0, c.at.Load()).UTC() }
-
 // fillBench stores n bench leads in batches, created a second apart from
-// benchBase, each batch stored at its first lead's create_time by clock.
-func fillBench(tb testing.TB, st store.Store, clock *benchClock, n int) {
+// benchBase, each batch stored (first_seen) at its first lead's create_time
+// by clock, the store's clock: the replay's window bounds both times.
+func fillBench(tb testing.TB, st store.Store, clock *storeClock, n int) {
 	const batch = 2000
 	clues := make([]store.Clue, 0, batch)
 	for i := 0; i < n; i++ {
 		clues = append(clues, benchLead(benchBase, i))
 		if len(clues) == batch || i == n-1 {
-			clock.at.Store(clues[0].CreateTime.UnixNano())
+			clock.set(clues[0].CreateTime)
 			_, err := st.UpsertClues(tb.Context(), clues)
 			require.NoError(tb, err)
 			clues = clues[:0]
@@ -184,7 +176,7 @@ func cpuTime() time.Duration {
 // SQLite: the always-on size.
 func BenchmarkReplay(b *testing.B) {
 	const n = 20_000
-	var clock benchClock
+	var clock storeClock
 	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "c.db"), sqlite.Options{Now: clock.now})
 	require.NoError(b, err)
 	defer st.Close()
@@ -210,7 +202,7 @@ func BenchmarkReplayHeavy(b *testing.B) {
 		if path == "" {
 			path = filepath.Join(b.TempDir(), "c.db")
 		}
-		var clock benchClock
+		var clock storeClock
 		st, err := sqlite.Open(b.Context(), path, sqlite.Options{Now: clock.now})
 		require.NoError(b, err)
 		defer st.Close()
@@ -219,7 +211,7 @@ func BenchmarkReplayHeavy(b *testing.B) {
 	})
 	b.Run("postgres", func(b *testing.B) {
 		dsn, schema := pgtest.BenchSchema(b)
-		var clock benchClock
+		var clock storeClock
 		st, err := postgres.Open(b.Context(), dsn, postgres.Options{Schema: schema, Now: clock.now})
 		require.NoError(b, err)
 		defer st.Close()
@@ -236,7 +228,7 @@ func BenchmarkReplayHeavy(b *testing.B) {
 // keepFilled fills st with n bench leads, then runs analyze, unless it
 // holds exactly them already (a store kept from an earlier run); a store
 // holding other leads fails the benchmark.
-func keepFilled(b *testing.B, st store.Store, clock *benchClock, n int, analyze func()) {
+func keepFilled(b *testing.B, st store.Store, clock *storeClock, n int, analyze func()) {
 	got, err := st.CountClues(b.Context(), store.ClueFilter{})
 	require.NoError(b, err)
 	if got == n {
