@@ -184,3 +184,40 @@ func TestRulesTestInForce(t *testing.T) {
 	require.Len(t, res.Matches, 1, out)
 	require.Equal(t, "henan", res.Matches[0].Route, "the console's version is in force, not the file")
 }
+
+// TestRulesDiffBackfilled: the vendor's sample lead, created in March 2021
+// and backfilled by pull today, is in rules diff's default window: it reads
+// the leads stored since then, not those created since then.
+func TestRulesDiffBackfilled(t *testing.T) {
+	tr := newTrial(t, 0, 1)
+	b, err := os.ReadFile("../../fetch/testdata/clue-list-sample.json")
+	require.NoError(t, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var env struct {
+		Data struct {
+			Details []map[string]any `json:"details"`
+		} `json:"data"`
+	}
+	require.NoError(t, dec.Decode(&env))
+	require.Len(t, env.Data.Details, 1)
+	tr.sim.Add(30000001, env.Data.Details...)
+	f, err := os.OpenFile(tr.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("receivers:\n  henan-sales: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=key-h\"}\n" +
+		"  managers: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=key-m\"}\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(tr.dir, "rules.yaml"), []byte(diffRulesInForce), 0o600))
+	newPath := filepath.Join(tr.dir, "new.yaml")
+	require.NoError(t, os.WriteFile(newPath, []byte("routes:\n  - name: everything-else\n    receivers: [managers]\n"), 0o600))
+
+	code, out, errs := tr.run("pull", "--from", "2021-03-01", "--to", "2021-04-01")
+	require.Equal(t, 0, code, out+errs)
+	code, out, errs = tr.run("rules", "diff", "--rules", newPath, "--json")
+	require.Equal(t, 0, code, errs)
+	var res rulesdiff.Result
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Equal(t, 1, res.Leads, "the sample lead, stored just now")
+	require.Equal(t, rulesdiff.Count{Before: 1, After: 1}, *res.Routes["everything-else"])
+}
