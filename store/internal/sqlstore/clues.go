@@ -116,8 +116,8 @@ func (s *Common) ClueHistory(ctx context.Context, id string) ([]store.HistoryEnt
 }
 
 // IterateClues calls fn for each clue matching f, ordered by create_time
-// (first_seen when f.ByFirstSeen) then id, streaming rows from one query: memory stays flat however many
-// clues match. It stops at and returns the first error from fn unchanged,
+// (first_seen when f.ByFirstSeen) then id, streaming rows from one query:
+// memory stays flat however many clues match. It stops at and returns the first error from fn unchanged,
 // and stops with an error wrapping ctx.Err() once ctx is done. fn receives
 // the same *Clue every time and must not keep it.
 func (s *Common) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
