@@ -23,9 +23,9 @@ routes:
 `
 
 // TestRulesWindowIsWhenStored: the default window holds the leads stored
-// in the last 7 days, a lead created in 2021 and pulled today too, and not
-// one stored 8 days ago however recent its create_time; the create_time
-// still decides the active windows, on both backends.
+// in the last 7 days, now included, a lead created in 2021 and pulled today
+// too, and not one stored 8 days ago however recent its create_time; the
+// create_time still decides the active windows, on both backends.
 func TestRulesWindowIsWhenStored(t *testing.T) {
 	now := day.Add(24 * time.Hour) // Tuesday 10:00
 	backfilled := time.Date(2021, 3, 7, 16, 10, 49, 0, beijing)
@@ -36,6 +36,7 @@ func TestRulesWindowIsWhenStored(t *testing.T) {
 		{n: 3, province: "广东", city: "深圳", at: now.Add(-6 * 24 * time.Hour)},
 		{n: 4, province: "河南", city: "郑州", at: now.Add(-8 * 24 * time.Hour)},
 		{n: 5, province: "河南", city: "开封", at: now.Add(-3 * time.Hour), stored: now.Add(-8 * 24 * time.Hour)},
+		{n: 6, province: "广东", city: "广州", at: now}, // stored at the very instant of now
 	}
 	for _, be := range []struct {
 		name string
@@ -51,7 +52,7 @@ func TestRulesWindowIsWhenStored(t *testing.T) {
 			res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, officeHenan), Window(now, since),
 				Options{Zone: beijing})
 			require.NoError(t, err)
-			require.Equal(t, 3, res.Leads, "leads 1, 2 and 3")
+			require.Equal(t, 4, res.Leads, "leads 1, 2, 3 and 6")
 			require.Equal(t, 1, res.Changed, "only the lead created on a Sunday leaves henan")
 			require.Equal(t, Count{Before: 2, After: 1}, *res.Routes["henan"])
 			require.Len(t, res.Examples, 1)
@@ -61,7 +62,7 @@ func TestRulesWindowIsWhenStored(t *testing.T) {
 			res, err = Replay(t.Context(), st, parse(t, baseRules), parse(t, officeHenan), Window(now, 2*time.Hour),
 				Options{Zone: beijing})
 			require.NoError(t, err)
-			require.Equal(t, 2, res.Leads, "leads 1, stored an hour ago though created in 2021, and 2")
+			require.Equal(t, 3, res.Leads, "leads 1, stored an hour ago though created in 2021, 2 and 6")
 		})
 	}
 }
