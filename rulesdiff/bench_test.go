@@ -116,9 +116,10 @@ func fillBench(tb testing.TB, st store.Store, clock *storeClock, n int) {
 // and the peak heap in use during the replay, sampled every 5 ms.
 func benchReplay(b *testing.B, st store.Store, n int) {
 	before, after := benchRules(b, false), benchRules(b, true)
-	// A window bounded at both ends, as rules diff reads, so that it is
-	// read in parts on a machine with CPUs to spare.
-	window := store.ClueFilter{From: benchBase, To: benchBase.Add(time.Duration(n+1) * time.Second)}
+	// The window of the leads stored since benchBase, bounded at both ends
+	// as rules diff reads it (Window), so that it is read in parts on a
+	// machine with CPUs to spare.
+	window := Window(benchBase.Add(time.Duration(n)*time.Second), time.Duration(n)*time.Second)
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
