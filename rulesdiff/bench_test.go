@@ -92,15 +92,19 @@ func benchRules(tb testing.TB, changed bool) *route.Rules {
 	return r
 }
 
+// benchBase is when the first bench lead is created and stored.
+var benchBase = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+
 // fillBench stores n bench leads in batches, created a second apart from
-// 2025-03-01 00:00 UTC.
-func fillBench(tb testing.TB, st store.Store, n int) {
-	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+// benchBase, each batch stored (first_seen) at its first lead's create_time
+// by clock, the store's clock: the replay's window bounds both times.
+func fillBench(tb testing.TB, st store.Store, clock *storeClock, n int) {
 	const batch = 2000
 	clues := make([]store.Clue, 0, batch)
 	for i := 0; i < n; i++ {
-		clues = append(clues, benchLead(base, i))
+		clues = append(clues, benchLead(benchBase, i))
 		if len(clues) == batch || i == n-1 {
+			clock.set(clues[0].CreateTime)
 			_, err := st.UpsertClues(tb.Context(), clues)
 			require.NoError(tb, err)
 			clues = clues[:0]
@@ -112,10 +116,10 @@ func fillBench(tb testing.TB, st store.Store, n int) {
 // and the peak heap in use during the replay, sampled every 5 ms.
 func benchReplay(b *testing.B, st store.Store, n int) {
 	before, after := benchRules(b, false), benchRules(b, true)
-	// A window bounded at both ends, as rules diff reads, so that it is
-	// read in parts on a machine with CPUs to spare.
-	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-	window := store.ClueFilter{From: base, To: base.Add(time.Duration(n+1) * time.Second)}
+	// The window of the leads stored since benchBase, bounded at both ends
+	// as rules diff reads it (Window), so that it is read in parts on a
+	// machine with CPUs to spare.
+	window := Window(benchBase.Add(time.Duration(n)*time.Second), time.Duration(n)*time.Second)
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -147,7 +151,8 @@ func benchReplay(b *testing.B, st store.Store, n int) {
 	cpu := cpuTime() - cpu0
 	close(stop)
 	wg.Wait()
-	require.Equal(b, n, res.Leads)
+	require.Equal(b, n, res.Leads,
+		"a store kept from a run that did not stamp first_seen by the bench clock is outside the window: name an empty one")
 	require.Positive(b, res.Changed)
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "leads/s")
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
@@ -173,10 +178,11 @@ func cpuTime() time.Duration {
 // SQLite: the always-on size.
 func BenchmarkReplay(b *testing.B) {
 	const n = 20_000
-	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "c.db"), sqlite.Options{})
+	var clock storeClock
+	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "c.db"), sqlite.Options{Now: clock.now})
 	require.NoError(b, err)
 	defer st.Close()
-	fillBench(b, st, n)
+	fillBench(b, st, &clock, n)
 	benchReplay(b, st, n)
 }
 
@@ -198,21 +204,23 @@ func BenchmarkReplayHeavy(b *testing.B) {
 		if path == "" {
 			path = filepath.Join(b.TempDir(), "c.db")
 		}
-		st, err := sqlite.Open(b.Context(), path, sqlite.Options{})
+		var clock storeClock
+		st, err := sqlite.Open(b.Context(), path, sqlite.Options{Now: clock.now})
 		require.NoError(b, err)
 		defer st.Close()
-		keepFilled(b, st, heavyLeads, func() {})
+		keepFilled(b, st, &clock, heavyLeads, func() {})
 		benchReplay(b, st, heavyLeads)
 	})
 	b.Run("postgres", func(b *testing.B) {
 		dsn, schema := pgtest.BenchSchema(b)
-		st, err := postgres.Open(b.Context(), dsn, postgres.Options{Schema: schema})
+		var clock storeClock
+		st, err := postgres.Open(b.Context(), dsn, postgres.Options{Schema: schema, Now: clock.now})
 		require.NoError(b, err)
 		defer st.Close()
 		// As autovacuum would, lest the planner take a million rows for a
 		// few thousand and sort the window on disk (the test server runs
 		// without autovacuum).
-		keepFilled(b, st, heavyLeads, func() {
+		keepFilled(b, st, &clock, heavyLeads, func() {
 			pgtest.Exec(b, dsn, `ANALYZE `+pgx.Identifier{schema, "clues"}.Sanitize())
 		})
 		benchReplay(b, st, heavyLeads)
@@ -222,7 +230,7 @@ func BenchmarkReplayHeavy(b *testing.B) {
 // keepFilled fills st with n bench leads, then runs analyze, unless it
 // holds exactly them already (a store kept from an earlier run); a store
 // holding other leads fails the benchmark.
-func keepFilled(b *testing.B, st store.Store, n int, analyze func()) {
+func keepFilled(b *testing.B, st store.Store, clock *storeClock, n int, analyze func()) {
 	got, err := st.CountClues(b.Context(), store.ClueFilter{})
 	require.NoError(b, err)
 	if got == n {
@@ -231,7 +239,7 @@ func keepFilled(b *testing.B, st store.Store, n int, analyze func()) {
 	}
 	require.Zero(b, got, "the kept store holds other leads: name an empty one")
 	start := time.Now()
-	fillBench(b, st, n)
+	fillBench(b, st, clock, n)
 	analyze()
 	b.Logf("stored %d leads in %v", n, time.Since(start))
 }

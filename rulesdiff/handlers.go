@@ -40,7 +40,7 @@ func (a *API) Preview(ctx context.Context, text string, since time.Duration) (*R
 	if a.Names != nil {
 		opts.AccountNames = a.Names()
 	}
-	res, err := Replay(ctx, a.Store, before, after, store.ClueFilter{From: now.Add(-since), To: now}, opts)
+	res, err := Replay(ctx, a.Store, before, after, Window(now, since), opts)
 	if err != nil {
 		return nil, fmt.Errorf("replay the stored leads: %w", err)
 	}

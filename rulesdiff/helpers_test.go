@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,10 +29,21 @@ type lead struct {
 	intention int
 	at        time.Time // create_time
 	raw       string    // raw JSON as is, when set
+	stored    time.Time // first_seen; zero: at, stored as it was created
 }
 
-// stored returns the clue the puller would have stored for l.
-func (l lead) stored() store.Clue {
+// storeClock is a test store's clock (its Options.Now), which sets when
+// the leads it stores are first seen.
+type storeClock struct{ at atomic.Int64 }
+
+// now is the clock's time.
+func (c *storeClock) now() time.Time { return time.Unix(0, c.at.Load()).UTC() }
+
+// set makes t the clock's time.
+func (c *storeClock) set(t time.Time) { c.at.Store(t.UnixNano()) }
+
+// clue returns the clue the puller would have stored for l.
+func (l lead) clue() store.Clue {
 	id := fmt.Sprintf("2974516040085363%06d", l.n)
 	raw := []byte(l.raw)
 	if l.raw == "" {
@@ -55,10 +67,11 @@ func (l lead) stored() store.Clue {
 // openSQLite opens a fresh SQLite store holding leads.
 func openSQLite(t testing.TB, leads ...lead) *sqlite.Store {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{})
+	var clock storeClock
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "c.db"), sqlite.Options{Now: clock.now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	storeLeads(t, st, leads)
+	storeLeads(t, st, &clock, leads)
 	return st
 }
 
@@ -67,23 +80,40 @@ func openSQLite(t testing.TB, leads ...lead) *sqlite.Store {
 func openPostgres(t testing.TB, leads ...lead) *postgres.Store {
 	t.Helper()
 	dsn, schema := pgtest.FreshSchema(t)
-	st, err := postgres.Open(t.Context(), dsn, postgres.Options{Schema: schema})
+	var clock storeClock
+	st, err := postgres.Open(t.Context(), dsn, postgres.Options{Schema: schema, Now: clock.now})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	storeLeads(t, st, leads)
+	storeLeads(t, st, &clock, leads)
 	return st
 }
 
-func storeLeads(t testing.TB, st store.Store, leads []lead) {
+// storeLeads stores leads in order, each when it says (by clock), the
+// leads stored at the same time in one batch.
+func storeLeads(t testing.TB, st store.Store, clock *storeClock, leads []lead) {
 	t.Helper()
-	clues := make([]store.Clue, len(leads))
-	for i, l := range leads {
-		clues[i] = l.stored()
+	var batch []store.Clue
+	var at time.Time
+	flush := func() {
+		if len(batch) > 0 {
+			clock.set(at)
+			_, err := st.UpsertClues(t.Context(), batch)
+			require.NoError(t, err)
+			batch = batch[:0]
+		}
 	}
-	if len(clues) > 0 {
-		_, err := st.UpsertClues(t.Context(), clues)
-		require.NoError(t, err)
+	for _, l := range leads {
+		stored := l.stored
+		if stored.IsZero() {
+			stored = l.at
+		}
+		if !stored.Equal(at) {
+			flush()
+			at = stored
+		}
+		batch = append(batch, l.clue())
 	}
+	flush()
 }
 
 // parse compiles rules for the tests' zone.

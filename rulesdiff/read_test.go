@@ -35,8 +35,16 @@ func TestRulesSplit(t *testing.T) {
 }
 
 // TestRulesReplayReaders: reading a window in parts at once gives the
-// same result, examples in the same order, on both backends.
+// same result, examples in the same order, on both backends, whether the
+// window bounds create_time or, as rules diff reads, when the leads were
+// stored: here in the reverse order of their creation.
 func TestRulesReplayReaders(t *testing.T) {
+	var leads []lead
+	for i := range 300 {
+		leads = append(leads, lead{n: i, province: []string{"河南", "广东", "上海"}[i%3],
+			at: day.Add(time.Duration(i) * 7 * time.Minute), stored: day.Add(time.Duration(299-i) * 7 * time.Minute)})
+	}
+	from, to := day.Add(-time.Hour), day.Add(40*time.Hour)
 	for _, be := range []struct {
 		name string
 		open func(t testing.TB, leads ...lead) Iterator
@@ -44,28 +52,33 @@ func TestRulesReplayReaders(t *testing.T) {
 		{"sqlite", func(t testing.TB, leads ...lead) Iterator { return openSQLite(t, leads...) }},
 		{"postgres", func(t testing.TB, leads ...lead) Iterator { return openPostgres(t, leads...) }},
 	} {
-		t.Run(be.name, func(t *testing.T) {
-			var leads []lead
-			for i := range 300 {
-				leads = append(leads, lead{n: i, province: []string{"河南", "广东", "上海"}[i%3], at: day.Add(time.Duration(i) * 7 * time.Minute)})
-			}
-			st := be.open(t, leads...)
-			f := store.ClueFilter{From: day.Add(-time.Hour), To: day.Add(40 * time.Hour)}
-			var want *Result
-			for _, readers := range []int{1, 2, 3, 8} {
-				res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, withoutHenan), f, Options{Zone: beijing, Readers: readers})
-				require.NoError(t, err)
-				require.Equal(t, 300, res.Leads)
-				require.Equal(t, 100, res.Changed)
-				if want == nil {
-					want = res
-					continue
+		st := be.open(t, leads...)
+		for _, w := range []struct {
+			name  string
+			f     store.ClueFilter
+			first string
+		}{
+			{"created", store.ClueFilter{From: from, To: to}, "2974516040085363000000"},
+			{"stored", store.ClueFilter{From: from, To: to, ByFirstSeen: true}, "2974516040085363000297"},
+		} {
+			t.Run(be.name+" "+w.name, func(t *testing.T) {
+				var want *Result
+				for _, readers := range []int{1, 2, 3, 8} {
+					res, err := Replay(t.Context(), st, parse(t, baseRules), parse(t, withoutHenan), w.f,
+						Options{Zone: beijing, Readers: readers})
+					require.NoError(t, err)
+					require.Equal(t, 300, res.Leads)
+					require.Equal(t, 100, res.Changed)
+					if want == nil {
+						want = res
+						continue
+					}
+					require.Equal(t, want, res, "%d readers", readers)
 				}
-				require.Equal(t, want, res, "%d readers", readers)
-			}
-			require.Len(t, want.Examples, DefaultExamples)
-			require.Equal(t, "2974516040085363000000", want.Examples[0].ID, "the earliest first")
-		})
+				require.Len(t, want.Examples, DefaultExamples)
+				require.Equal(t, w.first, want.Examples[0].ID, "the earliest first")
+			})
+		}
 	}
 }
 

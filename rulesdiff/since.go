@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cluebot/cluebot/store"
 )
 
 // DefaultSince is the window a replay covers when none is asked for.
@@ -34,4 +36,14 @@ func ParseSince(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("since %q: must be positive", s)
 	}
 	return d, nil
+}
+
+// Window selects the leads cluebot stored in the since before now, now
+// included, by when it stored them (first_seen), not by their create_time:
+// a lead pulled late or backfilled is replayed in the window it was stored
+// in, its create_time still deciding the routes' active windows. To is a
+// millisecond, the stores' precision, after now, so that a lead stored at
+// the very instant of now counts.
+func Window(now time.Time, since time.Duration) store.ClueFilter {
+	return store.ClueFilter{From: now.Add(-since), To: now.Add(time.Millisecond), ByFirstSeen: true}
 }

@@ -87,11 +87,17 @@ func (s *UpsertStats) Add(o UpsertStats) {
 // Total is the number of clues the upsert saw.
 func (s UpsertStats) Total() int { return s.Inserted + s.Updated + s.Unchanged }
 
-// ClueFilter selects clues by collection time, [From, To). A zero bound is open.
+// ClueFilter selects clues by create_time, the vendor's collection time, in
+// [From, To) (by first_seen with ByFirstSeen). A zero bound is open.
 // AdvertiserID, when non-zero, limits the selection to one account.
 type ClueFilter struct {
 	From, To     time.Time
 	AdvertiserID int64
+	// ByFirstSeen makes From and To bound when cluebot stored the clue
+	// (Clue.FirstSeen) instead of its create_time, and iterations read in
+	// first_seen then id order: a rules replay covers the leads stored in
+	// its window, however late they were pulled or backfilled.
+	ByFirstSeen bool
 }
 
 // SyncState is the incremental-sync position of one advertiser account.

@@ -65,8 +65,7 @@ func cmdRulesDiff(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	res, err := rulesdiff.Replay(ctx, st, before, after, store.ClueFilter{From: now.Add(-since), To: now},
+	res, err := rulesdiff.Replay(ctx, st, before, after, rulesdiff.Window(time.Now(), since),
 		rulesdiff.Options{Zone: cfg.Location, AccountNames: names})
 	if err != nil {
 		return err

@@ -26,33 +26,40 @@ const diffRulesInForce = `routes:
 `
 
 // diffTrial is rulesTrial with diffRulesInForce as rules.yaml and a store
-// of leads: three from 河南 and two from 广东 in the last hour, one from
-// 河南 two days ago.
+// of leads, each stored when it was created unless said otherwise: three
+// from 河南 and two from 广东 in the last hour, one from 河南 two days ago,
+// one from 河南 created in 2021 but stored (backfilled) a minute ago, and
+// one from 河南 stored eight days ago, outside the default window.
 func diffTrial(t *testing.T) (cfgPath, dir string) {
 	t.Helper()
 	cfgPath, dir = rulesTrial(t)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(diffRulesInForce), 0o600))
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"), sqlite.Options{})
+	var storedAt time.Time
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "data", "cluebot.db"),
+		sqlite.Options{Now: func() time.Time { return storedAt }})
 	require.NoError(t, err)
 	defer st.Close()
 	now := time.Now()
-	var clues []store.Clue
-	add := func(n int, province string, at time.Time) {
+	add := func(n int, province string, at, stored time.Time) {
 		id := fmt.Sprintf("397451604008536%07d", n)
 		raw, err := json.Marshal(map[string]any{"id": json.Number(id), "user_name": fmt.Sprintf("客户%d", n),
 			"phone": fmt.Sprintf("1390000%04d", n), "create_time": at.In(time.FixedZone("CST", 8*3600)).Format(time.DateTime),
 			"store_info": map[string]string{"province": province, "city": "某市"}})
 		require.NoError(t, err)
-		clues = append(clues, store.Clue{ID: id, AdvertiserID: 1, CreateTime: at, UpdateTime: at, Province: province, Raw: raw})
+		storedAt = stored
+		_, err = st.UpsertClues(context.Background(),
+			[]store.Clue{{ID: id, AdvertiserID: 1, CreateTime: at, UpdateTime: at, Province: province, Raw: raw}})
+		require.NoError(t, err)
 	}
 	for i := range 3 {
-		add(i, "河南", now.Add(-time.Duration(i+1)*time.Minute))
+		at := now.Add(-time.Duration(i+1) * time.Minute)
+		add(i, "河南", at, at)
 	}
-	add(3, "广东", now.Add(-10*time.Minute))
-	add(4, "广东", now.Add(-20*time.Minute))
-	add(5, "河南", now.Add(-48*time.Hour))
-	_, err = st.UpsertClues(context.Background(), clues)
-	require.NoError(t, err)
+	add(3, "广东", now.Add(-10*time.Minute), now.Add(-10*time.Minute))
+	add(4, "广东", now.Add(-20*time.Minute), now.Add(-20*time.Minute))
+	add(5, "河南", now.Add(-48*time.Hour), now.Add(-48*time.Hour))
+	add(6, "河南", time.Date(2021, 3, 7, 16, 10, 49, 0, time.FixedZone("CST", 8*3600)), now.Add(-time.Minute))
+	add(7, "河南", now.Add(-8*24*time.Hour), now.Add(-8*24*time.Hour))
 	return cfgPath, dir
 }
 
@@ -73,12 +80,12 @@ func TestRulesDiff(t *testing.T) {
 		require.Equal(t, 0, code, errs)
 		var res rulesdiff.Result
 		require.NoError(t, json.Unmarshal([]byte(out), &res))
-		require.Equal(t, 6, res.Leads, "the default window is 7 days")
-		require.Equal(t, 4, res.Changed, "exactly the 河南 leads")
-		require.Equal(t, rulesdiff.Count{Before: 4, After: 0}, *res.Routes["henan"])
-		require.Equal(t, rulesdiff.Count{Before: 2, After: 6}, *res.Routes["everything-else"])
-		require.Equal(t, rulesdiff.Count{Before: 4, After: 0}, *res.Receivers["henan-sales"])
-		require.Len(t, res.Examples, 4)
+		require.Equal(t, 7, res.Leads, "the leads stored in the default 7 days, the one created in 2021 too")
+		require.Equal(t, 5, res.Changed, "exactly the 河南 leads")
+		require.Equal(t, rulesdiff.Count{Before: 5, After: 0}, *res.Routes["henan"])
+		require.Equal(t, rulesdiff.Count{Before: 2, After: 7}, *res.Routes["everything-else"])
+		require.Equal(t, rulesdiff.Count{Before: 5, After: 0}, *res.Receivers["henan-sales"])
+		require.Len(t, res.Examples, 5)
 		for _, e := range res.Examples {
 			require.Equal(t, []string{"henan"}, e.Before)
 			require.Equal(t, []string{"everything-else"}, e.After)
@@ -90,13 +97,18 @@ func TestRulesDiff(t *testing.T) {
 		require.Equal(t, 0, code, errs)
 		var res rulesdiff.Result
 		require.NoError(t, json.Unmarshal([]byte(out), &res))
-		require.Equal(t, 5, res.Leads)
-		require.Equal(t, 3, res.Changed)
+		require.Equal(t, 6, res.Leads, "stored in the last hour, whenever created")
+		require.Equal(t, 4, res.Changed)
+		var ids []string
+		for _, e := range res.Examples {
+			ids = append(ids, e.ID)
+		}
+		require.Contains(t, ids, "3974516040085360000006", "the lead created in 2021, stored a minute ago")
 	})
 	t.Run("text", func(t *testing.T) {
 		code, out, errs := rulesDiff(t, cfgPath, "--rules", newPath, "--since", "3d")
 		require.Equal(t, 0, code, errs)
-		require.Contains(t, out, "6 leads stored in the last 3d; 4 would go elsewhere.")
+		require.Contains(t, out, "7 leads stored in the last 3d; 5 would go elsewhere.")
 		require.Contains(t, out, "henan-sales")
 	})
 	t.Run("invalid candidate", func(t *testing.T) {
@@ -149,6 +161,7 @@ func TestRulesDiffInForce(t *testing.T) {
 	var res rulesdiff.Result
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
 	require.Equal(t, 2, res.Changed, "the file drops the 广东 route the console added")
+	require.Equal(t, 7, res.Leads)
 	require.Equal(t, rulesdiff.Count{Before: 2, After: 0}, *res.Routes["guangdong"])
 }
 
@@ -170,4 +183,41 @@ func TestRulesTestInForce(t *testing.T) {
 	require.Equal(t, 0, code, out)
 	require.Len(t, res.Matches, 1, out)
 	require.Equal(t, "henan", res.Matches[0].Route, "the console's version is in force, not the file")
+}
+
+// TestRulesDiffBackfilled: the vendor's sample lead, created in March 2021
+// and backfilled by pull today, is in rules diff's default window: it reads
+// the leads stored since then, not those created since then.
+func TestRulesDiffBackfilled(t *testing.T) {
+	tr := newTrial(t, 0, 1)
+	b, err := os.ReadFile("../../fetch/testdata/clue-list-sample.json")
+	require.NoError(t, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var env struct {
+		Data struct {
+			Details []map[string]any `json:"details"`
+		} `json:"data"`
+	}
+	require.NoError(t, dec.Decode(&env))
+	require.Len(t, env.Data.Details, 1)
+	tr.sim.Add(30000001, env.Data.Details...)
+	f, err := os.OpenFile(tr.cfgPath, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	_, err = f.WriteString("receivers:\n  henan-sales: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=key-h\"}\n" +
+		"  managers: {type: wecom, url: \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=key-m\"}\n")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, os.WriteFile(filepath.Join(tr.dir, "rules.yaml"), []byte(diffRulesInForce), 0o600))
+	newPath := filepath.Join(tr.dir, "new.yaml")
+	require.NoError(t, os.WriteFile(newPath, []byte("routes:\n  - name: everything-else\n    receivers: [managers]\n"), 0o600))
+
+	code, out, errs := tr.run("pull", "--from", "2021-03-01", "--to", "2021-04-01")
+	require.Equal(t, 0, code, out+errs)
+	code, out, errs = tr.run("rules", "diff", "--rules", newPath, "--json")
+	require.Equal(t, 0, code, errs)
+	var res rulesdiff.Result
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Equal(t, 1, res.Leads, "the sample lead, stored just now")
+	require.Equal(t, rulesdiff.Count{Before: 1, After: 1}, *res.Routes["everything-else"])
 }

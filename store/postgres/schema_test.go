@@ -24,6 +24,7 @@ func TestQueryPlans(t *testing.T) {
 	dayCond, dayArgs := where(day)
 	day.AdvertiserID = 90000000001
 	acctCond, acctArgs := where(day)
+	stored, storedArgs := dialect.IterateSQL(selectClueSQL, store.ClueFilter{From: day.From, To: day.To, ByFirstSeen: true})
 	tests := []struct {
 		name  string
 		query string
@@ -42,6 +43,8 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"Index Scan using clues_create_time on clues"}},
 		{"iterate an account's day", selectClueSQL + acctCond + ` ORDER BY create_time, id`, acctArgs,
 			[]string{"Index Scan using clues_advertiser_create_time on clues"}},
+		{"replay the leads stored in a window", stored, storedArgs,
+			[]string{"Index Scan using clues_first_seen on clues"}},
 		{"history", `SELECT changed_at FROM clue_history WHERE clue_id = $1 ORDER BY id`, []any{"1"},
 			[]string{"Index Scan using clue_history_clue_id on clue_history"}},
 		{"lock stored clues", lockStoredSQL, []any{[]string{"1", "2"}}, []string{"Index Scan using clues_pkey on clues"}},

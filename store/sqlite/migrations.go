@@ -186,6 +186,10 @@ CREATE TABLE mark_writeback (
 	// finished timers (BenchmarkFollowupScan).
 	execSQL(`CREATE INDEX followups_open ON followups (remind_due, escalate_due)
 	WHERE scheduled = 1 AND done_at = 0;`),
+	// 13: the clues in the order they were stored, so that a rules replay
+	// reads the leads stored in its window (store.ClueFilter.ByFirstSeen)
+	// from a range of the index, in its order, however many are stored.
+	execSQL(`CREATE INDEX clues_first_seen ON clues (first_seen, id);`),
 }
 
 // migrate applies the migrations db has not seen yet, each in its own

@@ -61,6 +61,11 @@ func TestSaveRoutingRejectsSeparator(t *testing.T) {
 	}
 }
 
+// storedWindowSQL iterates the clues stored in a window, as a rules replay
+// reads them.
+var storedWindowSQL, _ = dialect.IterateSQL(selectClueSQL,
+	store.ClueFilter{From: time.Unix(1, 0), To: time.Unix(2, 0), ByFirstSeen: true})
+
 // TestQueryPlans checks that the routing and delivery queries use their
 // indexes and sort nothing, however many clues and sent rows pile up.
 func TestQueryPlans(t *testing.T) {
@@ -77,6 +82,8 @@ func TestQueryPlans(t *testing.T) {
 			"SEARCH outbox USING COVERING INDEX outbox_pending", "SCAN outbox USING COVERING INDEX outbox_dead"}},
 		{"iterate a day", selectClueSQL + ` WHERE create_time >= ? AND create_time < ? ORDER BY create_time, id`,
 			[]string{"SEARCH clues USING INDEX clues_create_time (create_time>? AND create_time<?)"}},
+		{"replay the leads stored in a window", storedWindowSQL,
+			[]string{"SEARCH clues USING INDEX clues_first_seen (first_seen>? AND first_seen<?)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

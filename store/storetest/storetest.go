@@ -18,6 +18,9 @@
 //     JSON, names, places) refreshes the columns without touching it;
 //   - ClueHistory of an id without history is empty, not an error;
 //   - a batch with an empty id fails as a whole and stores nothing;
+//   - a ClueFilter ByFirstSeen bounds and orders by FirstSeen, not
+//     create_time, in IterateClues, IterateRoutingRows, CountClues and
+//     CountClueGroups; a later change leaves a clue where it was first seen;
 //   - IterateClues returns fn's error unchanged and, once ctx is done, an
 //     error wrapping ctx.Err() before the next fn call;
 //   - every method called with a cancelled context fails with an error
@@ -74,6 +77,7 @@ func Run(t *testing.T, open Opener) {
 		{"large batch", testLargeBatch},
 		{"empty id fails the batch", testEmptyID},
 		{"iterate order and filters", testIterateFilters},
+		{"iterate by first seen", testIterateByFirstSeen},
 		{"iterate stops on fn error", testIterateStop},
 		{"concurrent upserts", testConcurrentUpserts},
 		{"cancelled context", testCancelled},

@@ -38,6 +38,14 @@ func (d *Dialect) ScanClue(r Row, c *store.Clue) error {
 	return err
 }
 
+// timeColumn is the column f's window bounds and iterations are ordered by.
+func timeColumn(f store.ClueFilter) string {
+	if f.ByFirstSeen {
+		return "first_seen"
+	}
+	return "create_time"
+}
+
 // Where returns the WHERE clause (possibly empty) for f and its arguments,
 // numbered from 1.
 func (d *Dialect) Where(f store.ClueFilter) (string, []any) {
@@ -47,11 +55,12 @@ func (d *Dialect) Where(f store.ClueFilter) (string, []any) {
 		args = append(args, arg)
 		conds = append(conds, cond+" "+d.Param(len(args)))
 	}
+	col := timeColumn(f)
 	if !f.From.IsZero() {
-		add("create_time >=", d.Time(f.From))
+		add(col+" >=", d.Time(f.From))
 	}
 	if !f.To.IsZero() {
-		add("create_time <", d.Time(f.To))
+		add(col+" <", d.Time(f.To))
 	}
 	if f.AdvertiserID != 0 {
 		add("advertiser_id =", f.AdvertiserID)
@@ -107,8 +116,8 @@ func (s *Common) ClueHistory(ctx context.Context, id string) ([]store.HistoryEnt
 }
 
 // IterateClues calls fn for each clue matching f, ordered by create_time
-// then id, streaming rows from one query: memory stays flat however many
-// clues match. It stops at and returns the first error from fn unchanged,
+// (first_seen when f.ByFirstSeen) then id, streaming rows from one query:
+// memory stays flat however many clues match. It stops at and returns the first error from fn unchanged,
 // and stops with an error wrapping ctx.Err() once ctx is done. fn receives
 // the same *Clue every time and must not keep it.
 func (s *Common) IterateClues(ctx context.Context, f store.ClueFilter, fn func(c *store.Clue) error) error {
@@ -134,14 +143,22 @@ func (d *Dialect) scanRoutingRow(r Row, c *store.Clue) error {
 		d.ScanBorrowed(&c.Raw))
 }
 
+// IterateSQL returns query (a SELECT from clues) with f's conditions,
+// ordered by f's time column then id, as an index on (column, id) serves
+// it: clues_create_time, or clues_first_seen when f.ByFirstSeen.
+func (d *Dialect) IterateSQL(query string, f store.ClueFilter) (string, []any) {
+	cond, args := d.Where(f)
+	return query + cond + ` ORDER BY ` + timeColumn(f) + `, id`, args
+}
+
 // iterate runs query (a SELECT from clues) with f's conditions, ordered by
-// create_time then id, and calls fn with each row read by scan.
+// f's time column then id, and calls fn with each row read by scan.
 func (s *Common) iterate(ctx context.Context, query string, f store.ClueFilter,
 	scan func(r Row, c *store.Clue) error, fn func(c *store.Clue) error) error {
-	cond, args := s.d.Where(f)
+	query, args := s.d.IterateSQL(query, f)
 	qctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := s.read.Query(qctx, query+cond+` ORDER BY create_time, id`, args...)
+	rows, err := s.read.Query(qctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("iterate clues: %w", err)
 	}
