@@ -58,9 +58,9 @@ func testAccountStats(t *testing.T, s store.Store, clk *clock) {
 	require.Equal(t, []line{
 		{11, store.SourceConfig, store.AccountOK, 2, since.Add(time.Hour), true, ""},
 		{12, store.SourceConfig, store.AccountFailing, 0, time.Time{}, true, "kuaishou: 40001 busy"},
-		{13, store.SourceConfig, store.AccountNew, 0, time.Time{}, false, ""}, // configured and authorized: config wins
+		{13, store.SourceConfig, store.AccountNew, 0, time.Time{}, false, ""},            // configured and authorized: config wins
 		{14, store.SourceConfig, store.AccountNeedsReauth, 0, time.Time{}, true, reauth}, // its YAML refresh token refused
-		{21, authA, store.AccountOK, 0, since.Add(-48 * time.Hour), true, ""}, // the lowest authorization listing it
+		{21, authA, store.AccountOK, 0, since.Add(-48 * time.Hour), true, ""},            // the lowest authorization listing it
 		{22, authB, store.AccountNeedsReauth, 0, time.Time{}, false, "the refresh token was refused"},
 		{23, authA, store.AccountNew, 0, time.Time{}, false, ""},
 		{24, authB, store.AccountNeedsReauth, 0, time.Time{}, false, "the refresh token was refused"},
