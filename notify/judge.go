@@ -12,11 +12,17 @@ import (
 )
 
 // Verdict is how a platform classifies one of its result codes: the class,
-// a hint for the operator and how long the robot refuses messages.
+// a hint for the operator, how long the robot refuses messages and whether
+// the refusal is the receiver's rather than the message's.
 type Verdict struct {
 	Class      Class
 	Hint       string
 	RetryAfter time.Duration
+	// ReceiverWide marks a permanent refusal of the receiver's
+	// configuration (its token, key, secret, keyword or the robot's IP
+	// allow-list), not of this message: every message to it would be
+	// refused alike until an operator fixes it.
+	ReceiverWide bool
 }
 
 // Judge reads the result code of a JSON answer (the first of codeKeys
@@ -52,6 +58,7 @@ func Judge(ans *Answer, base Error, codeKeys []string, msgKey string, classify f
 	default:
 		v := classify(code, msg)
 		e.Class, e.Code, e.RetryAfter = v.Class, code, v.RetryAfter
+		e.ReceiverWide = v.ReceiverWide && v.Class == Permanent
 		e.Message = msg
 		if v.Hint != "" {
 			e.Message += " — " + v.Hint

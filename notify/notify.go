@@ -114,7 +114,11 @@ type Error struct {
 	// RetryAfter, when set, is how long the robot refuses messages (DingTalk
 	// throttles a robot for 10 minutes after its 20 messages a minute).
 	RetryAfter time.Duration
-	Err        error
+	// ReceiverWide marks a Permanent failure that is the receiver's, not
+	// the message's (Verdict.ReceiverWide): a bad token, key, secret,
+	// keyword or IP allow-list refuses every message alike.
+	ReceiverWide bool
+	Err          error
 }
 
 // Error describes the failure for an operator. An error that names neither
@@ -146,6 +150,14 @@ func ClassOf(err error) Class {
 		return e.Class
 	}
 	return Retry
+}
+
+// ReceiverRefused reports whether err is a permanent refusal of the
+// receiver itself (Error.ReceiverWide): sending it other messages before its
+// configuration is fixed only gets them refused too.
+func ReceiverRefused(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Class == Permanent && e.ReceiverWide
 }
 
 // Retryable reports whether a send that failed with err may succeed if sent

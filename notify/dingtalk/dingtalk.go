@@ -167,7 +167,8 @@ func (n *Notifier) Body(msg *notify.Message) ([]byte, error) {
 const Penalty = 10 * time.Minute
 
 // classify says what a DingTalk errcode means for delivery. 310000 covers
-// four security checks, told apart by errmsg.
+// four security checks, told apart by errmsg; they and a bad token refuse
+// the whole receiver (ReceiverWide).
 func classify(code int, msg string) notify.Verdict {
 	m := strings.ToLower(msg)
 	switch code {
@@ -177,10 +178,12 @@ func classify(code int, msg string) notify.Verdict {
 	case 460101, 101002:
 		return notify.Verdict{Class: notify.TooLarge, Hint: "the body is over 20000 bytes"}
 	case 300001, 300005:
-		return notify.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent, ReceiverWide: true,
 			Hint: "the access_token in the receiver's url is wrong or the robot was removed; paste the robot's whole webhook URL as url"}
 	case 310000:
-		v := notify.Verdict{Class: notify.Permanent}
+		// Each check is the robot's or this server's setting, not the
+		// message's (the keyword is added to every message when set).
+		v := notify.Verdict{Class: notify.Permanent, ReceiverWide: true}
 		switch {
 		case strings.Contains(m, "keyword") || strings.Contains(m, "关键词"):
 			v.Hint = "keyword check failed: set the receiver's keyword to one of the robot's custom keywords"

@@ -44,6 +44,7 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 		cfg       notify.ReceiverConfig
 		before    func(*robots.Server, *dingtalk.Notifier)
 		class     notify.Class
+		wide      bool // a refusal of the receiver, not of the message
 		code      int
 		message   string
 		retryFor  time.Duration
@@ -51,14 +52,14 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 		timeoutMs int
 	}{
 		{name: "wrong secret", robot: [2]string{"SECright", ""}, cfg: notify.ReceiverConfig{Secret: "SECwrong"},
-			class: notify.Permanent, code: 310000, message: "sign not match — signature mismatch: set the receiver's secret"},
-		{name: "no secret", robot: [2]string{"SECright", ""}, class: notify.Permanent, code: 310000, message: "invalid timestamp"},
+			class: notify.Permanent, wide: true, code: 310000, message: "sign not match — signature mismatch: set the receiver's secret"},
+		{name: "no secret", robot: [2]string{"SECright", ""}, class: notify.Permanent, wide: true, code: 310000, message: "invalid timestamp"},
 		{name: "clock off", robot: [2]string{"SECright", ""}, cfg: notify.ReceiverConfig{Secret: "SECright"},
 			before: func(_ *robots.Server, n *dingtalk.Notifier) {
 				n.SetClock(func() time.Time { return notifytest.Fixed.Add(-2 * time.Hour) })
 			},
-			class: notify.Permanent, code: 310000, message: "invalid timestamp — timestamp refused: this server's clock"},
-		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, code: 310000, message: "keywords not in content — keyword check failed"},
+			class: notify.Permanent, wide: true, code: 310000, message: "invalid timestamp — timestamp refused: this server's clock"},
+		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, wide: true, code: 310000, message: "keywords not in content — keyword check failed"},
 		{name: "rate limit", before: func(s *robots.Server, n *dingtalk.Notifier) {
 			for range 20 {
 				_, err := n.Notify(context.Background(), sample(nil))
@@ -75,6 +76,7 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 			cfg := tc.cfg
 			e := failure(t, n, &cfg)
 			require.Equal(t, tc.class, e.Class)
+			require.Equal(t, tc.wide, e.ReceiverWide, "receiver-wide")
 			require.Equal(t, tc.code, e.Code)
 			require.Contains(t, e.Message, tc.message)
 			require.Equal(t, tc.retryFor, e.RetryAfter)
@@ -88,12 +90,13 @@ func TestErrorsFromAnswers(t *testing.T) {
 		status int
 		body   string
 		class  notify.Class
+		wide   bool // a refusal of the receiver, not of the message
 		code   int
 	}{
 		{name: "too large", status: 200, body: `{"errcode":460101,"errmsg":"message too long, exceed 20000 bytes"}`, class: notify.TooLarge, code: 460101},
-		{name: "unknown token", status: 200, body: `{"errcode":300001,"errmsg":"token is not exist"}`, class: notify.Permanent, code: 300001},
-		{name: "external group token", status: 200, body: `{"errcode":300005,"errmsg":"token is not exist"}`, class: notify.Permanent, code: 300005},
-		{name: "ip allow-list", status: 200, body: `{"errcode":310000,"errmsg":"ip 1.2.3.4 not in whitelist"}`, class: notify.Permanent, code: 310000},
+		{name: "unknown token", status: 200, body: `{"errcode":300001,"errmsg":"token is not exist"}`, class: notify.Permanent, wide: true, code: 300001},
+		{name: "external group token", status: 200, body: `{"errcode":300005,"errmsg":"token is not exist"}`, class: notify.Permanent, wide: true, code: 300005},
+		{name: "ip allow-list", status: 200, body: `{"errcode":310000,"errmsg":"ip 1.2.3.4 not in whitelist"}`, class: notify.Permanent, wide: true, code: 310000},
 		{name: "other code", status: 200, body: `{"errcode":400,"errmsg":"?"}`, class: notify.Permanent, code: 400},
 		{name: "5xx with html", status: 502, body: "<html>bad gateway</html>", class: notify.Retry},
 		{name: "5xx with a code", status: 503, body: `{"errcode":310000,"errmsg":"sign not match"}`, class: notify.Retry},
@@ -109,6 +112,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 			require.NoError(t, err)
 			e := failure(t, n, &cfg)
 			require.Equal(t, tc.class, e.Class)
+			require.Equal(t, tc.wide, e.ReceiverWide, "receiver-wide")
 			require.Equal(t, tc.code, e.Code)
 			require.Equal(t, tc.status, e.HTTPStatus)
 		})

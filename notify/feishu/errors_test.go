@@ -40,17 +40,18 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 		cfg     notify.ReceiverConfig
 		before  func(*feishu.Notifier)
 		class   notify.Class
+		wide    bool // a refusal of the receiver, not of the message
 		code    int
 		message string
 	}{
 		{name: "wrong secret", robot: [2]string{"right", ""}, cfg: notify.ReceiverConfig{Secret: "wrong-secret"},
-			class: notify.Permanent, code: 19021, message: "sign match fail"},
+			class: notify.Permanent, wide: true, code: 19021, message: "sign match fail"},
 		{name: "clock off", robot: [2]string{"right", ""}, cfg: notify.ReceiverConfig{Secret: "right"},
 			before: func(n *feishu.Notifier) {
 				n.SetClock(func() time.Time { return notifytest.Fixed.Add(time.Hour + time.Minute) })
 			},
-			class: notify.Permanent, code: 19021, message: "check this server's clock"},
-		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, code: 19024, message: "Key Words Not Found — keyword check failed"},
+			class: notify.Permanent, wide: true, code: 19021, message: "check this server's clock"},
+		{name: "keyword", robot: [2]string{"", "告警"}, class: notify.Permanent, wide: true, code: 19024, message: "Key Words Not Found — keyword check failed"},
 		{name: "too many", before: func(n *feishu.Notifier) {
 			for range 5 {
 				_, err := n.Notify(context.Background(), sample(nil))
@@ -68,6 +69,7 @@ func TestErrorsFromTheSimulator(t *testing.T) {
 			cfg := tc.cfg
 			e := failure(t, retry, err, &cfg)
 			require.Equal(t, tc.class, e.Class)
+			require.Equal(t, tc.wide, e.ReceiverWide, "receiver-wide")
 			require.Equal(t, tc.code, e.Code)
 			require.Contains(t, e.Message, tc.message)
 		})
@@ -82,14 +84,15 @@ func TestErrorsFromAnswers(t *testing.T) {
 		status int
 		body   string
 		class  notify.Class
+		wide   bool // a refusal of the receiver, not of the message
 		code   int
 	}{
 		{name: "bad request for a large body", msg: big, status: 400, body: `{"code":9499,"msg":"Bad Request","data":{}}`, class: notify.TooLarge, code: 9499},
 		{name: "bad request for a small body", status: 400, body: `{"code":9499,"msg":"Bad Request","data":{}}`, class: notify.Permanent, code: 9499},
 		{name: "too many requests", status: 400, body: `{"code":9499,"msg":"too many request","data":{}}`, class: notify.Retry, code: 9499},
 		{name: "peak-time limit", status: 200, body: `{"code":11232,"msg":"frequency limited"}`, class: notify.Retry, code: 11232},
-		{name: "ip", status: 200, body: `{"code":19022,"msg":"Ip Not Allowed"}`, class: notify.Permanent, code: 19022},
-		{name: "legacy StatusCode only", status: 200, body: `{"StatusCode":19024,"StatusMessage":"Key Words Not Found"}`, class: notify.Permanent, code: 19024},
+		{name: "ip", status: 200, body: `{"code":19022,"msg":"Ip Not Allowed"}`, class: notify.Permanent, wide: true, code: 19022},
+		{name: "legacy StatusCode only", status: 200, body: `{"StatusCode":19024,"StatusMessage":"Key Words Not Found"}`, class: notify.Permanent, wide: true, code: 19024},
 		{name: "5xx", status: 503, body: `upstream connect error`, class: notify.Retry},
 		{name: "not json", status: 200, body: `<html></html>`, class: notify.Retry},
 	}
@@ -105,6 +108,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 			retry, err := n.Notify(context.Background(), msg)
 			e := failure(t, retry, err, &cfg)
 			require.Equal(t, tc.class, e.Class)
+			require.Equal(t, tc.wide, e.ReceiverWide, "receiver-wide")
 			require.Equal(t, tc.code, e.Code)
 			require.Equal(t, tc.status, e.HTTPStatus)
 			require.False(t, strings.Contains(e.Error(), "fs-secret"))

@@ -165,7 +165,9 @@ type text struct {
 }
 
 // classify says what a Feishu code means for delivery; size is the body's
-// length, which tells a 9499 Bad Request for size from a malformed one.
+// length, which tells a 9499 Bad Request for size from a malformed one. The
+// security checks (19021 sign, 19022 IP, 19024 keyword) refuse the whole
+// receiver (ReceiverWide).
 func classify(code int, msg string, size int) notify.Verdict {
 	m := strings.ToLower(msg)
 	switch code {
@@ -180,12 +182,12 @@ func classify(code int, msg string, size int) notify.Verdict {
 	case 11232:
 		return notify.Verdict{Class: notify.Retry, Hint: "Feishu limits bots at peak times (avoid :00 and :30)"}
 	case 19021:
-		return notify.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent, ReceiverWide: true,
 			Hint: "signature refused: set the receiver's secret to the bot's 签名校验 secret and check this server's clock"}
 	case 19022:
-		return notify.Verdict{Class: notify.Permanent, Hint: "this server's IP address is not in the bot's allow-list"}
+		return notify.Verdict{Class: notify.Permanent, ReceiverWide: true, Hint: "this server's IP address is not in the bot's allow-list"}
 	case 19024:
-		return notify.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent, ReceiverWide: true,
 			Hint: "keyword check failed: set the receiver's keyword to one of the bot's custom keywords"}
 	}
 	return notify.Verdict{Class: notify.Permanent}

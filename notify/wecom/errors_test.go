@@ -60,11 +60,12 @@ func TestErrorsFromAnswers(t *testing.T) {
 		status int
 		body   string
 		class  notify.Class
+		wide   bool // a refusal of the receiver, not of the message
 		code   int
 		hint   string
 	}{
 		{name: "bad key", status: 200, body: `{"errcode":93000,"errmsg":"invalid webhook url, hint: [1], more info at https://open.work.weixin.qq.com/devtool/query?e=93000"}`,
-			class: notify.Permanent, code: 93000, hint: "the key in the receiver's url is wrong"},
+			class: notify.Permanent, wide: true, code: 93000, hint: "the key in the receiver's url is wrong"},
 		{name: "markdown too long", status: 200, body: `{"errcode":40058,"errmsg":"markdown.content exceed max length 4096. invalid Request Parameter"}`,
 			class: notify.TooLarge, code: 40058},
 		{name: "other 40058", status: 200, body: `{"errcode":40058,"errmsg":"Warning: wrong json format."}`, class: notify.Permanent, code: 40058},
@@ -80,6 +81,7 @@ func TestErrorsFromAnswers(t *testing.T) {
 			retry, err := n.Notify(context.Background(), sample(nil))
 			e := failure(t, retry, err, &cfg)
 			require.Equal(t, tc.class, e.Class)
+			require.Equal(t, tc.wide, e.ReceiverWide, "receiver-wide")
 			require.Equal(t, tc.code, e.Code)
 			require.Contains(t, e.Message, tc.hint)
 		})

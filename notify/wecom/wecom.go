@@ -168,7 +168,8 @@ func Plain(md string) string {
 // Window is WeCom's rate window: a robot takes 20 messages a minute (45009).
 const Window = time.Minute
 
-// classify says what a WeCom errcode means for delivery.
+// classify says what a WeCom errcode means for delivery; 93000 (bad key,
+// robot removed) refuses the whole receiver (ReceiverWide).
 func classify(code int, msg string) notify.Verdict {
 	switch code {
 	case 45009:
@@ -182,7 +183,7 @@ func classify(code int, msg string) notify.Verdict {
 		}
 		return notify.Verdict{Class: notify.Permanent, Hint: "WeCom refused a parameter of the message"}
 	case 93000:
-		return notify.Verdict{Class: notify.Permanent,
+		return notify.Verdict{Class: notify.Permanent, ReceiverWide: true,
 			Hint: "the key in the receiver's url is wrong or the robot was removed from the group; paste the robot's whole webhook URL as url"}
 	case 44001:
 		return notify.Verdict{Class: notify.Permanent, Hint: "the uploaded file was empty"}
