@@ -66,6 +66,10 @@ type Deliverer struct {
 	// RetryMax caps the wait before another attempt, a robot's rate-limit
 	// penalty included; 0 means 10m.
 	RetryMax time.Duration
+	// ReceiverHold is how long a receiver whose robot refused its
+	// configuration is left alone before a message probes it again, unless
+	// its configuration changes first (hold.go); 0 means 30m.
+	ReceiverHold time.Duration
 	// Sleep waits while paced receivers' budgets free up (Drain); tests
 	// replace it to advance a fake clock.
 	Sleep func(ctx context.Context, d time.Duration) error

@@ -13,6 +13,7 @@ import (
 	"github.com/cluebot/cluebot/dispatch"
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/notify/dingtalk"
+	"github.com/cluebot/cluebot/notify/webhook"
 	"github.com/cluebot/cluebot/notify/wecom"
 	"github.com/cluebot/cluebot/sim/robots"
 	"github.com/cluebot/cluebot/store"
@@ -122,8 +123,10 @@ func TestFailuresStayQueuedOrAreParked(t *testing.T) {
 		wantState string
 		wantError string
 	}{
-		{"unknown token is permanent", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=nope"},
-			robots.Options{}, store.OutboxDead, "300001"},
+		{"unknown token holds the receiver, the alert stays queued", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=nope"},
+			robots.Options{}, store.OutboxPending, "300001"},
+		{"a refused message is permanent", notify.ReceiverConfig{Type: webhook.Type, URL: "/webhook/nope"},
+			robots.Options{}, store.OutboxDead, "404"},
 		{"server errors are retried", notify.ReceiverConfig{Type: wecom.Type, URL: "/wecom/cgi-bin/webhook/send?key=k1"},
 			robots.Options{FaultRate: 1, Faults: []robots.Fault{robots.Fault5xx}}, store.OutboxPending, "502"},
 	}

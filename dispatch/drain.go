@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -32,6 +33,9 @@ func (d *Deliverer) Drain(ctx context.Context) (DrainStats, error) {
 			total.Sent[k] += v
 		}
 		for k, v := range s.Errors {
+			if _, ok := total.Errors[k]; ok && errors.Is(v, ErrHeld) {
+				continue // keep the refusal that caused the hold
+			}
 			total.Errors[k] = v
 		}
 		if err != nil {

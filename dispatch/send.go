@@ -45,6 +45,13 @@ func (d *Deliverer) setDigestSize(r *Receiver, n int) {
 // out as digests (the other half stays for the leads still coming), so a burst of hundreds of
 // leads arrives within minutes without exceeding the robot's rate limit.
 func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverStats) error {
+	if held, err := d.held(ctx, r); err != nil || held {
+		if held {
+			d.log.Debug("receiver held after its robot refused its configuration; alerts stay queued", "receiver", r.Name)
+			stats.record(r.Name, 0, ErrHeld, "held")
+		}
+		return err
+	}
 	budget := BudgetFor(&r.Config)
 	limit := d.digestSize(r)
 	defer func() { d.setDigestSize(r, limit) }()
@@ -109,7 +116,7 @@ func (d *Deliverer) deliverTo(ctx context.Context, r *Receiver, stats *DeliverSt
 			}
 			return err
 		}
-		if err := d.send(ctx, r, msg, maxAttempts(items), stats, &limit); err != nil {
+		if stop, err := d.send(ctx, r, msg, maxAttempts(items), stats, &limit); err != nil || stop {
 			return err
 		}
 	}
@@ -125,8 +132,10 @@ func ids(items []store.OutboxItem) []int64 {
 }
 
 // send delivers msg and records its outcome in the store. Store errors are
-// returned; send failures are recorded, not returned.
-func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, attempts int, stats *DeliverStats, limit *int) error {
+// returned; send failures are recorded, not returned. stop says the robot
+// refused the receiver's configuration: r is now held (hold.go) and nothing
+// more is sent to it.
+func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, attempts int, stats *DeliverStats, limit *int) (stop bool, _ error) {
 	bg := context.WithoutCancel(ctx) // outcomes are recorded even while stopping
 	sent := alertIDs(msg)
 	start := d.now()
@@ -143,33 +152,45 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, 
 			// digests (up to 5x the platform's start size) while they fit.
 			*limit = min(*limit*3/2+1, 5*startDigest(r))
 		}
-		return d.store.MarkSent(bg, sent, d.now())
+		return false, d.store.MarkSent(bg, sent, d.now())
+	}
+	if notify.ReceiverRefused(err) {
+		// Not this message's fault: every message to r would be refused
+		// alike. The alerts stay queued with the reason; r is held.
+		until, herr := d.hold(bg, r)
+		if herr != nil {
+			return true, herr
+		}
+		log.Error("robot refused the receiver's configuration; receiver held, its alerts stay queued until the configuration is fixed",
+			"err", err, "held_until", until)
+		stats.record(r.Name, len(sent), err, "retry")
+		return true, d.store.MarkRetry(bg, sent, d.now().Add(d.retryDelay(attempts)), err.Error())
 	}
 	switch notify.ClassOf(err) {
 	case notify.TooLarge:
 		if len(sent) > 1 {
 			*limit = max(1, len(sent)/2)
 			log.Info("digest too large for the robot; sending it in smaller parts", "err", err)
-			return d.store.ReleaseOutbox(bg, sent)
+			return false, d.store.ReleaseOutbox(bg, sent)
 		}
 		log.Error("alert too large for the robot even alone; parked", "err", err)
 		stats.record(r.Name, len(sent), err, "dead")
-		return d.store.MarkDead(bg, sent, err.Error())
+		return false, d.store.MarkDead(bg, sent, err.Error())
 	case notify.Permanent:
-		log.Error("alert refused for good; parked until an operator fixes the receiver", "err", err)
+		log.Error("alert refused for good; parked until an operator acts", "err", err)
 		stats.record(r.Name, len(sent), err, "dead")
-		return d.store.MarkDead(bg, sent, err.Error())
+		return false, d.store.MarkDead(bg, sent, err.Error())
 	}
 	next, err2 := d.penalize(bg, r.Name, err)
 	if err2 != nil {
-		return err2
+		return false, err2
 	}
 	if next.IsZero() {
 		next = d.now().Add(d.retryDelay(attempts))
 	}
 	log.Warn("alert not delivered; it stays queued", "err", err, "retry_at", next)
 	stats.record(r.Name, len(sent), err, "retry")
-	return d.store.MarkRetry(bg, sent, next, err.Error())
+	return false, d.store.MarkRetry(bg, sent, next, err.Error())
 }
 
 // alertIDs are the outbox rows of msg's alerts.
