@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strings"
+
+	"github.com/cluebot/cluebot/dispatch"
+	"github.com/cluebot/cluebot/notify"
 )
 
 // cmdOnce runs one cycle: pull every account, route, deliver what is due.
@@ -36,11 +41,28 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, name := range slices.Sorted(maps.Keys(ds.Errors)) {
 		fmt.Fprintf(stdout, "  %s: %v\n", name, ds.Errors[name])
 	}
+	refused := refusedReceivers(ds.Errors)
 	switch {
 	case res.PullErr != nil:
 		return fmt.Errorf("pull: %w", res.PullErr)
 	case ds.Dead > 0:
 		return fmt.Errorf("%d alerts failed for good (see the log)", ds.Dead)
+	case len(refused) > 0:
+		return fmt.Errorf("the robots of %s refused their configuration; their alerts stay queued until it is fixed",
+			strings.Join(refused, ", "))
 	}
 	return nil
+}
+
+// refusedReceivers names, sorted, the receivers whose robot refused their
+// configuration in this run or earlier (held): they fail for good until an
+// operator fixes them, though their alerts stay queued.
+func refusedReceivers(errs map[string]error) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(errs)) {
+		if err := errs[name]; notify.ReceiverRefused(err) || errors.Is(err, dispatch.ErrHeld) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
