@@ -123,8 +123,8 @@ func TestFailuresStayQueuedOrAreParked(t *testing.T) {
 		wantState string
 		wantError string
 	}{
-		{"unknown token holds the receiver, the alert stays queued", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=nope"},
-			robots.Options{}, store.OutboxPending, "300001"},
+		{"unknown token is permanent", notify.ReceiverConfig{Type: dingtalk.Type, URL: "/dingtalk/robot/send?access_token=nope"},
+			robots.Options{}, store.OutboxDead, "300001"},
 		{"a refused message is permanent", notify.ReceiverConfig{Type: webhook.Type, URL: "/webhook/nope"},
 			robots.Options{}, store.OutboxDead, "404"},
 		{"server errors are retried", notify.ReceiverConfig{Type: wecom.Type, URL: "/wecom/cgi-bin/webhook/send?key=k1"},

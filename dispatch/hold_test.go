@@ -56,10 +56,11 @@ func (r *rig) refusals(robot string) int {
 
 // TestRefusedReceiverIsHeldNotHammered: a robot that refuses the receiver's
 // configuration (DingTalk 310000, WeCom 93000, Feishu 19021) gets one
-// request, not one per queued alert. Its alerts stay queued, the refused
-// one with the reason; the receivers next to it keep delivering; later
-// passes leave it alone until the hold ends or its configuration changes,
-// and then it gets everything.
+// request, not one per queued alert. The refused message's alerts are
+// parked with the reason, as any permanent refusal; the others stay queued,
+// untried; the receivers next to it keep delivering; later passes leave it
+// alone until the hold ends or its configuration changes; then the queued
+// ones go, and retry-dead brings the parked ones.
 func TestRefusedReceiverIsHeldNotHammered(t *testing.T) {
 	tests := []struct {
 		receiver, province, robot string // robot: the id the broken config reaches
@@ -86,27 +87,36 @@ func TestRefusedReceiverIsHeldNotHammered(t *testing.T) {
 			require.NoError(t, err)
 			t.Logf("%s with %d queued alerts: %d requests refused in the pass", tc.receiver, perRobot, r.refusals(tc.robot))
 			require.Equal(t, 1, r.refusals(tc.robot), "one request, not one per queued alert")
-			require.Zero(t, ds.Dead, "nothing parked: the alerts are not at fault")
-			require.Positive(t, ds.Retried, "the alerts of the refused message (one, or a digest)")
+			require.Positive(t, ds.Dead, "the alerts of the refused message (one, or a digest) are parked")
+			require.Zero(t, ds.Retried)
 			require.ErrorContains(t, ds.Errors[tc.receiver], tc.code, "the refusal is reported, not the hold")
 			for name, id := range r.ids {
 				if name != tc.receiver {
 					require.Len(t, r.received(id), perRobot, "%s next to it keeps delivering", name)
 				}
 			}
-			refused := 0
+			dead := 0
 			for _, id := range byProvince[tc.province] {
 				items, err := r.store.OutboxItems(ctx, id)
 				require.NoError(t, err)
 				require.Len(t, items, 1)
-				require.Equal(t, store.OutboxPending, items[0].State, "queued, nothing lost")
-				if items[0].LastError != "" {
-					refused++
+				if items[0].State == store.OutboxDead {
+					dead++
 					require.Contains(t, items[0].LastError, tc.code, "the reason is visible")
 					require.Equal(t, 1, items[0].Attempts)
+					continue
 				}
+				require.Equal(t, store.OutboxPending, items[0].State, "queued, nothing lost")
+				require.Empty(t, items[0].LastError, "untried")
+				require.Zero(t, items[0].Attempts)
 			}
-			require.Equal(t, ds.Retried, refused, "the others untouched")
+			require.Equal(t, ds.Dead, dead, "the others untouched")
+
+			// More leads while it is held (a digest may have taken them all).
+			_, err = r.store.UpsertClues(ctx, testClues(t, 3*perRobot, 3*perRobot))
+			require.NoError(t, err)
+			_, err = r.router.RouteNew(ctx)
+			require.NoError(t, err)
 
 			// Later passes, by any instance or `once` on the store, leave it alone.
 			r.clock.Advance(10 * time.Minute)
@@ -121,13 +131,19 @@ func TestRefusedReceiverIsHeldNotHammered(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, 2, r.refusals(tc.robot), "one probe after the hold")
 
-			// The fixed configuration (the rig's own) is not held: everything
-			// goes, the refused alerts after their retry backoff.
+			// The fixed configuration (the rig's own) is not held: the queued
+			// alerts go; retry-dead brings the parked ones.
 			r.clock.Advance(time.Minute)
 			ds, err = r.storeDeliverer(r.receivers).Drain(ctx)
 			require.NoError(t, err)
-			require.Equal(t, perRobot, ds.Delivered)
-			require.Len(t, r.received(r.ids[tc.receiver]), perRobot)
+			parked, err := r.store.RequeueDeadOf(ctx, tc.receiver, r.clock.Now())
+			require.NoError(t, err)
+			require.Equal(t, 2*perRobot, ds.Delivered+parked, "every alert is sent or parked, none lost")
+			require.Greater(t, parked, dead, "the probe's alerts were parked too")
+			ds, err = r.storeDeliverer(r.receivers).Drain(ctx)
+			require.NoError(t, err)
+			require.Equal(t, parked, ds.Delivered)
+			require.Len(t, r.received(r.ids[tc.receiver]), 2*perRobot)
 			require.Equal(t, 2, r.refusals(tc.robot))
 		})
 	}

@@ -155,16 +155,19 @@ func (d *Deliverer) send(ctx context.Context, r *Receiver, msg *notify.Message, 
 		return false, d.store.MarkSent(bg, sent, d.now())
 	}
 	if notify.ReceiverRefused(err) {
-		// Not this message's fault: every message to r would be refused
-		// alike. The alerts stay queued with the reason; r is held.
+		// Every message to r would be refused alike: the refused one is
+		// parked, as any permanent refusal (an operator requeues it with
+		// retry-dead once the receiver is fixed), and r is held, so its
+		// other alerts stay queued, untried, instead of being parked one
+		// request each against the robot's rate limit.
 		until, herr := d.hold(bg, r)
 		if herr != nil {
 			return true, herr
 		}
-		log.Error("robot refused the receiver's configuration; receiver held, its alerts stay queued until the configuration is fixed",
+		log.Error("robot refused the receiver's configuration; alert parked, receiver held, its other alerts stay queued until the configuration is fixed",
 			"err", err, "held_until", until)
-		stats.record(r.Name, len(sent), err, "retry")
-		return true, d.store.MarkRetry(bg, sent, d.now().Add(d.retryDelay(attempts)), err.Error())
+		stats.record(r.Name, len(sent), err, "dead")
+		return true, d.store.MarkDead(bg, sent, err.Error())
 	}
 	switch notify.ClassOf(err) {
 	case notify.TooLarge:

@@ -45,18 +45,18 @@ func cmdOnce(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch {
 	case res.PullErr != nil:
 		return fmt.Errorf("pull: %w", res.PullErr)
+	case len(refused) > 0:
+		return fmt.Errorf("%d alerts failed for good (see the log); the robots of %s refused their configuration: "+
+			"they are held, their other alerts stay queued until it is fixed", ds.Dead, strings.Join(refused, ", "))
 	case ds.Dead > 0:
 		return fmt.Errorf("%d alerts failed for good (see the log)", ds.Dead)
-	case len(refused) > 0:
-		return fmt.Errorf("the robots of %s refused their configuration; their alerts stay queued until it is fixed",
-			strings.Join(refused, ", "))
 	}
 	return nil
 }
 
 // refusedReceivers names, sorted, the receivers whose robot refused their
 // configuration in this run or earlier (held): they fail for good until an
-// operator fixes them, though their alerts stay queued.
+// operator fixes them; the refused alerts are parked, the others stay queued.
 func refusedReceivers(errs map[string]error) []string {
 	var out []string
 	for _, name := range slices.Sorted(maps.Keys(errs)) {
