@@ -21,8 +21,8 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	path := config.Path(*cfgPath)
 	problems, warnings, cfg := checkAll(path)
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
+	for _, w := range warnings { // file:line: warning: key: message
+		fmt.Fprintln(stderr, w)
 	}
 	if cfg != nil && len(problems) == 0 {
 		notes := app.AuthOverlap(ctx, cfg)
