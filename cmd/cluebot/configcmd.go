@@ -47,7 +47,7 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // problem as a file:line: message string: every problem of cluebot.yaml,
 // then of rules.yaml and the templates it names, checked against the config
 // as far as it could be read; and the warnings of a config that was read,
-// with the config itself.
+// with the config itself; then the warnings of rules.yaml.
 func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	var out []string
 	cfg, err := config.Check(path)
@@ -66,8 +66,9 @@ func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	if cfg == nil {
 		return out, nil, nil
 	}
-	for _, e := range app.CheckFiles(cfg) {
+	errs, ruleWarnings := app.CheckFiles(cfg)
+	for _, e := range errs {
 		out = append(out, e.Error())
 	}
-	return out, cfg.Warnings(), cfg
+	return out, append(cfg.Warnings(), ruleWarnings...), cfg
 }

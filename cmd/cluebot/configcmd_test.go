@@ -121,3 +121,16 @@ func TestRunRefusesMissingRouteTemplate(t *testing.T) {
 	require.Contains(t, errb.String(), filepath.Join(dir, "rules.yaml")+`:2: route "z": template "fancy" has no fancy.dingtalk.tmpl`)
 	require.NotContains(t, errb.String(), "cluebot running")
 }
+
+// TestConfigCheckWarnsWithLines: what cannot work but does not stop
+// cluebot is a warning at its file and line, and config check still
+// exits 0: a round-robin member the route's robot cannot @.
+func TestConfigCheckWarnsWithLines(t *testing.T) {
+	rules := "routes:\n  - name: x\n    receivers: [sales]\n    mention:\n      round_robin:\n        - {name: 李四}\n"
+	cfgPath, dir := writeTrial(t, checkConfig, rules, nil)
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"config", "check", "-c", cfgPath}, &out, &errb), errb.String())
+	require.Equal(t, cfgPath+": ok\n", out.String())
+	require.Equal(t, filepath.Join(dir, "rules.yaml")+`:6: warning: round_robin member "李四" of route "x" has nothing `+
+		`dingtalk receiver "sales" can @ (give mobile): the alert names them but does not notify them`+"\n", errb.String())
+}

@@ -4,6 +4,7 @@ import (
 	"embed"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
 )
 
 // Type is the receivers.X.type of DingTalk robots.
@@ -20,9 +21,11 @@ var shipped embed.FS
 // silences the robot for 10 minutes), digests of 20, no files.
 func Platform() notify.Platform {
 	return notify.Platform{
-		Type:      Type,
-		New:       notify.NewWith(New),
-		Templates: shipped,
-		Limits:    notify.Limits{MaxBody: MaxBody, PerMinute: 19, MaxDigest: 20},
+		Type:       Type,
+		New:        notify.NewWith(New),
+		Templates:  shipped,
+		Limits:     notify.Limits{MaxBody: MaxBody, PerMinute: 19, MaxDigest: 20},
+		CanMention: func(m *route.Member) bool { return mention(m) != "" },
+		MentionBy:  "mobile",
 	}
 }

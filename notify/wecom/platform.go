@@ -4,6 +4,7 @@ import (
 	"embed"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
 )
 
 // Type is the receivers.X.type of WeCom group robots.
@@ -26,5 +27,8 @@ func Platform() notify.Platform {
 		New:       notify.NewWith(New),
 		Templates: shipped,
 		Limits:    notify.Limits{MaxBody: MaxMarkdown, PerMinute: 19, MaxDigest: 8, MaxFile: MaxFile},
+		// markdown @s by userid; text by mobile (see byMobile)
+		CanMention: func(m *route.Member) bool { return mention(m) != "" || mobile.MatchString(m.Mobile) },
+		MentionBy:  "wecom_userid or mobile",
 	}
 }
