@@ -179,11 +179,18 @@ func (c *Config) Warnings() []string {
 				"kuaishou.secret is unset: the access token is never refreshed and fails once it expires")
 		}
 	}
+	platforms := receiver.Platforms()
 	for _, name := range sortedKeys(c.Receivers) {
 		r := c.Receivers[name]
 		if strings.Contains(r.URL.Reveal(), Placeholder) || strings.Contains(r.Secret.Reveal(), Placeholder) {
 			warn("receivers."+name, fmt.Sprintf("still holds the starter's %s: put the robot's webhook "+
 				"(and signing secret) there, or remove the receiver and its routes", Placeholder))
+			continue
+		}
+		if p, ok := platforms.Lookup(r.Type); ok && p.Warn != nil {
+			for _, w := range p.Warn(&r) {
+				warn("receivers."+name+"."+w.Key, w.Msg)
+			}
 		}
 	}
 	return out

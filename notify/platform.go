@@ -33,6 +33,16 @@ type Platform struct {
 	CanMention func(m *route.Member) bool
 	// MentionBy names the member keys CanMention reads, for a warning.
 	MentionBy string
+	// Warn returns what a receiver's settings had better change for its
+	// robot to work (nil when nothing); nil for a platform with no such
+	// checks. A warning never holds the URL or the secret.
+	Warn func(cfg *ReceiverConfig) []ConfigWarning
+}
+
+// ConfigWarning is one thing a receiver's settings had better change: Key
+// is the key under receivers.NAME (url, secret), Msg says why.
+type ConfigWarning struct {
+	Key, Msg string
 }
 
 // Limits are the limits of a platform's robots, as cluebot keeps to them.

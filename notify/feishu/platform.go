@@ -2,6 +2,8 @@ package feishu
 
 import (
 	"embed"
+	"net/url"
+	"strings"
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/route"
@@ -27,5 +29,16 @@ func Platform() notify.Platform {
 		Limits:     notify.Limits{MaxBody: MaxBody, PerMinute: 95, PerSecond: 5, MaxDigest: 20},
 		CanMention: func(m *route.Member) bool { return mention(m) != "" },
 		MentionBy:  "feishu_open_id",
+		Warn:       warn,
 	}
+}
+
+// warn: cluebot posts v2 messages; the old v1 hook takes another body.
+func warn(cfg *notify.ReceiverConfig) []notify.ConfigWarning {
+	u, err := url.Parse(cfg.URL.Reveal())
+	if err == nil && strings.Contains(u.Path, "/open-apis/bot/hook/") {
+		return []notify.ConfigWarning{{Key: "url", Msg: "is an old v1 hook (/open-apis/bot/hook/), which does not take " +
+			"the messages cluebot sends: copy the bot's v2 webhook (/open-apis/bot/v2/hook/) from the group's bot settings"}}
+	}
+	return nil
 }

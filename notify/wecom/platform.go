@@ -2,6 +2,7 @@ package wecom
 
 import (
 	"embed"
+	"net/url"
 
 	"github.com/cluebot/cluebot/notify"
 	"github.com/cluebot/cluebot/route"
@@ -30,5 +31,16 @@ func Platform() notify.Platform {
 		// markdown @s by userid; text by mobile (see byMobile)
 		CanMention: func(m *route.Member) bool { return mention(m) != "" || mobile.MatchString(m.Mobile) },
 		MentionBy:  "wecom_userid or mobile",
+		Warn:       warn,
 	}
+}
+
+// warn: the key= of the webhook is a WeCom robot's only credential.
+func warn(cfg *notify.ReceiverConfig) []notify.ConfigWarning {
+	u, err := url.Parse(cfg.URL.Reveal())
+	if err == nil && u.Query().Get("key") == "" {
+		return []notify.ConfigWarning{{Key: "url", Msg: "has no key=: a WeCom robot's webhook is " +
+			"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY, as the robot's page shows it; without the key every message is refused"}}
+	}
+	return nil
 }
