@@ -46,8 +46,9 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // checkAll validates the config and everything it points at, returning each
 // problem as a file:line: message string: every problem of cluebot.yaml,
 // then of rules.yaml and the templates it names, checked against the config
-// as far as it could be read; and the warnings of a config that was read,
-// with the config itself; then the warnings of rules.yaml.
+// as far as it could be read; and the warnings of a config that was read
+// (cluebot.yaml's, then rules.yaml's, each file:line: warning: ...), with
+// the config itself.
 func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	var out []string
 	cfg, err := config.Check(path)
