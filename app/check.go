@@ -28,10 +28,15 @@ func LoadRules(cfg *config.Config, tmpl *notify.Templates) (*route.Rules, error)
 // CheckFiles checks rules.yaml and the templates cfg names, against cfg and
 // each other, and returns every problem found, each printing as
 // file:line: message: those of rules.yaml in line order, then those of the
-// templates; then a key to seal tokens with that cannot be read.
-func CheckFiles(cfg *config.Config) []error {
+// templates; then a key to seal tokens with that cannot be read. The
+// warnings are those of rules.yaml (see MentionWarnings), each as
+// file:line: warning: message.
+func CheckFiles(cfg *config.Config) (problems []error, warnings []string) {
 	tmpl, terr := receiver.Platforms().CheckTemplates(cfg.Templates)
-	_, errs, err := checkRules(cfg, tmpl)
+	rules, errs, err := checkRules(cfg, tmpl)
+	if rules != nil {
+		warnings = MentionWarnings(cfg, rules)
+	}
 	var out []error
 	if err != nil {
 		out = append(out, err)
@@ -46,6 +51,38 @@ func CheckFiles(cfg *config.Config) []error {
 			out = append(out, joined.Unwrap()...)
 		} else {
 			out = append(out, terr)
+		}
+	}
+	return out, warnings
+}
+
+// MentionWarnings returns a warning at each round-robin member a route's
+// chat receivers cannot @: one with no mobile for DingTalk, no open_id for
+// Feishu, neither userid nor mobile for WeCom. Such a member is named in
+// the alert but never notified. One warning a member and platform.
+func MentionWarnings(cfg *config.Config, rules *route.Rules) []string {
+	platforms := receiver.Platforms()
+	var out []string
+	for _, rt := range rules.Routes {
+		for i := range rt.Mention.RoundRobin {
+			m := &rt.Mention.RoundRobin[i]
+			warned := map[string]bool{}
+			for _, name := range rt.Receivers {
+				typ := cfg.Receivers[name].Type
+				p, ok := platforms.Lookup(typ)
+				if !ok || p.CanMention == nil || p.CanMention(m) || warned[typ] {
+					continue
+				}
+				warned[typ] = true
+				line := 0
+				if i < len(rt.Mention.Lines) {
+					line = rt.Mention.Lines[i]
+				}
+				w := &route.PosError{File: rules.File, Line: line, Msg: fmt.Sprintf("round_robin member %q of route %q "+
+					"has nothing %s receiver %q can @ (give %s): the alert names them but does not notify them",
+					m.Name, rt.Name, typ, name, p.MentionBy)}
+				out = append(out, w.Warning())
+			}
 		}
 	}
 	return out

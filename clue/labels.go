@@ -1,6 +1,7 @@
 package clue
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,10 @@ type Enum struct {
 	name   string
 	labels map[int64]string
 	codes  map[string][]int64
+	// unlabelled are codes the vendor sends that the table has no label for.
+	unlabelled []int64
+	// open: the vendor's pages disagree on the table, so any code may come.
+	open bool
 }
 
 // NewEnum builds an enum called name from a code → label table. Several codes
@@ -44,6 +49,27 @@ func (e *Enum) Label(code int64) string {
 func (e *Enum) Known(code int64) bool {
 	_, ok := e.labels[code]
 	return ok
+}
+
+// Sends reports whether the vendor may send code in the enum's field: the
+// table labels it, the vendor's page names it without a label, or the
+// enum is open (its pages disagree, so any code may come).
+func (e *Enum) Sends(code int64) bool {
+	return e.open || e.Known(code) || slices.Contains(e.unlabelled, code)
+}
+
+// Open reports whether any code may come in the enum's field (see Sends).
+func (e *Enum) Open() bool { return e.open }
+
+// SentCodes returns every code Sends accepts but for an open enum's
+// unknown ones, sorted: the labelled and the unlabelled.
+func (e *Enum) SentCodes() []int64 {
+	out := append([]int64(nil), e.unlabelled...)
+	for code := range e.labels {
+		out = append(out, code)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Codes returns every code labelled label (sorted), or nil for an unknown
@@ -83,6 +109,19 @@ func phoneStatTable() map[int64]string {
 	return t
 }
 
+// withUnlabelled returns e, which it changes before e is shared, also
+// sending codes: codes the vendor's page says it sends, with no label.
+func withUnlabelled(e *Enum, codes ...int64) *Enum {
+	e.unlabelled = codes
+	return e
+}
+
+// opened returns e, which it changes before e is shared, open (see Sends).
+func opened(e *Enum) *Enum {
+	e.open = true
+	return e
+}
+
 // The vendor's enums. Codes and labels follow the published API page; where
 // two versions of the page disagree both are kept.
 var (
@@ -91,12 +130,15 @@ var (
 		0: "未标记", 1: "新增", 2: "回流", 3: "无效", 4: "参与返款", 5: "不参与返款",
 	})
 	// PhoneStats labels phone_stat (call status).
-	PhoneStats = NewEnum("phone_stat", phoneStatTable())
+	// The page also names system-judged codes up to 217 with no label.
+	PhoneStats = withUnlabelled(NewEnum("phone_stat", phoneStatTable()), 211, 212, 214, 215, 216, 217)
 	// Intentions labels intention_id, old page (0-4) and newer machine-cleaned page (-1, 10-15).
-	Intentions = NewEnum("intention", map[int64]string{
+	// It is open: the versions of the page disagree, and a code neither
+	// knows is shown as its number, not refused.
+	Intentions = opened(NewEnum("intention", map[int64]string{
 		0: "未标记", 1: "无意向", 2: "潜在客户", 3: "高价值客户", 4: "已成单",
 		-1: "全部", 10: "清洗中", 11: "无意向", 12: "待明确意向", 13: "高意向", 14: "建联失败", 15: "无效号码",
-	})
+	}))
 	// SourceTypes labels source_type (component type).
 	SourceTypes = NewEnum("source_type", map[int64]string{1: "表单", 2: "智能电话", 3: "咨询页"})
 	// SeaTypes labels sea_type (pool).

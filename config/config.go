@@ -46,6 +46,8 @@ type Config struct {
 	File string `koanf:"-"`
 	// Location is Timezone, loaded.
 	Location *time.Location `koanf:"-"`
+	// lines holds the line of each key in File (see lineOf), for warnings.
+	lines map[string]int
 }
 
 // HTTPConfig is the `http:` section: where /healthz, /readyz and /metrics listen.
@@ -159,24 +161,36 @@ func checkListen(addr string) error {
 }
 
 // Warnings returns what a valid config had better change, for `config
-// check` to print: they do not stop cluebot.
+// check` to print, each as file:line: warning: key: message: they do not
+// stop cluebot.
 func (c *Config) Warnings() []string {
 	var out []string
+	warn := func(key, msg string) {
+		e := &Error{File: c.File, Line: lineOf(c.lines, key), Key: key, Msg: msg}
+		out = append(out, e.Warning())
+	}
 	if c.Console.BaseURL != "" && c.HTTP.MetricsToken.IsZero() {
-		out = append(out, "console.base_url is set but http.metrics_token is not: "+
+		warn("console.base_url", "set but http.metrics_token is not: "+
 			"/metrics, which names the accounts, is open to whoever reaches the console")
 	}
 	for i, a := range c.Kuaishou.Accounts {
 		if !a.RefreshToken.IsZero() && !c.Kuaishou.CanRefresh(a) {
-			out = append(out, fmt.Sprintf("kuaishou.accounts.%d.refresh_token: not used while kuaishou.app_id or "+
-				"kuaishou.secret is unset: the access token is never refreshed and fails once it expires", i))
+			warn(fmt.Sprintf("kuaishou.accounts.%d.refresh_token", i), "not used while kuaishou.app_id or "+
+				"kuaishou.secret is unset: the access token is never refreshed and fails once it expires")
 		}
 	}
+	platforms := receiver.Platforms()
 	for _, name := range sortedKeys(c.Receivers) {
 		r := c.Receivers[name]
 		if strings.Contains(r.URL.Reveal(), Placeholder) || strings.Contains(r.Secret.Reveal(), Placeholder) {
-			out = append(out, fmt.Sprintf("receivers.%s: still holds the starter's %s: put the robot's webhook "+
-				"(and signing secret) there, or remove the receiver and its routes", name, Placeholder))
+			warn("receivers."+name, fmt.Sprintf("still holds the starter's %s: put the robot's webhook "+
+				"(and signing secret) there, or remove the receiver and its routes", Placeholder))
+			continue
+		}
+		if p, ok := platforms.Lookup(r.Type); ok && p.Warn != nil {
+			for _, w := range p.Warn(&r) {
+				warn("receivers."+name+"."+w.Key, w.Msg)
+			}
 		}
 	}
 	return out
@@ -298,6 +312,7 @@ func parse(name string, data []byte, lookup func(string) (string, bool), environ
 		return nil, errs
 	}
 	cfg.File = name
+	cfg.lines = doc.lines
 	for _, err := range cfg.Validate() {
 		if e := doc.errorAt(err); !reported(derrs, e) {
 			errs = append(errs, e)

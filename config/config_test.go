@@ -78,6 +78,7 @@ func TestErrorsNameFileLineKey(t *testing.T) {
 		{"listen without port", "  listen: 127.0.0.1:9100", "  listen: nonsense", testEnv, []string{`c.yaml:35: http.listen: "nonsense" is not host:port`}},
 		{"listen bad port", "  listen: 127.0.0.1:9100", "  listen: 127.0.0.1:99999", testEnv, []string{`c.yaml:35: http.listen: "127.0.0.1:99999" is not host:port`}},
 		{"bad schedule", `schedule: "0 9 * * *"`, `schedule: "0 25 * * *"`, testEnv, []string{`c.yaml:31: report.schedule: "0 25 * * *" is not a 5-field cron schedule`}},
+		{"postgres with a file", "  driver: sqlite", "  driver: postgres", testEnv, []string{"c.yaml:4: store.dsn: is neither a postgres:// URL nor key=value pairs (a file path is for sqlite)"}},
 		{"missing account id", "    - advertiser_id: 20006545\n", "    - \n", testEnv, []string{"c.yaml:"}},
 	}
 	for _, tc := range cases {

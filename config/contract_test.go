@@ -19,8 +19,8 @@ func TestContractExample(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(20006545), cfg.Kuaishou.Accounts[0].AdvertiserID)
 	require.Equal(t, "refresh", cfg.Kuaishou.Accounts[0].RefreshToken.Reveal())
-	require.Contains(t, cfg.Warnings(), "kuaishou.accounts.0.refresh_token: not used while kuaishou.app_id or "+
-		"kuaishou.secret is unset: the access token is never refreshed and fails once it expires")
+	require.Equal(t, []string{"cluebot.yaml:19: warning: kuaishou.accounts.0.refresh_token: not used while kuaishou.app_id or " +
+		"kuaishou.secret is unset: the access token is never refreshed and fails once it expires"}, cfg.Warnings())
 
 	// A refresh token alone cannot get an access token without the app.
 	text := strings.Replace(string(data), "      access_token: ${KS_TOKEN}\n", "", 1)

@@ -120,9 +120,12 @@ func join(path, k string) string {
 }
 
 // line returns the line of key, or of its nearest ancestor in the file.
-func (d *document) line(key string) int {
+func (d *document) line(key string) int { return lineOf(d.lines, key) }
+
+// lineOf returns the line of key in lines, or of its nearest ancestor there.
+func lineOf(lines map[string]int, key string) int {
 	for k := key; k != ""; {
-		if l, ok := d.lines[k]; ok {
+		if l, ok := lines[k]; ok {
 			return l
 		}
 		i := strings.LastIndexByte(k, '.')

@@ -27,13 +27,21 @@ var oneLine = strings.NewReplacer("\n", `\n`, "\r", `\r`)
 
 // Error formats the problem as file:line: key: message, leaving out the
 // line and key when they are not known.
-func (e *Error) Error() string {
+func (e *Error) Error() string { return e.format("") }
+
+// Warning formats the problem as a warning, one that does not stop
+// cluebot: file:line: warning: key: message.
+func (e *Error) Warning() string { return e.format("warning: ") }
+
+// format formats the problem with tag after its place.
+func (e *Error) format(tag string) string {
 	var b strings.Builder
 	b.WriteString(e.File)
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	b.WriteString(": ")
+	b.WriteString(tag)
 	if e.Key != "" {
 		b.WriteString(showKey(e.Key))
 		b.WriteString(": ")

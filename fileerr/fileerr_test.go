@@ -31,6 +31,23 @@ func TestErrorFormats(t *testing.T) {
 	}
 }
 
+func TestWarningFormats(t *testing.T) {
+	tests := []struct {
+		name string
+		err  fileerr.Error
+		want string
+	}{
+		{"line and key", fileerr.Error{File: "c.yaml", Line: 9, Key: "receivers.a.url", Msg: "no key"}, "c.yaml:9: warning: receivers.a.url: no key"},
+		{"no key", fileerr.Error{File: "rules.yaml", Line: 3, Msg: "nothing to @"}, "rules.yaml:3: warning: nothing to @"},
+		{"no line", fileerr.Error{File: "c.yaml", Key: "console.base_url", Msg: "x\ny"}, `c.yaml: warning: console.base_url: x\ny`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, tc.err.Warning())
+		})
+	}
+}
+
 func TestListSortsByLineAndUnwraps(t *testing.T) {
 	third := &fileerr.Error{File: "f", Line: 7, Msg: "c"}
 	l := fileerr.List{third, &fileerr.Error{File: "f", Line: 2, Msg: "a"}, errors.New("plain"),

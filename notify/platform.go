@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/cluebot/cluebot/route"
 )
 
 // Platform is what an integration (notify/dingtalk, notify/wecom, ...)
@@ -25,6 +27,22 @@ type Platform struct {
 	// a platform that renders none (the plain webhook posts JSON).
 	Templates fs.FS
 	Limits    Limits
+	// CanMention reports whether the platform's messages can @ a
+	// round-robin member; nil for a platform that @s no one (the plain
+	// webhook posts the member's ids for its reader to use).
+	CanMention func(m *route.Member) bool
+	// MentionBy names the member keys CanMention reads, for a warning.
+	MentionBy string
+	// Warn returns what a receiver's settings had better change for its
+	// robot to work (nil when nothing); nil for a platform with no such
+	// checks. A warning never holds the URL or the secret.
+	Warn func(cfg *ReceiverConfig) []ConfigWarning
+}
+
+// ConfigWarning is one thing a receiver's settings had better change: Key
+// is the key under receivers.NAME (url, secret), Msg says why.
+type ConfigWarning struct {
+	Key, Msg string
 }
 
 // Limits are the limits of a platform's robots, as cluebot keeps to them.

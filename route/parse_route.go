@@ -129,6 +129,10 @@ func (p *parser) conds(n *yaml.Node, section, where string) []cond {
 	return out
 }
 
+// idKeys are the match keys besides advertiser_id whose values are decimal
+// ids, missing ("") on some leads.
+var idKeys = map[field]string{fPageID: "page_id", fCampaignID: "campaign_id", fUnitID: "unit_id", fCreativeID: "creative_id"}
+
 // patterns compiles a key's value into c: codes for an enum (and for numeric
 // advertiser ids), string patterns otherwise.
 func (p *parser) patterns(c *cond, enum *clue.Enum, n *yaml.Node, what string) bool {
@@ -152,7 +156,11 @@ func (p *parser) patterns(c *cond, enum *clue.Enum, n *yaml.Node, what string) b
 		case c.field == fAdvertiserID:
 			if code, isCode := parseCode(it.Value); isCode {
 				c.codes = append(c.codes, code)
-			} else {
+			} else if err = checkID("advertiser_id", it.Value, false); err == nil {
+				err = c.str.add(it.Value)
+			}
+		case idKeys[c.field] != "":
+			if err = checkID(idKeys[c.field], it.Value, true); err == nil {
 				err = c.str.add(it.Value)
 			}
 		default:

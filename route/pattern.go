@@ -151,10 +151,13 @@ func (s *strSet) cost() int {
 }
 
 // enumCodes compiles an enum pattern to the codes it stands for: a number is
-// a code (known or not); a label stands for every code carrying it; a glob or
+// a code, one the vendor sends (see clue.Enum.Sends); a label stands for every code carrying it; a glob or
 // re: pattern for the codes of every label it matches.
 func enumCodes(e *clue.Enum, pat string) ([]int64, error) {
 	if code, ok := parseCode(pat); ok {
+		if !e.Sends(code) {
+			return nil, fmt.Errorf("unknown %s code %d (want one of %s, or a label)", e.Name(), code, sentCodes(e))
+		}
 		return []int64{code}, nil
 	}
 	var s strSet
@@ -178,6 +181,46 @@ func enumCodes(e *clue.Enum, pat string) ([]int64, error) {
 		return nil, fmt.Errorf("pattern %q matches no %s label", pat, e.Name())
 	}
 	return codes, nil
+}
+
+// sentCodes lists the codes of a closed enum for an error message: with
+// their labels when there are few, else as ranges (101..110).
+func sentCodes(e *clue.Enum) string {
+	codes := e.SentCodes()
+	var parts []string
+	if len(codes) <= 12 {
+		for _, c := range codes {
+			parts = append(parts, fmt.Sprintf("%d %s", c, e.Label(c)))
+		}
+		return strings.Join(parts, ", ")
+	}
+	for i := 0; i < len(codes); {
+		j := i
+		for j+1 < len(codes) && codes[j+1] == codes[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d..%d", codes[i], codes[j]))
+		} else {
+			parts = append(parts, strconv.FormatInt(codes[i], 10))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
+// checkID checks a pattern for key, whose values are decimal ids: an exact
+// value or a glob must hold digits only (and stars), or nothing where an
+// id may be missing (allowEmpty); re: patterns are taken as they are.
+func checkID(key, pat string, allowEmpty bool) error {
+	if strings.HasPrefix(pat, RegexpPrefix) || pat == "" && allowEmpty {
+		return nil
+	}
+	digits := strings.ReplaceAll(pat, "*", "")
+	if digits == "" && pat != "" || digits != "" && strings.Trim(digits, "0123456789") == "" {
+		return nil
+	}
+	return fmt.Errorf("%s %q is not a number (want an id like 20006545, a glob like \"2000*\" or re:<regexp>)", key, pat)
 }
 
 // parseCode parses a decimal integer, optionally negative, with no spaces.

@@ -75,6 +75,7 @@ func (p *parser) mention(n *yaml.Node, where string) Mention {
 		for _, it := range v.Content {
 			if mem, ok := p.member(it, where); ok {
 				m.RoundRobin = append(m.RoundRobin, mem)
+				m.Lines = append(m.Lines, resolve(it).Line)
 			}
 		}
 	}

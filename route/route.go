@@ -53,6 +53,9 @@ type Route struct {
 // Mention says who is on duty for a route's leads.
 type Mention struct {
 	RoundRobin []Member
+	// Lines holds the line of each member of RoundRobin in the rules file
+	// (none for rules not read from one).
+	Lines []int
 }
 
 // Member is one person a lead can be assigned to, with what each chat

@@ -49,7 +49,7 @@ func routedRecords(t *testing.T) []string {
 		`{"id": 41, "page_name": "郑州宝马试驾", "intention_id": 3, "account_id": 20006545, `+cascade+`}`,
 		`{"id": 42, "page_name": "洛阳宝马", "intention_id": 13, "user_id": "x", "create_time": 1, `+cascade+`}`,
 		`{"id": 43, "clue_source": {"page_id": 77, "page_name": " 宝马春季 ", "dsp_campaign_id": 880, "dsp_unit_id": 881,
-			"dsp_creative_id": 882}, "sea_type": 1, "biz_id": 2, "channel_flag": 3, "clue_tag": 4, "phone_stat": 201,
+			"dsp_creative_id": 882}, "sea_type": 1, "biz_id": 1005, "channel_flag": 2, "clue_tag": 4, "phone_stat": 201,
 			"schedule": "x", "icc_info": 7}`,
 		`{"id": 44, "details": [{"key": "门店", "value": "1", "store_info": {"store_name": "新乡店", "province": "河南",
 			"city": "新乡"}}], "form": [], "give_up_reason": {"a": 1}}`,
@@ -84,11 +84,11 @@ routes:
     receivers: [ads]
     continue: true
   - name: enums
-    match: {sea_type: 1, biz_id: 2, channel_flag: 3, clue_tag: 4, phone_stat: 201}
+    match: {sea_type: 1, biz_id: 1005, channel_flag: 2, clue_tag: 4, phone_stat: 201}
     receivers: [enums]
     continue: true
   - name: advertiser
-    match: {advertiser_id: "2000*", source_type: [1, 2, 5]}
+    match: {advertiser_id: "2000*", source_type: [1, 2, 3]}
     receivers: [adv]
     continue: true
   - name: xinxiang

@@ -30,8 +30,8 @@ func check(t *testing.T, path string) (*config.Config, []error, []string) {
 	if cfg == nil {
 		return nil, problems, nil
 	}
-	problems = append(problems, app.CheckFiles(cfg)...)
-	return cfg, problems, cfg.Warnings()
+	errs, warnings := app.CheckFiles(cfg)
+	return cfg, append(problems, errs...), append(cfg.Warnings(), warnings...)
 }
 
 // cleanEnv unsets what the starter reads from the environment, and what

@@ -212,6 +212,13 @@ func (c Config) DSNIsPath() bool {
 	return false
 }
 
+// postgresDSN reports whether dsn can be a PostgreSQL DSN: a postgres://
+// or postgresql:// URL, or key=value pairs.
+func postgresDSN(dsn string) bool {
+	lower := strings.ToLower(strings.TrimSpace(dsn))
+	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://") || strings.Contains(dsn, "=")
+}
+
 // Validate checks the store config.
 func (c Config) Validate() error {
 	names := make([]string, len(drivers))
@@ -225,6 +232,11 @@ func (c Config) Validate() error {
 	}
 	if c.DSN == "" {
 		return errors.New("store.dsn: must be set")
+	}
+	if c.Driver == "postgres" && !postgresDSN(c.DSN) {
+		// not quoted: a malformed DSN may still hold a password
+		return errors.New("store.dsn: is neither a postgres:// URL nor key=value pairs (a file path is for sqlite): give a URL like " +
+			"postgres://cluebot@127.0.0.1:5432/cluebot?sslmode=disable, or key=value pairs like host=127.0.0.1 dbname=cluebot")
 	}
 	if c.Retention < 0 {
 		return errors.New("store.retention: must not be negative")

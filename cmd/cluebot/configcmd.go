@@ -21,8 +21,8 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	path := config.Path(*cfgPath)
 	problems, warnings, cfg := checkAll(path)
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
+	for _, w := range warnings { // file:line: warning: key: message
+		fmt.Fprintln(stderr, w)
 	}
 	if cfg != nil && len(problems) == 0 {
 		notes := app.AuthOverlap(ctx, cfg)
@@ -46,8 +46,9 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // checkAll validates the config and everything it points at, returning each
 // problem as a file:line: message string: every problem of cluebot.yaml,
 // then of rules.yaml and the templates it names, checked against the config
-// as far as it could be read; and the warnings of a config that was read,
-// with the config itself.
+// as far as it could be read; and the warnings of a config that was read
+// (cluebot.yaml's, then rules.yaml's, each file:line: warning: ...), with
+// the config itself.
 func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	var out []string
 	cfg, err := config.Check(path)
@@ -66,8 +67,9 @@ func checkAll(path string) (problems, warnings []string, cfg *config.Config) {
 	if cfg == nil {
 		return out, nil, nil
 	}
-	for _, e := range app.CheckFiles(cfg) {
+	errs, ruleWarnings := app.CheckFiles(cfg)
+	for _, e := range errs {
 		out = append(out, e.Error())
 	}
-	return out, cfg.Warnings(), cfg
+	return out, append(cfg.Warnings(), ruleWarnings...), cfg
 }

@@ -121,3 +121,21 @@ func TestRunRefusesMissingRouteTemplate(t *testing.T) {
 	require.Contains(t, errb.String(), filepath.Join(dir, "rules.yaml")+`:2: route "z": template "fancy" has no fancy.dingtalk.tmpl`)
 	require.NotContains(t, errb.String(), "cluebot running")
 }
+
+// TestConfigCheckWarnsWithLines: what cannot work but does not stop
+// cluebot is a warning at its file and line, and config check still
+// exits 0: a Feishu robot on the old v1 hook (its key not shown), a
+// round-robin member the route's robot cannot @.
+func TestConfigCheckWarnsWithLines(t *testing.T) {
+	cfg := checkConfig + "  calls: {type: feishu, url: \"https://open.feishu.cn/open-apis/bot/hook/k3y-9f3\"}\n"
+	rules := "routes:\n  - name: x\n    receivers: [sales]\n    mention:\n      round_robin:\n        - {name: 李四}\n"
+	cfgPath, dir := writeTrial(t, cfg, rules, nil)
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"config", "check", "-c", cfgPath}, &out, &errb), errb.String())
+	require.Equal(t, cfgPath+": ok\n", out.String())
+	require.Equal(t, cfgPath+`:5: warning: receivers.calls.url: is an old v1 hook (/open-apis/bot/hook/), which does not take `+
+		`the messages cluebot sends: copy the bot's v2 webhook (/open-apis/bot/v2/hook/) from the group's bot settings`+"\n"+
+		filepath.Join(dir, "rules.yaml")+`:6: warning: round_robin member "李四" of route "x" has nothing `+
+		`dingtalk receiver "sales" can @ (give mobile): the alert names them but does not notify them`+"\n", errb.String())
+	require.NotContains(t, errb.String(), "k3y-9f3")
+}

@@ -105,7 +105,7 @@ func TestInitThenConfigCheck(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	require.Len(t, lines, 4, stderr)
 	for _, l := range lines {
-		require.Regexp(t, `^site/cluebot.yaml: warning: receivers\.[a-z-]+: still holds the starter's REPLACE_ME`, l)
+		require.Regexp(t, `^site/cluebot.yaml:\d+: warning: receivers\.[a-z-]+: still holds the starter's REPLACE_ME`, l)
 	}
 	code, _, stderr = runChild(t, filepath.Join(dir, "site"), childEnviron(), []string{"once"})
 	require.Equal(t, 0, code, stderr)

@@ -39,6 +39,6 @@ func TestConfigCheckWarnsOpenMetrics(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(filepath.Dir(cfgPath), "templates"), 0o700))
 	var out, errb bytes.Buffer
 	require.Equal(t, 0, run(context.Background(), []string{"config", "check", "-c", cfgPath}, &out, &errb), errb.String())
-	require.Contains(t, errb.String(), cfgPath+": warning: console.base_url is set but http.metrics_token is not")
+	require.Contains(t, errb.String(), cfgPath+":5: warning: console.base_url: set but http.metrics_token is not")
 	require.Contains(t, out.String(), "ok")
 }

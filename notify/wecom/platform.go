@@ -2,8 +2,10 @@ package wecom
 
 import (
 	"embed"
+	"net/url"
 
 	"github.com/cluebot/cluebot/notify"
+	"github.com/cluebot/cluebot/route"
 )
 
 // Type is the receivers.X.type of WeCom group robots.
@@ -26,5 +28,19 @@ func Platform() notify.Platform {
 		New:       notify.NewWith(New),
 		Templates: shipped,
 		Limits:    notify.Limits{MaxBody: MaxMarkdown, PerMinute: 19, MaxDigest: 8, MaxFile: MaxFile},
+		// markdown @s by userid; text by mobile (see byMobile)
+		CanMention: func(m *route.Member) bool { return mention(m) != "" || mobile.MatchString(m.Mobile) },
+		MentionBy:  "wecom_userid or mobile",
+		Warn:       warn,
 	}
+}
+
+// warn: the key= of the webhook is a WeCom robot's only credential.
+func warn(cfg *notify.ReceiverConfig) []notify.ConfigWarning {
+	u, err := url.Parse(cfg.URL.Reveal())
+	if err == nil && u.Query().Get("key") == "" {
+		return []notify.ConfigWarning{{Key: "url", Msg: "has no key=: a WeCom robot's webhook is " +
+			"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=KEY, as the robot's page shows it; without the key every message is refused"}}
+	}
+	return nil
 }
