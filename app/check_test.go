@@ -1,6 +1,11 @@
 package app_test
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,4 +58,36 @@ func TestMentionWarnings(t *testing.T) {
 			require.Equal(t, tc.want, app.MentionWarnings(cfg, r))
 		})
 	}
+}
+
+// TestRulesInForceLogTheirWarnings: rules put in force, at start and by a
+// reload, log what config check warns of in them, once per change.
+func TestRulesInForceLogTheirWarnings(t *testing.T) {
+	dir := t.TempDir()
+	rules := func(member string) string {
+		return "routes:\n  - name: r\n    receivers: [ding]\n    mention:\n      round_robin:\n        - " + member + "\n"
+	}
+	write(t, dir, "rules.yaml", rules("{name: 李四}"))
+	yaml := `timezone: Asia/Shanghai
+store:
+  dsn: data/cluebot.db
+receivers:
+  ding: {type: dingtalk, url: "http://127.0.0.1:9/robot/send?access_token=t"}
+rules: rules.yaml
+`
+	cfg, err := config.Parse(filepath.Join(dir, "cluebot.yaml"), []byte(yaml), func(string) (string, bool) { return "", false }, nil)
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(&logs, nil)), app.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, a.Close()) })
+	require.Equal(t, 1, strings.Count(logs.String(), `round_robin member \"李四\"`), logs.String())
+	require.Contains(t, logs.String(), "level=WARN")
+	require.Contains(t, logs.String(), "rules.yaml:6: warning:")
+
+	logs.Reset()
+	write(t, dir, "rules.yaml", rules(`{name: 李四, mobile: "13800000002"}`))
+	rulesErr, _ := a.Reload(true, false)
+	require.NoError(t, rulesErr)
+	require.NotContains(t, logs.String(), "round_robin member", "fixed: nothing to say")
 }

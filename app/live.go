@@ -120,10 +120,17 @@ func (a *App) reloadRules(tmpl *notify.Templates) (*route.Rules, string, error) 
 	return a.adopt(text, rules, tmpl)
 }
 
-// use puts l in force: for readers of Live, and of Rules (dispatch).
+// use puts l in force: for readers of Live, and of Rules (dispatch). New
+// rules log what `config check` warns of in them (MentionWarnings), so a
+// daemon started or reloaded without a check still says it.
 func (a *App) use(l *Live) {
-	a.live.Store(l)
+	prev := a.live.Swap(l)
 	a.Rules.Store(l.Rules)
+	if l.Rules != nil && (prev == nil || prev.Rules != l.Rules) && a.Log != nil {
+		for _, w := range MentionWarnings(a.Config, l.Rules) {
+			a.Log.Warn("rules: " + w)
+		}
+	}
 }
 
 // senders checks that tmpl has the templates the routes of rules name and
