@@ -12,6 +12,28 @@ import (
 	"github.com/cluebot/cluebot/store"
 )
 
+// requireFilterReads checks that every read of clues by filter f finds want, in
+// order: IterateClues, IterateRoutingRows, CountClues and CountClueGroups.
+func requireFilterReads(t *testing.T, s store.Store, f store.ClueFilter, want []store.Clue) {
+	t.Helper()
+	ids := []string{}
+	for _, c := range want {
+		ids = append(ids, c.ID)
+	}
+	require.Equal(t, ids, iterateIDs(t, s, f))
+	require.Equal(t, ids, idsOf(t, s.IterateRoutingRows, f), "IterateRoutingRows reads the same clues")
+	n, err := s.CountClues(t.Context(), f)
+	require.NoError(t, err)
+	require.Equal(t, len(want), n)
+	groups, err := s.CountClueGroups(t.Context(), f, store.GroupPage)
+	require.NoError(t, err)
+	total := 0
+	for _, g := range groups {
+		total += g.Count
+	}
+	require.Equal(t, len(want), total, "CountClueGroups counts the same clues")
+}
+
 // iterateIDs collects the ids IterateClues yields for f.
 func iterateIDs(t *testing.T, s store.Store, f store.ClueFilter) []string {
 	t.Helper()
@@ -61,17 +83,7 @@ func testIterateFilters(t *testing.T, s store.Store, _ *clock) {
 		{"unknown advertiser", store.ClueFilter{AdvertiserID: 3}, nil},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := []string{}
-			for _, c := range tt.want {
-				want = append(want, c.ID)
-			}
-			require.Equal(t, want, iterateIDs(t, s, tt.f))
-			require.Equal(t, want, idsOf(t, s.IterateRoutingRows, tt.f), "IterateRoutingRows reads the same clues")
-			n, err := s.CountClues(t.Context(), tt.f)
-			require.NoError(t, err)
-			require.Equal(t, len(tt.want), n)
-		})
+		t.Run(tt.name, func(t *testing.T) { requireFilterReads(t, s, tt.f, tt.want) })
 	}
 
 	t.Run("yields whole clues", func(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/cluebot/cluebot/store"
 )
 
@@ -56,23 +54,6 @@ func testIterateByFirstSeen(t *testing.T, s store.Store, clk *clock) {
 			[]store.Clue{c1, c2}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			want := []string{}
-			for _, c := range tt.want {
-				want = append(want, c.ID)
-			}
-			require.Equal(t, want, iterateIDs(t, s, tt.f))
-			require.Equal(t, want, idsOf(t, s.IterateRoutingRows, tt.f), "IterateRoutingRows reads the same clues")
-			n, err := s.CountClues(t.Context(), tt.f)
-			require.NoError(t, err)
-			require.Equal(t, len(tt.want), n)
-			groups, err := s.CountClueGroups(t.Context(), tt.f, store.GroupPage)
-			require.NoError(t, err)
-			total := 0
-			for _, g := range groups {
-				total += g.Count
-			}
-			require.Equal(t, len(tt.want), total, "CountClueGroups counts the same clues")
-		})
+		t.Run(tt.name, func(t *testing.T) { requireFilterReads(t, s, tt.f, tt.want) })
 	}
 }
