@@ -19,6 +19,22 @@ import (
 	"github.com/cluebot/cluebot/sim/robots"
 )
 
+// markBody renders msg for a receiver of type typ, its mark links link +
+// the lead's id, or none when link is "" (console.base_url unset).
+func markBody(t *testing.T, typ, link string, msg *notify.Message) []byte {
+	t.Helper()
+	tmpl := receiver.Platforms().DefaultTemplates()
+	if link != "" {
+		tmpl.SetMarkLink(func(id string) string { return link + id })
+	}
+	cfg := notify.ReceiverConfig{Type: typ, URL: "https://example.com/x/send?key=k"}
+	n, err := receiver.Build("group", &cfg, tmpl, nil, http.DefaultClient)
+	require.NoError(t, err)
+	b, err := n.(receiver.Previewer).Body(msg)
+	require.NoError(t, err)
+	return b
+}
+
 // TestMarkLinkInAlerts: with console.base_url set (SetMarkLink), a lead's
 // alert carries its mark link on every chat platform; without, it does not.
 func TestMarkLinkInAlerts(t *testing.T) {
@@ -27,19 +43,8 @@ func TestMarkLinkInAlerts(t *testing.T) {
 		{Lead: robots.SampleLead(), Route: "hot", Assignee: &robots.SampleMembers[0]}}}
 	for _, typ := range []string{wecom.Type, feishu.Type, dingtalk.Type} {
 		t.Run(typ, func(t *testing.T) {
-			cfg := notify.ReceiverConfig{Type: typ, URL: "https://example.com/x/send?key=k"}
-			plain, err := receiver.Build("group", &cfg, receiver.Platforms().DefaultTemplates(), nil, http.DefaultClient)
-			require.NoError(t, err)
-			b, err := plain.(receiver.Previewer).Body(msg)
-			require.NoError(t, err)
-			require.NotContains(t, string(b), "/m/")
-
-			tmpl := receiver.Platforms().DefaultTemplates()
-			tmpl.SetMarkLink(func(id string) string { return link + id })
-			n, err := receiver.Build("group", &cfg, tmpl, nil, http.DefaultClient)
-			require.NoError(t, err)
-			b, err = n.(receiver.Previewer).Body(msg)
-			require.NoError(t, err)
+			require.NotContains(t, string(markBody(t, typ, "", msg)), "/m/")
+			b := markBody(t, typ, link, msg)
 			require.Contains(t, string(b), link+robots.SampleLead().ID)
 			notifytest.Golden(t, "lead-mark."+typ+".json", b)
 		})
@@ -58,20 +63,11 @@ func TestMarkLinkInDigests(t *testing.T) {
 	}
 	for _, typ := range []string{wecom.Type, feishu.Type, dingtalk.Type, webhook.Type} {
 		t.Run(typ, func(t *testing.T) {
-			cfg := notify.ReceiverConfig{Type: typ, URL: "https://example.com/x/send?key=k"}
-			plain, err := receiver.Build("group", &cfg, receiver.Platforms().DefaultTemplates(), nil, http.DefaultClient)
-			require.NoError(t, err)
-			b, err := plain.(receiver.Previewer).Body(msg)
-			require.NoError(t, err)
+			b := markBody(t, typ, "", msg)
 			require.NotContains(t, string(b), "/m/")
 			require.NotContains(t, string(b), "mark_url")
 
-			tmpl := receiver.Platforms().DefaultTemplates()
-			tmpl.SetMarkLink(func(id string) string { return link + id })
-			n, err := receiver.Build("group", &cfg, tmpl, nil, http.DefaultClient)
-			require.NoError(t, err)
-			b, err = n.(receiver.Previewer).Body(msg)
-			require.NoError(t, err)
+			b = markBody(t, typ, link, msg)
 			for _, a := range msg.Alerts {
 				require.Equal(t, 1, strings.Count(string(b), link+a.Lead.ID), "one link per lead")
 			}
