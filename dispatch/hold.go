@@ -17,9 +17,10 @@ import (
 // deliverer holds such a receiver: nothing more goes to it until its
 // configuration changes (a reload, a restart with a fixed config) or
 // ReceiverHold passes, when the next message probes it again. The alerts
-// of the refused message stay queued with the refusal as their error, the
-// others stay queued untouched: nothing is lost, and a fixed receiver gets
-// them all without an operator re-queueing any.
+// of the refused message are parked with the refusal as their error, like
+// any permanent refusal (retry-dead queues them again); the others stay
+// queued untouched, and a fixed receiver gets them without an operator
+// re-queueing any.
 //
 // The hold is a pause in the pacer, so every instance and every `cluebot
 // once` honours it, under a key of its own that names the configuration:
