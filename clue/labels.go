@@ -58,9 +58,6 @@ func (e *Enum) Sends(code int64) bool {
 	return e.open || e.Known(code) || slices.Contains(e.unlabelled, code)
 }
 
-// Open reports whether any code may come in the enum's field (see Sends).
-func (e *Enum) Open() bool { return e.open }
-
 // SentCodes returns every code Sends accepts but for an open enum's
 // unknown ones, sorted: the labelled and the unlabelled.
 func (e *Enum) SentCodes() []int64 {
