@@ -25,8 +25,8 @@ func (a *App) ReportOptions() report.Options {
 // export cfg asks for: the zone, the accounts' names (names, from a
 // store.Namer), the rules' field mapping (none when rules is nil), masking,
 // the split, the form columns and when each route's followup.within runs
-// out, in business hours as the reminder's clock (the 跟进 sheet's 按时). `cluebot report`, the daemon and `cluebot export` all take them
-// from here.
+// out, in business hours as the reminder's clock (the 跟进 sheet's 按时).
+// `cluebot report`, the daemon and `cluebot export` all take them from here.
 func ReportOptions(cfg *config.Config, rules *route.Rules, names map[int64]string) report.Options {
 	lo := LeadOptions(cfg, rules, names)
 	opts := report.Options{Zone: lo.Zone, AccountNames: lo.AccountNames, Fields: lo.Fields,
